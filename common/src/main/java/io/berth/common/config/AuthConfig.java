@@ -1,0 +1,102 @@
+package io.berth.common.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * How tokens are verified: an HS256 shared secret ({@code BERTH_JWT_SECRET}), or an RS256 public key
+ * ({@code BERTH_JWT_PUBLIC_KEY}, PEM) when tokens are minted elsewhere. Without either, the secret is read
+ * from (or created once in) {@code <dataDir>/jwt-secret} so that every service of one machine shares it.
+ * {@link #toString()} never shows the secret.
+ */
+public final class AuthConfig {
+
+    public static final String SECRET = "BERTH_JWT_SECRET";
+    public static final String PUBLIC_KEY = "BERTH_JWT_PUBLIC_KEY";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final String hmacSecret;
+    private final String rsaPublicKeyPem;
+
+    private AuthConfig(String hmacSecret, String rsaPublicKeyPem) {
+        this.hmacSecret = hmacSecret;
+        this.rsaPublicKeyPem = rsaPublicKeyPem;
+    }
+
+    public static AuthConfig ofSecret(String secret) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException(SECRET + " must be at least " + MIN_SECRET_BYTES + " bytes long");
+        }
+        return new AuthConfig(secret, null);
+    }
+
+    public static AuthConfig load(Env env, Path dataDir) {
+        Optional<String> publicKey = env.get(PUBLIC_KEY);
+        if (publicKey.isPresent()) {
+            if (!publicKey.get().contains("BEGIN PUBLIC KEY")) {
+                throw new ConfigException(PUBLIC_KEY + " must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+            }
+            return new AuthConfig(null, publicKey.get());
+        }
+        Optional<String> secret = env.get(SECRET);
+        if (secret.isPresent()) {
+            return ofSecret(secret.get());
+        }
+        return ofSecret(readOrCreateSecret(dataDir.resolve("jwt-secret")));
+    }
+
+    private static String readOrCreateSecret(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            Files.createDirectories(file.getParent());
+            byte[] random = new byte[48];
+            new SecureRandom().nextBytes(random);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Path tmp = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // Not a POSIX file system: the directory's permissions have to do.
+            }
+            Files.writeString(tmp, secret, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                Files.deleteIfExists(tmp);
+            }
+            // Another service of this machine may have won the race: everyone uses the file's content.
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the JWT secret file " + file
+                    + " (set " + SECRET + " instead)", e);
+        }
+    }
+
+    /** The HS256 secret, when tokens are verified (and can be minted) with one. */
+    public Optional<String> hmacSecret() {
+        return Optional.ofNullable(hmacSecret);
+    }
+
+    public Optional<String> rsaPublicKeyPem() {
+        return Optional.ofNullable(rsaPublicKeyPem);
+    }
+
+    /** Whether this process can mint tokens (launcher, agent registration). */
+    public boolean canIssueTokens() {
+        return hmacSecret != null;
+    }
+
+    @Override
+    public String toString() {
+        return hmacSecret != null ? "AuthConfig[HS256, secret=***]" : "AuthConfig[RS256 public key]";
+    }
+}

@@ -1,0 +1,26 @@
+package io.berth.common.config;
+
+/** Where Kafka is and how Berth's topics are laid out on it. */
+public record KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor) {
+
+    public static final String BOOTSTRAP = "BERTH_KAFKA_BOOTSTRAP";
+    public static final String PARTITIONS = "BERTH_TOPIC_PARTITIONS";
+    public static final String REPLICATION = "BERTH_TOPIC_REPLICATION_FACTOR";
+
+    public KafkaConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank() || !bootstrapServers.contains(":")) {
+            throw new ConfigException(BOOTSTRAP + " must list host:port pairs, was '" + bootstrapServers + "'");
+        }
+    }
+
+    public static KafkaConfig load(Env env) {
+        return new KafkaConfig(
+                env.string(BOOTSTRAP, "127.0.0.1:9092"),
+                env.integer(PARTITIONS, 6, 1, 1000),
+                (short) env.integer(REPLICATION, 1, 1, 32));
+    }
+
+    public KafkaConfig withBootstrapServers(String servers) {
+        return new KafkaConfig(servers, topicPartitions, replicationFactor);
+    }
+}

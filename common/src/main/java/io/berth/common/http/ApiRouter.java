@@ -1,0 +1,87 @@
+package io.berth.common.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * A router with what every Berth API shares: request ids, a 64 KiB body limit, and one failure handler
+ * that turns every failure into a problem response, so that bad input is never answered with a 5xx.
+ */
+public final class ApiRouter {
+
+    public static final String REQUEST_ID = "berth.requestId";
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+
+    private ApiRouter() {
+    }
+
+    public static Router create(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            String requestId = ctx.request().getHeader("X-Request-Id");
+            if (requestId == null || requestId.length() > 100) {
+                requestId = UUID.randomUUID().toString();
+            }
+            ctx.put(REQUEST_ID, requestId);
+            ctx.response().putHeader("X-Request-Id", requestId);
+            ctx.next();
+        });
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route().failureHandler(ApiRouter::handleFailure);
+        router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not Found", "no such resource: " + ctx.normalizedPath()));
+        router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method Not Allowed",
+                ctx.request().method() + " is not allowed on " + ctx.normalizedPath()));
+        return router;
+    }
+
+    /** Writes any failure as a problem; logs unexpected ones once, with the request id. */
+    public static void handleFailure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof ProblemException problem) {
+            Problems.send(ctx, problem);
+            return;
+        }
+        if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+            Problems.send(ctx, 400, "Bad Request", "the request body is not valid JSON of the expected shape");
+            return;
+        }
+        int status = ctx.statusCode();
+        if (failure instanceof HttpException http) {
+            status = http.getStatusCode();
+        }
+        if (status == 413) {
+            Problems.send(ctx, 413, "Content Too Large", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            Problems.send(ctx, status, reason(status), reason(status));
+            return;
+        }
+        LOG.error("Request {} {} {} failed", ctx.get(REQUEST_ID), ctx.request().method(), ctx.normalizedPath(), failure);
+        Problems.send(ctx, 500, "Internal Server Error", "the server failed; request id " + ctx.get(REQUEST_ID));
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 409 -> "Conflict";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            default -> "Client Error";
+        };
+    }
+}

@@ -1,0 +1,358 @@
+package io.berth.common.kafka;
+
+import io.berth.common.config.KafkaConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Reads topics on a thread of its own and hands each batch of records to a handler on the owning Vert.x
+ * context, waiting for the batch to be processed before polling again (so a slow handler slows the
+ * reader instead of queueing without bound).
+ *
+ * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning, to rebuild state
+ * from compacted topics; {@link #group} joins a consumer group, so that each record is handled by one
+ * member, and commits offsets after each processed batch. Either way {@link #caughtUp()} completes once
+ * the reader has reached the end offsets that existed when its partitions were assigned: that is what a
+ * service's readiness means.
+ */
+public final class TopicReader implements AutoCloseable {
+
+    /** Processes one batch on the owner's context; the returned future (may be null) says when it is done. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        Future<?> handle(List<ConsumerRecord<String, byte[]>> records);
+    }
+
+    /** Where a group member starts on a partition it is assigned. */
+    public enum StartPosition {
+        /** The group's committed offset (the earliest offset if none). */
+        COMMITTED,
+        /** Always the beginning: the member rebuilds everything on each assignment. */
+        BEGINNING
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
+
+    private final String name;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Context context;
+    private final BatchHandler handler;
+    private final List<String> topics;
+    private final String groupId;
+    private final StartPosition startPosition;
+    private final Consumer<Collection<TopicPartition>> onAssigned;
+    private final Consumer<Collection<TopicPartition>> onRevoked;
+    private final Promise<Void> caughtUp = Promise.promise();
+    private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
+    private final KafkaClientMetrics clientMetrics;
+    private final Counter handlerFailures;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean isCaughtUp;
+
+    private TopicReader(Builder builder) {
+        this.name = builder.clientId;
+        this.context = builder.vertx.getOrCreateContext();
+        this.handler = builder.handler;
+        this.topics = List.copyOf(builder.topics);
+        this.groupId = builder.groupId;
+        this.startPosition = builder.startPosition;
+        this.onAssigned = builder.onAssigned;
+        this.onRevoked = builder.onRevoked;
+        Map<String, Object> props = KafkaClients.consumerProps(builder.config, builder.clientId, builder.groupId);
+        props.putAll(builder.overrides);
+        this.consumer = new KafkaConsumer<>(props);
+        MeterRegistry registry = builder.registry;
+        this.clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(registry);
+        Gauge.builder("berth_consumer_lag", lagByPartition, lags -> lags.values().stream().mapToLong(Long::longValue).sum())
+                .description("Records behind the end of the topics this reader consumes")
+                .tag("reader", name)
+                .register(registry);
+        this.handlerFailures = Counter.builder("berth_consumer_handler_failures_total")
+                .description("Batches whose handler failed; their records were skipped")
+                .tag("reader", name)
+                .register(registry);
+        this.thread = new Thread(this::run, "berth-reader-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    /** A reader that assigns every partition of {@code topics} and reads them from the beginning. */
+    public static Builder replay(Vertx vertx, KafkaConfig config, String clientId, String... topics) {
+        return new Builder(vertx, config, clientId, null, List.of(topics));
+    }
+
+    /** A reader that joins consumer group {@code groupId} on {@code topics}. */
+    public static Builder group(Vertx vertx, KafkaConfig config, String clientId, String groupId, String... topics) {
+        return new Builder(vertx, config, clientId, Objects.requireNonNull(groupId), List.of(topics));
+    }
+
+    /** Completes once every assigned partition has been read up to the end it had when assigned. */
+    public Future<Void> caughtUp() {
+        return caughtUp.future();
+    }
+
+    public boolean isCaughtUp() {
+        return isCaughtUp;
+    }
+
+    /** Records behind the ends of the assigned partitions, as of the last poll. */
+    public long lag() {
+        return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            if (groupId == null) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : topics) {
+                    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                    for (PartitionInfo info : infos) {
+                        partitions.add(new TopicPartition(topic, info.partition()));
+                    }
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                setCatchUpTargets(partitions);
+            } else {
+                consumer.subscribe(topics, new Rebalance());
+            }
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+                    records.forEach(batch::add);
+                    runOnContextAndWait(() -> handler.handle(batch));
+                    if (groupId != null) {
+                        consumer.commitSync(nextOffsets(records));
+                    }
+                }
+                updateLagAndCatchUp();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("Reader {} woken up unexpectedly", name, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Reader {} stopped on an error", name, e);
+            context.runOnContext(v -> caughtUp.tryFail(e));
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("Reader {} closed with an error", name, e);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> partitionRecords = records.records(partition);
+            long last = partitionRecords.get(partitionRecords.size() - 1).offset();
+            offsets.put(partition, new OffsetAndMetadata(last + 1));
+        }
+        return offsets;
+    }
+
+    private void setCatchUpTargets(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        catchUpTargets.putAll(ends);
+    }
+
+    private void updateLagAndCatchUp() {
+        for (TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(lag -> lagByPartition.put(partition, lag));
+        }
+        if (isCaughtUp) {
+            return;
+        }
+        if (groupId != null && consumer.assignment().isEmpty() && !assignedOnce) {
+            return;
+        }
+        for (Map.Entry<TopicPartition, Long> target : catchUpTargets.entrySet()) {
+            if (!consumer.assignment().contains(target.getKey())) {
+                continue;
+            }
+            if (consumer.position(target.getKey()) < target.getValue()) {
+                return;
+            }
+        }
+        isCaughtUp = true;
+        LOG.info("Reader {} caught up with {}", name, topics);
+        context.runOnContext(v -> caughtUp.tryComplete());
+    }
+
+    private volatile boolean assignedOnce;
+
+    private void runOnContextAndWait(java.util.function.Supplier<Future<?>> work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            Future<?> result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                handlerFailures.increment();
+                LOG.error("Reader {}: handler failed; skipping its batch", name, e);
+                done.complete(null);
+                return;
+            }
+            if (result == null) {
+                done.complete(null);
+            } else {
+                result.onComplete(ar -> {
+                    if (ar.failed()) {
+                        handlerFailures.increment();
+                        LOG.error("Reader {}: handler failed; skipping its batch", name, ar.cause());
+                    }
+                    done.complete(null);
+                });
+            }
+        });
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (startPosition == StartPosition.BEGINNING && !partitions.isEmpty()) {
+                consumer.seekToBeginning(partitions);
+            }
+            setCatchUpTargets(partitions);
+            assignedOnce = true;
+            if (onAssigned != null && !partitions.isEmpty()) {
+                runOnContextAndWait(() -> {
+                    onAssigned.accept(partitions);
+                    return null;
+                });
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(lagByPartition::remove);
+            if (onRevoked != null && !partitions.isEmpty()) {
+                runOnContextAndWait(() -> {
+                    onRevoked.accept(partitions);
+                    return null;
+                });
+            }
+        }
+    }
+
+    /** Stops polling, leaves the group and closes the consumer. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        clientMetrics.close();
+    }
+
+    /** Settings for a {@link TopicReader}. */
+    public static final class Builder {
+        private final Vertx vertx;
+        private final KafkaConfig config;
+        private final String clientId;
+        private final String groupId;
+        private final List<String> topics;
+        private BatchHandler handler;
+        private StartPosition startPosition = StartPosition.COMMITTED;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Consumer<Collection<TopicPartition>> onAssigned;
+        private Consumer<Collection<TopicPartition>> onRevoked;
+        private final Map<String, Object> overrides = new HashMap<>();
+
+        private Builder(Vertx vertx, KafkaConfig config, String clientId, String groupId, List<String> topics) {
+            this.vertx = vertx;
+            this.config = config;
+            this.clientId = clientId;
+            this.groupId = groupId;
+            this.topics = topics;
+        }
+
+        public Builder handler(BatchHandler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        public Builder startPosition(StartPosition startPosition) {
+            this.startPosition = startPosition;
+            return this;
+        }
+
+        public Builder metrics(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Called on the owner's context when the group gives this member partitions. */
+        public Builder onAssigned(Consumer<Collection<TopicPartition>> listener) {
+            this.onAssigned = listener;
+            return this;
+        }
+
+        /** Called on the owner's context when the group takes partitions away from this member. */
+        public Builder onRevoked(Consumer<Collection<TopicPartition>> listener) {
+            this.onRevoked = listener;
+            return this;
+        }
+
+        public Builder consumerProperty(String key, Object value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /** Creates the consumer and starts reading. Call on the context that should receive the batches. */
+        public TopicReader start() {
+            Objects.requireNonNull(handler, "handler");
+            TopicReader reader = new TopicReader(this);
+            reader.start();
+            return reader;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.berth.common.runtime;
+
+import io.berth.common.config.ServiceConfig;
+import io.berth.common.http.Readiness;
+import io.berth.common.kafka.TopicBootstrapper;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Starts one service: a Vert.x instance reporting to its own Prometheus registry, Berth's topics created
+ * if absent, and the service's root verticle deployed. Used by each service's {@code main}, by the
+ * single-machine launcher and by integration tests.
+ */
+public final class ServiceRuntime {
+
+    private ServiceRuntime() {
+    }
+
+    public static Future<RunningService> start(ServiceConfig config,
+                                               Function<ServiceContext, ? extends BerthVerticle> verticleFactory) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("service", config.service().id());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        .setJvmMetricsEnabled(false)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        Readiness readiness = new Readiness();
+        BerthVerticle verticle = verticleFactory.apply(new ServiceContext(config, registry, readiness));
+        return vertx.executeBlocking(() -> {
+                    TopicBootstrapper.ensureTopics(config.kafka(), Duration.ofSeconds(30));
+                    return null;
+                }, false)
+                .compose(v -> vertx.deployVerticle(verticle))
+                .map(id -> new RunningService(config, vertx, verticle, registry))
+                .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+    }
+}

@@ -1,0 +1,121 @@
+package io.berth.common.auth;
+
+import io.berth.common.config.AuthConfig;
+import io.berth.common.http.ApiRouter;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The token handler on a real router: missing, forged, expired, wrong role, right role. */
+class JwtAuthenticationTest {
+
+    private static final String SECRET = "unit-test-secret-0123456789-0123456789-abcdef";
+    private static Vertx vertx;
+    private static HttpServer server;
+    private static WebClient client;
+    private static TokenIssuer issuer;
+
+    @BeforeAll
+    static void startServer() {
+        vertx = Vertx.vertx();
+        AuthConfig config = AuthConfig.ofSecret(SECRET);
+        JwtAuthentication jwt = new JwtAuthentication(vertx, config);
+        issuer = new TokenIssuer(vertx, config);
+        Router router = ApiRouter.create(vertx);
+        router.get("/admin-only").handler(jwt.require(Role.ADMIN))
+                .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        client = WebClient.create(vertx);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().await();
+    }
+
+    private HttpResponse<Buffer> get(String authorization) {
+        var request = client.get(server.actualPort(), "127.0.0.1", "/admin-only");
+        if (authorization != null) {
+            request.putHeader("Authorization", authorization);
+        }
+        return request.send().await();
+    }
+
+    @Test
+    void missingTokenIs401Problem() {
+        HttpResponse<Buffer> response = get(null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(401);
+    }
+
+    @Test
+    void forgedTokenIs401() {
+        String forged = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                        .setAlgorithm("HS256").setBuffer("another-secret-another-secret-another-secret")))
+                .generateToken(new JsonObject().put("roles", List.of("admin")),
+                        new JWTOptions().setSubject("mallory").setExpiresInSeconds(600));
+
+        assertThat(get("Bearer " + forged).statusCode()).isEqualTo(401);
+        assertThat(get("Bearer not.a.token").statusCode()).isEqualTo(401);
+        assertThat(get("Basic YWRtaW46YWRtaW4=").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        String expired = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                        .setAlgorithm("HS256").setBuffer(SECRET)))
+                .generateToken(new JsonObject().put("roles", List.of("admin"))
+                                .put("exp", System.currentTimeMillis() / 1000 - 3600),
+                        new JWTOptions().setSubject("old"));
+
+        assertThat(get("Bearer " + expired).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void tokenWithoutExpiryIs401() {
+        String eternal = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                        .setAlgorithm("HS256").setBuffer(SECRET)))
+                .generateToken(new JsonObject().put("roles", List.of("admin")), new JWTOptions().setSubject("x"));
+
+        assertThat(get("Bearer " + eternal).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void validTokenWithoutTheRoleIs403AndRolesDoNotImplyEachOther() {
+        String gateway = issuer.issue("gw", List.of(Role.GATEWAY, Role.AGENT), Duration.ofMinutes(5));
+
+        HttpResponse<Buffer> response = get("Bearer " + gateway);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.bodyAsJsonObject().getString("detail")).contains("admin");
+    }
+
+    @Test
+    void validTokenWithTheRolePassesAndCarriesItsSubject() {
+        String admin = issuer.issue("ops@example.com", List.of(Role.ADMIN), Duration.ofMinutes(5), Map.of("jti", "t-1"));
+
+        HttpResponse<Buffer> response = get("Bearer " + admin);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsString()).isEqualTo("ops@example.com");
+    }
+}

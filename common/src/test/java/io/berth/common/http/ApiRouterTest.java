@@ -1,0 +1,107 @@
+package io.berth.common.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input of every kind gets a 4xx problem and never reaches (or changes) anything. */
+class ApiRouterTest {
+
+    private static Vertx vertx;
+    private static HttpServer server;
+    private static WebClient client;
+    private static final AtomicInteger accepted = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        Router router = ApiRouter.create(vertx);
+        router.put("/things/:id").handler(ctx -> {
+            JsonObject body = JsonBodies.object(ctx);
+            int size = JsonBodies.requiredInt(body, "size", 1, 10);
+            Color color = JsonBodies.requiredEnum(body, "color", Color.class);
+            JsonBodies.stringList(body, "tags");
+            accepted.incrementAndGet();
+            ctx.json(new JsonObject().put("size", size).put("color", color.name()));
+        });
+        router.get("/boom").handler(ctx -> {
+            throw new IllegalStateException("bug");
+        });
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+        client = WebClient.create(vertx);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().await();
+    }
+
+    enum Color { RED, GREEN }
+
+    private HttpResponse<Buffer> put(String body) {
+        return client.put(server.actualPort(), "127.0.0.1", "/things/1")
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(body)).await();
+    }
+
+    private static void assertProblem(HttpResponse<Buffer> response, int status, String detailPart) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        JsonObject problem = response.bodyAsJsonObject();
+        assertThat(problem.getInteger("status")).isEqualTo(status);
+        assertThat(problem.getString("type")).isNotBlank();
+        assertThat(problem.getString("title")).isNotBlank();
+        assertThat(problem.getString("detail")).contains(detailPart);
+    }
+
+    @Test
+    void badInputOfEveryKindIsA4xxProblemAndChangesNothing() {
+        int before = accepted.get();
+
+        assertProblem(put("{not json"), 400, "JSON");
+        assertProblem(put("[1,2,3]"), 400, "object");
+        assertProblem(put(""), 400, "body");
+        assertProblem(put("{\"size\":\"big\",\"color\":\"RED\"}"), 400, "size");
+        assertProblem(put("{\"size\":2.5,\"color\":\"RED\"}"), 400, "size");
+        assertProblem(put("{\"size\":11,\"color\":\"RED\"}"), 400, "size");
+        assertProblem(put("{\"size\":3,\"color\":\"PURPLE\"}"), 400, "RED, GREEN");
+        assertProblem(put("{\"size\":3}"), 400, "color");
+        assertProblem(put("{\"size\":3,\"color\":\"RED\",\"tags\":[1]}"), 400, "tags");
+        assertProblem(put("{\"size\":3,\"color\":\"RED\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}"), 413, "bytes");
+
+        assertThat(accepted.get()).isEqualTo(before);
+    }
+
+    @Test
+    void goodInputPasses() {
+        HttpResponse<Buffer> response = put("{\"size\":3.0,\"color\":\"GREEN\",\"tags\":[\"a\"],\"extra\":true}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getInteger("size")).isEqualTo(3);
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblems() {
+        assertProblem(client.get(server.actualPort(), "127.0.0.1", "/nowhere").send().await(), 404, "nowhere");
+        assertProblem(client.delete(server.actualPort(), "127.0.0.1", "/things/1").send().await(), 405, "DELETE");
+    }
+
+    @Test
+    void aBugIsA500ProblemWithTheRequestIdNotAStackTrace() {
+        HttpResponse<Buffer> response = client.get(server.actualPort(), "127.0.0.1", "/boom").send().await();
+
+        assertProblem(response, 500, response.getHeader("X-Request-Id"));
+        assertThat(response.bodyAsString()).doesNotContain("IllegalStateException");
+    }
+}

@@ -1,0 +1,77 @@
+package io.berth.common.runtime;
+
+import io.berth.common.config.ServiceName;
+import io.berth.common.kafka.TopicReader;
+import io.berth.common.kafka.Topics;
+import io.berth.common.testing.KafkaClusterExtension;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A service started by the runtime creates the topics, serves the management routes and gets ready. */
+class ServiceRuntimeIT {
+
+    @RegisterExtension
+    static KafkaClusterExtension kafka = new KafkaClusterExtension();
+
+    /** The smallest service: one replaying reader that readiness waits for. */
+    static final class ProbeVerticle extends BerthVerticle {
+        private TopicReader reader;
+
+        ProbeVerticle(ServiceContext context) {
+            super(context);
+        }
+
+        @Override
+        public Future<?> start() {
+            reader = TopicReader.replay(vertx, serviceConfig().kafka(), "probe", Topics.CONFIG)
+                    .metrics(registry())
+                    .handler(batch -> null)
+                    .start();
+            readiness().require("berth.config caught up", reader::isCaughtUp);
+            Router router = apiRouter();
+            return listen(router);
+        }
+
+        @Override
+        public Future<?> stop() throws Exception {
+            reader.close();
+            return super.stop();
+        }
+    }
+
+    @Test
+    void startsCreatesTopicsAndServesHealthAndMetrics() throws Exception {
+        RunningService service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.SESSION), ProbeVerticle::new)
+                .await(60, TimeUnit.SECONDS);
+        Vertx client = Vertx.vertx();
+        try {
+            WebClient web = WebClient.create(client);
+            int port = service.httpPort();
+
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .contains(Topics.CONFIG, Topics.HOST_HEALTH, Topics.ALLOCATIONS, Topics.SESSIONS,
+                                Topics.HOST_COMMANDS);
+            }
+            assertThat(web.get(port, "127.0.0.1", "/health/live").send().await().statusCode()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode() == 200);
+            String metrics = web.get(port, "127.0.0.1", "/metrics").send().await().bodyAsString();
+            assertThat(metrics).contains("vertx_http_server", "berth_consumer_lag", "jvm_memory_used_bytes",
+                    "service=\"session-service\"");
+        } finally {
+            client.close().await();
+            service.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+}

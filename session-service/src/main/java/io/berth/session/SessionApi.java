@@ -1,0 +1,181 @@
+package io.berth.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.berth.common.auth.JwtAuthentication;
+import io.berth.common.auth.Principal;
+import io.berth.common.auth.Role;
+import io.berth.common.events.EventCodec;
+import io.berth.common.events.SessionState;
+import io.berth.common.http.JsonBodies;
+import io.berth.common.http.ProblemException;
+import io.berth.session.domain.AgentEventType;
+import io.berth.session.domain.AgentIdentity;
+import io.berth.session.domain.AgentReport;
+import io.berth.session.domain.LogoffDecision;
+import io.berth.session.domain.ReportOutcome;
+import io.berth.session.domain.SessionQuery;
+import io.berth.session.domain.SessionRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The session service's HTTP API (DESIGN.md section 4): agent session reports, and the operators' queries and
+ * logoff. Handlers validate and translate; the registry decides; every change is on Kafka before the answer.
+ */
+final class SessionApi {
+
+    private static final int MAX_SESSION_ID_LENGTH = 200;
+
+    private final SessionRegistry registry;
+    private final SessionPublisher publisher;
+    private final Clock clock;
+    private final BooleanSupplier stateReady;
+
+    SessionApi(SessionRegistry registry, SessionPublisher publisher, Clock clock, BooleanSupplier stateReady) {
+        this.registry = registry;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.stateReady = stateReady;
+    }
+
+    void mount(Router router, JwtAuthentication jwt) {
+        router.route("/api/v1/*").handler(this::requireStateReplayed);
+        router.post("/api/v1/agent/sessions/:sessionId/events").handler(jwt.require(Role.AGENT))
+                .handler(this::agentReport);
+        router.get("/api/v1/sessions").handler(jwt.require(Role.ADMIN)).handler(this::list);
+        router.get("/api/v1/sessions/:sessionId").handler(jwt.require(Role.ADMIN)).handler(this::get);
+        router.post("/api/v1/sessions/:sessionId/logoff").handler(jwt.require(Role.ADMIN)).handler(this::logoff);
+    }
+
+    /** Until the state is rebuilt from Kafka, answers would be wrong: say so instead. */
+    private void requireStateReplayed(RoutingContext ctx) {
+        if (!stateReady.getAsBoolean()) {
+            throw ProblemException.unavailable("the session service is still reading its state from Kafka", 1);
+        }
+        ctx.next();
+    }
+
+    private void agentReport(RoutingContext ctx) {
+        Principal agent = Principal.of(ctx);
+        String sessionId = sessionIdOf(ctx);
+        JsonObject body = JsonBodies.object(ctx);
+        AgentReport report = new AgentReport(sessionId,
+                JsonBodies.requiredEnum(body, "type", AgentEventType.class),
+                JsonBodies.requiredString(body, "userId"),
+                JsonBodies.requiredString(body, "hostId"),
+                JsonBodies.optionalString(body, "at").map(SessionApi::instant).orElse(null));
+        ReportOutcome outcome = registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
+                clock.instant());
+        if (outcome instanceof ReportOutcome.Refused refused) {
+            throw refusal(refused);
+        }
+        publisher.publish(((ReportOutcome.Accepted) outcome).changes())
+                .onSuccess(published -> {
+                    JsonObject answer = new JsonObject().put("sessionId", sessionId);
+                    registry.find(sessionId).ifPresent(session -> answer.put("state", session.state().name()));
+                    ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                            .end(answer.toBuffer());
+                })
+                .onFailure(error -> ctx.fail(ProblemException.unavailable(
+                        "the session change could not be recorded on Kafka; retry", 1)));
+    }
+
+    private static ProblemException refusal(ReportOutcome.Refused refused) {
+        return switch (refused.refusal()) {
+            case NOT_THE_REPORTING_HOST, SESSION_ON_ANOTHER_HOST, HOST_NOT_REGISTERED ->
+                    ProblemException.forbidden(refused.detail());
+            case TOKEN_REVOKED -> new ProblemException(401, "Unauthorized", refused.detail());
+            case SESSION_OF_ANOTHER_USER -> ProblemException.conflict(refused.detail());
+        };
+    }
+
+    private void list(RoutingContext ctx) {
+        SessionQuery query = new SessionQuery(
+                queryParam(ctx, "userId"),
+                queryParam(ctx, "hostId"),
+                queryParam(ctx, "poolId"),
+                optionalState(queryParam(ctx, "state")));
+        json(ctx, 200, registry.list(query).stream().map(SessionView::of).toList());
+    }
+
+    private void get(RoutingContext ctx) {
+        String sessionId = sessionIdOf(ctx);
+        SessionView view = registry.find(sessionId).map(SessionView::of)
+                .orElseThrow(() -> ProblemException.notFound("no session " + sessionId));
+        json(ctx, 200, view);
+    }
+
+    private void logoff(RoutingContext ctx) {
+        String sessionId = sessionIdOf(ctx);
+        LogoffDecision decision = registry.requestLogoff(sessionId, clock.instant());
+        if (decision instanceof LogoffDecision.UnknownSession) {
+            throw ProblemException.notFound("no session " + sessionId);
+        }
+        if (decision instanceof LogoffDecision.AlreadyEnded) {
+            throw ProblemException.conflict("session " + sessionId + " has already ended");
+        }
+        var command = ((LogoffDecision.SendCommand) decision).command();
+        publisher.command(command)
+                .onSuccess(sent -> ctx.response().setStatusCode(202)
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject()
+                                .put("sessionId", sessionId)
+                                .put("hostId", command.hostId())
+                                .put("command", command.command().name())
+                                .toBuffer()))
+                .onFailure(error -> ctx.fail(ProblemException.unavailable(
+                        "the logoff command could not be sent on Kafka; retry", 1)));
+    }
+
+    private static String sessionIdOf(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sessionId");
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH
+                || sessionId.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw ProblemException.badRequest("the session id must be 1 to " + MAX_SESSION_ID_LENGTH
+                    + " characters without spaces");
+        }
+        return sessionId;
+    }
+
+    private static String queryParam(RoutingContext ctx, String name) {
+        List<String> values = ctx.queryParam(name);
+        if (values.isEmpty() || values.get(0).isBlank()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ProblemException.badRequest("'" + name + "' may be given once");
+        }
+        return values.get(0);
+    }
+
+    private static SessionState optionalState(String value) {
+        return value == null ? null : JsonBodies.parseEnum(value, "state", SessionState.class);
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest("'at' must be an ISO-8601 instant such as 2026-01-01T09:00:00Z");
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = EventCodec.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+    }
+}

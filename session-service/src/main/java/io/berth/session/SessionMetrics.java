@@ -1,0 +1,87 @@
+package io.berth.session;
+
+import io.berth.common.events.SessionState;
+import io.berth.session.domain.EndReason;
+import io.berth.session.domain.SessionChange;
+import io.berth.session.domain.SessionRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The session service's meters: {@code berth_sessions{pool,state}}, {@code berth_session_transitions_total{from,to}},
+ * {@code berth_session_reconciliation_endings_total{reason}} and {@code berth_session_pending_timeouts_total}.
+ * The gauges read a copy of the registry's counts refreshed on the event loop, because Prometheus scrapes on
+ * another thread and the registry is not thread-safe.
+ */
+final class SessionMetrics {
+
+    private final MeterRegistry meters;
+    private final Map<String, AtomicLong> sessionCounts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+    private final Counter pendingTimeouts;
+
+    SessionMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.pendingTimeouts = Counter.builder("berth_session_pending_timeouts_total")
+                .description("PENDING sessions ended because the user did not log on in time")
+                .register(meters);
+        for (EndReason reason : new EndReason[]{EndReason.NOT_REPORTED_BY_HOST, EndReason.HOST_REMOVED}) {
+            reconciliationEndings(reason);
+        }
+    }
+
+    /** Counts a change once Kafka has acknowledged it. */
+    void published(SessionChange change) {
+        if (!change.isTransition()) {
+            return;
+        }
+        String from = change.from().map(Enum::name).orElse("NONE");
+        String to = change.to().name();
+        transitions.computeIfAbsent(from + ">" + to, key -> Counter.builder("berth_session_transitions_total")
+                .description("Session state changes published on berth.sessions")
+                .tag("from", from)
+                .tag("to", to)
+                .register(meters)).increment();
+        if (change.to() == SessionState.ENDED && change.current().endReason() != null) {
+            switch (change.current().endReason()) {
+                case PENDING_TIMEOUT -> pendingTimeouts.increment();
+                case NOT_REPORTED_BY_HOST, HOST_REMOVED -> reconciliationEndings(change.current().endReason()).increment();
+                case LOGOFF -> {
+                }
+            }
+        }
+    }
+
+    private Counter reconciliationEndings(EndReason reason) {
+        return Counter.builder("berth_session_reconciliation_endings_total")
+                .description("Sessions ended by reconciliation against host heartbeats and host removals")
+                .tag("reason", reason.name())
+                .register(meters);
+    }
+
+    /** Copies the registry's counts for the gauges; registers the gauges of pools seen for the first time. */
+    void refresh(SessionRegistry registry) {
+        for (String pool : registry.poolsWithSessions()) {
+            for (SessionState state : SessionState.values()) {
+                gauge(pool, state).set(registry.count(pool, state));
+            }
+        }
+    }
+
+    private AtomicLong gauge(String pool, SessionState state) {
+        return sessionCounts.computeIfAbsent(pool + "/" + state, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("berth_sessions", value, AtomicLong::get)
+                    .description("Sessions by pool and state (ENDED ones until their tombstone)")
+                    .tag("pool", pool)
+                    .tag("state", state.name())
+                    .register(meters);
+            return value;
+        });
+    }
+}

@@ -1,0 +1,71 @@
+package io.berth.session;
+
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.kafka.EventProducer;
+import io.berth.common.kafka.Topics;
+import io.berth.session.domain.Session;
+import io.berth.session.domain.SessionChange;
+import io.berth.session.domain.SessionRegistry;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Publishes the registry's decisions: session records and tombstones on {@code berth.sessions} (key = session
+ * id), commands on {@code berth.host-commands} (key = host id). A change Kafka does not acknowledge is undone in
+ * the registry, so the registry never holds a state that exists nowhere else.
+ */
+final class SessionPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPublisher.class);
+
+    private final EventProducer producer;
+    private final SessionRegistry registry;
+    private final SessionMetrics metrics;
+
+    SessionPublisher(EventProducer producer, SessionRegistry registry, SessionMetrics metrics) {
+        this.producer = producer;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    /** Completes when every change is acknowledged; fails if any was not (those are reverted). */
+    Future<Void> publish(List<SessionChange> changes) {
+        if (changes.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Future<?>> sends = changes.stream()
+                .map(change -> producer.send(Topics.SESSIONS, change.sessionId(), change.event())
+                        .onSuccess(metadata -> metrics.published(change))
+                        .onFailure(error -> {
+                            LOG.warn("Session {} -> {} not published, undone: {}", change.sessionId(), change.to(),
+                                    error.getMessage());
+                            registry.revert(change);
+                        }))
+                .<Future<?>>map(future -> future)
+                .toList();
+        return Future.all(sends).mapEmpty();
+    }
+
+    Future<Void> tombstone(List<Session> endedSessions) {
+        if (endedSessions.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Future<?>> sends = endedSessions.stream()
+                .map(ended -> producer.sendTombstone(Topics.SESSIONS, ended.sessionId())
+                        .onFailure(error -> {
+                            LOG.warn("Tombstone of session {} not published, retried later: {}", ended.sessionId(),
+                                    error.getMessage());
+                            registry.restore(ended);
+                        }))
+                .<Future<?>>map(future -> future)
+                .toList();
+        return Future.all(sends).mapEmpty();
+    }
+
+    Future<Void> command(HostCommandEvent command) {
+        return producer.send(Topics.HOST_COMMANDS, command.hostId(), command).mapEmpty();
+    }
+}

@@ -1,0 +1,30 @@
+package io.berth.session.domain;
+
+import java.util.List;
+
+/** What became of an agent report: accepted (with the changes to publish, none for a no-op) or refused. */
+public sealed interface ReportOutcome {
+
+    record Accepted(List<SessionChange> changes) implements ReportOutcome {
+        public Accepted {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    record Refused(Refusal refusal, String detail) implements ReportOutcome {
+    }
+
+    /** Why a report was refused; the HTTP adapter maps each to a status. */
+    enum Refusal {
+        /** The token's host is not the host named in the report. */
+        NOT_THE_REPORTING_HOST,
+        /** The session is on another host than the one reporting it. */
+        SESSION_ON_ANOTHER_HOST,
+        /** The reporting host has no registration (never registered, or removed from its pool). */
+        HOST_NOT_REGISTERED,
+        /** The token was issued before the host's current registration. */
+        TOKEN_REVOKED,
+        /** The session belongs to another user than the report names. */
+        SESSION_OF_ANOTHER_USER
+    }
+}

@@ -1,0 +1,71 @@
+package io.berth.session.domain;
+
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One user session as the session service knows it: the fields published on {@code berth.sessions}, plus two
+ * bookkeeping fields that are never published and restart empty.
+ *
+ * @param lastReportAt  the agent's {@code at} of the last report applied, to drop reports that were overtaken
+ * @param unlistedSince when this service first saw a heartbeat of the session's host that did not list it;
+ *                      {@code null} while the host lists it
+ */
+public record Session(String sessionId, String userId, String poolId, String hostId, SessionState state,
+                      Instant createdAt, Instant updatedAt, EndReason endReason, Instant lastReportAt,
+                      Instant unlistedSince) {
+
+    public Session {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** A session as read back from {@code berth.sessions}; an unknown end reason (a newer writer's) reads as none. */
+    public static Session fromEvent(SessionEvent event) {
+        return new Session(event.sessionId(), event.userId(), event.poolId(), event.hostId(), event.state(),
+                event.createdAt(), event.updatedAt(), parseEndReason(event.endReason()), null, null);
+    }
+
+    public SessionEvent toEvent() {
+        return new SessionEvent(SessionEvent.CURRENT_VERSION, sessionId, userId, poolId, hostId, state, createdAt,
+                updatedAt, state == SessionState.ENDED && endReason != null ? endReason.name() : null);
+    }
+
+    public boolean isLive() {
+        return state.isLive();
+    }
+
+    Session movedTo(SessionState next, Instant now, EndReason reason) {
+        return new Session(sessionId, userId, poolId, hostId, next, createdAt, now,
+                next == SessionState.ENDED ? reason : null, lastReportAt, null);
+    }
+
+    Session withLastReportAt(Instant at) {
+        return new Session(sessionId, userId, poolId, hostId, state, createdAt, updatedAt, endReason, at,
+                unlistedSince);
+    }
+
+    Session withUnlistedSince(Instant since) {
+        return new Session(sessionId, userId, poolId, hostId, state, createdAt, updatedAt, endReason, lastReportAt,
+                since);
+    }
+
+    Session withPoolId(String pool, Instant now) {
+        return new Session(sessionId, userId, pool, hostId, state, createdAt, now, endReason, lastReportAt,
+                unlistedSince);
+    }
+
+    private static EndReason parseEndReason(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return EndReason.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.berth.session.domain;
+
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
+
+import java.util.Optional;
+
+/**
+ * A decision of the registry that must be published on {@code berth.sessions}: the session before (empty for a
+ * session seen for the first time) and after.
+ */
+public record SessionChange(Session previous, Session current) {
+
+    public String sessionId() {
+        return current.sessionId();
+    }
+
+    public SessionEvent event() {
+        return current.toEvent();
+    }
+
+    public Optional<SessionState> from() {
+        return Optional.ofNullable(previous).map(Session::state);
+    }
+
+    public SessionState to() {
+        return current.state();
+    }
+
+    /** Whether the state moved (a first record counts as a move from nothing); false for a data-only update. */
+    public boolean isTransition() {
+        return previous == null || previous.state() != current.state();
+    }
+}

@@ -1,0 +1,460 @@
+package io.berth.session.domain;
+
+import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.Health;
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.events.HostCommandType;
+import io.berth.common.events.HostHealthEvent;
+import io.berth.common.events.HostPoolConfig;
+import io.berth.common.events.HostRegistration;
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Every session this service knows, with what it needs to decide their lifecycle: the pools' timings, the hosts'
+ * registrations, and what each host's last heartbeat listed.
+ *
+ * <p>Inputs are broker allocations, agent reports, host-health snapshots, config changes and the passing of time
+ * ({@link #tick}); each decision updates the registry at once and returns the {@link SessionChange}s the caller
+ * must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in; the
+ * registry reads no clock. Not thread-safe: one event loop owns it.
+ *
+ * <p>Writes are partitioned by ownership: the {@code owns} predicates say which sessions this instance may decide
+ * for (with several instances, those of its assigned partitions). Everything else is still tracked, so any
+ * instance can answer queries.
+ */
+public final class SessionRegistry {
+
+    /** How far ahead of this service's clock an agent's report time is still believed. */
+    static final Duration MAX_AGENT_CLOCK_LEAD = Duration.ofMinutes(5);
+
+    private final Duration endedRetention;
+
+    private final Map<String, Session> sessions = new HashMap<>();
+    private final Map<String, Set<String>> liveSessionsByHost = new HashMap<>();
+    private final Map<String, Map<SessionState, Long>> countsByPool = new HashMap<>();
+    private final Map<String, PoolTimings> poolTimings = new HashMap<>();
+    private final Map<String, HostRecord> hosts = new HashMap<>();
+    private final Set<String> removedHosts = new HashSet<>();
+
+    /** What the registry knows of a host: its pool and, once registered, its current agent token id. */
+    private record HostRecord(String poolId, boolean registered, String agentTokenId) {
+    }
+
+    /**
+     * @param endedRetention how long an ENDED session stays queryable before it is tombstoned (DESIGN.md: at
+     *                       least 24 hours)
+     */
+    public SessionRegistry(Duration endedRetention) {
+        this.endedRetention = Objects.requireNonNull(endedRetention, "endedRetention");
+    }
+
+    // ---------------------------------------------------------------- config
+
+    public void onPoolConfig(HostPoolConfig pool) {
+        poolTimings.put(pool.poolId(), new PoolTimings(pool.heartbeatSeconds(), pool.pendingTimeoutSeconds()));
+    }
+
+    public void onPoolRemoved(String poolId) {
+        poolTimings.remove(poolId);
+    }
+
+    public PoolTimings timingsOf(String poolId) {
+        return poolId == null ? PoolTimings.DEFAULTS : poolTimings.getOrDefault(poolId, PoolTimings.DEFAULTS);
+    }
+
+    public void onHostRegistration(HostRegistration registration) {
+        hosts.put(registration.hostId(),
+                new HostRecord(registration.poolId(), true, registration.agentTokenId()));
+        removedHosts.remove(registration.hostId());
+    }
+
+    /**
+     * A host removed from its pool. Its live sessions end with {@link EndReason#HOST_REMOVED} at the next
+     * {@link #tick}, which is also what makes a removal seen while replaying safe: by the time the sweep runs, the
+     * replay has reached the host's later re-registration, if there is one.
+     */
+    public void onHostRemoved(String hostId) {
+        hosts.remove(hostId);
+        removedHosts.add(hostId);
+    }
+
+    // ---------------------------------------------------------------- allocations
+
+    /**
+     * A broker allocation: a session seen for the first time starts {@code PENDING}. A known session (a duplicate,
+     * or one the agent reported first, or ended before its allocation was seen) does not move; it only learns its
+     * pool if a report created it without one.
+     */
+    public List<SessionChange> onAllocation(AllocationEvent allocation, Instant now) {
+        if (isBlank(allocation.sessionId()) || isBlank(allocation.hostId())) {
+            return List.of();
+        }
+        Session known = sessions.get(allocation.sessionId());
+        if (known == null) {
+            Instant createdAt = allocation.allocatedAt() != null ? allocation.allocatedAt() : now;
+            Session created = new Session(allocation.sessionId(), allocation.userId(), allocation.poolId(),
+                    allocation.hostId(), SessionState.PENDING, createdAt, now, null, null, null);
+            return List.of(put(null, created));
+        }
+        if (known.poolId() == null && allocation.poolId() != null) {
+            return List.of(put(known, known.withPoolId(allocation.poolId(), now)));
+        }
+        return List.of();
+    }
+
+    // ---------------------------------------------------------------- agent reports
+
+    /**
+     * An agent's report about one of its host's sessions. Only the host the session is on may report it; a
+     * report for a session not seen yet (the agent can be faster than Kafka) creates it in the state the report
+     * implies, with the pool from the host's registration or last heartbeat.
+     */
+    public ReportOutcome onAgentReport(AgentReport agentReport, AgentIdentity reporter, Instant now) {
+        AgentReport report = withTrustedTime(agentReport, now);
+        if (!report.hostId().equals(reporter.hostId())) {
+            return refused(ReportOutcome.Refusal.NOT_THE_REPORTING_HOST,
+                    "the token is for host " + reporter.hostId() + ", not " + report.hostId());
+        }
+        HostRecord host = hosts.get(report.hostId());
+        if (host == null || !host.registered()) {
+            return refused(ReportOutcome.Refusal.HOST_NOT_REGISTERED,
+                    "host " + report.hostId() + " is not registered in any pool");
+        }
+        if (host.agentTokenId() != null && !host.agentTokenId().equals(reporter.tokenId())) {
+            return refused(ReportOutcome.Refusal.TOKEN_REVOKED,
+                    "the agent token predates the host's current registration");
+        }
+        Session known = sessions.get(report.sessionId());
+        if (known == null) {
+            Instant createdAt = report.at() != null ? report.at() : now;
+            SessionState first = SessionLifecycle.firstState(report.type());
+            Session created = new Session(report.sessionId(), report.userId(), host.poolId(), report.hostId(),
+                    first, createdAt, now, first == SessionState.ENDED ? EndReason.LOGOFF : null, report.at(),
+                    null);
+            return new ReportOutcome.Accepted(List.of(put(null, created)));
+        }
+        if (!report.hostId().equals(known.hostId())) {
+            return refused(ReportOutcome.Refusal.SESSION_ON_ANOTHER_HOST,
+                    "session " + known.sessionId() + " is not on host " + report.hostId());
+        }
+        if (known.userId() != null && !known.userId().equals(report.userId())) {
+            return refused(ReportOutcome.Refusal.SESSION_OF_ANOTHER_USER,
+                    "session " + known.sessionId() + " belongs to another user");
+        }
+        if (report.at() != null && known.lastReportAt() != null && report.at().isBefore(known.lastReportAt())) {
+            // Overtaken by a later report of the same agent: applying it now would move the session back.
+            return new ReportOutcome.Accepted(List.of());
+        }
+        Optional<SessionState> next = SessionLifecycle.next(known.state(), report.type());
+        if (next.isEmpty()) {
+            if (report.at() != null && known.isLive()) {
+                sessions.put(known.sessionId(), known.withLastReportAt(report.at()));
+            }
+            return new ReportOutcome.Accepted(List.of());
+        }
+        Session moved = known.movedTo(next.get(), now, EndReason.LOGOFF);
+        if (report.at() != null) {
+            moved = moved.withLastReportAt(report.at());
+        }
+        return new ReportOutcome.Accepted(List.of(put(known, moved)));
+    }
+
+    /**
+     * An agent time far ahead of this service's clock would make every later report of the session look stale:
+     * such a report is taken as if it had no time.
+     */
+    private static AgentReport withTrustedTime(AgentReport report, Instant now) {
+        if (report.at() != null && report.at().isAfter(now.plus(MAX_AGENT_CLOCK_LEAD))) {
+            return new AgentReport(report.sessionId(), report.type(), report.userId(), report.hostId(), null);
+        }
+        return report;
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    /**
+     * A host's health snapshot. It tells the host's pool (for sessions reported before they were allocated) and
+     * which sessions the host still has: a live, non-PENDING session it does not list is marked, and ends in
+     * {@link #tick} once it has stayed unlisted for the pool's {@link PoolTimings#reconciliationGrace()}; a listed
+     * one is unmarked. A PENDING session the host lists has been logged on to (its LOGON report was lost or is
+     * late) and becomes ACTIVE. A snapshot not built from a heartbeat (a {@code NO_HEARTBEAT} or {@code UNAVAILABLE}
+     * host) is no evidence either way and clears the marks.
+     *
+     * <p>A heartbeat taken before the session last changed says nothing about it (a heartbeat sent just before a
+     * logon does not list the new session), so it does not mark it.
+     */
+    public List<SessionChange> onHostHealth(HostHealthEvent snapshot, Instant now, Predicate<String> owns) {
+        if (isBlank(snapshot.hostId())) {
+            return List.of();
+        }
+        HostRecord host = hosts.get(snapshot.hostId());
+        if (host == null) {
+            hosts.put(snapshot.hostId(), new HostRecord(snapshot.poolId(), false, null));
+        } else if (snapshot.poolId() != null && !snapshot.poolId().equals(host.poolId())) {
+            hosts.put(snapshot.hostId(), new HostRecord(snapshot.poolId(), host.registered(), host.agentTokenId()));
+        }
+        Set<String> listed = new HashSet<>(snapshot.sessionIds());
+        boolean evidence = isEvidence(snapshot);
+        List<SessionChange> changes = new ArrayList<>();
+        for (String sessionId : List.copyOf(liveSessionsByHost.getOrDefault(snapshot.hostId(), Set.of()))) {
+            Session session = sessions.get(sessionId);
+            if (!evidence || listed.contains(sessionId)) {
+                if (session.unlistedSince() != null) {
+                    sessions.put(sessionId, session.withUnlistedSince(null));
+                }
+                if (evidence && session.state() == SessionState.PENDING && owns.test(sessionId)) {
+                    changes.add(put(session, session.movedTo(SessionState.ACTIVE, now, null)));
+                }
+            } else if (session.state() != SessionState.PENDING && session.unlistedSince() == null
+                    && !takenBefore(snapshot, session)) {
+                sessions.put(sessionId, session.withUnlistedSince(now));
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Only a snapshot built from a heartbeat says which sessions a host has: not one for a host that stopped
+     * heartbeating ({@code NO_HEARTBEAT}), nor one for a host registered that has not reported yet
+     * ({@code UNAVAILABLE} without a heartbeat).
+     */
+    private static boolean isEvidence(HostHealthEvent snapshot) {
+        return snapshot.lastHeartbeat() != null && snapshot.health() != Health.NO_HEARTBEAT
+                && snapshot.health() != Health.UNAVAILABLE;
+    }
+
+    private static boolean takenBefore(HostHealthEvent snapshot, Session session) {
+        return snapshot.lastHeartbeat() != null && session.updatedAt() != null
+                && snapshot.lastHeartbeat().isBefore(session.updatedAt());
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /**
+     * The periodic sweep over the sessions this instance owns: PENDING sessions past their pool's pending timeout
+     * end, live sessions unlisted by their host past the grace period end, live sessions of removed hosts end, and
+     * ENDED sessions older than the retention are removed and returned for tombstoning.
+     */
+    public TickResult tick(Instant now, Predicate<String> owns) {
+        List<SessionChange> changes = new ArrayList<>();
+        List<Session> tombstones = new ArrayList<>();
+        for (Session session : List.copyOf(sessions.values())) {
+            if (!owns.test(session.sessionId())) {
+                continue;
+            }
+            if (session.state() == SessionState.ENDED) {
+                Instant endedAt = session.updatedAt() != null ? session.updatedAt() : now;
+                if (!now.isBefore(endedAt.plus(endedRetention))) {
+                    remove(session.sessionId());
+                    tombstones.add(session);
+                }
+                continue;
+            }
+            EndReason ending = endingDue(session, now);
+            if (ending != null) {
+                changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
+            }
+        }
+        changes.sort(Comparator.comparing(SessionChange::sessionId));
+        tombstones.sort(Comparator.comparing(Session::sessionId));
+        return new TickResult(changes, tombstones);
+    }
+
+    private EndReason endingDue(Session session, Instant now) {
+        if (session.hostId() != null && removedHosts.contains(session.hostId())) {
+            return EndReason.HOST_REMOVED;
+        }
+        PoolTimings timings = timingsOf(session.poolId());
+        if (session.state() == SessionState.PENDING) {
+            Instant pendingSince = session.createdAt() != null ? session.createdAt() : session.updatedAt();
+            if (pendingSince != null && !now.isBefore(pendingSince.plus(timings.pendingTimeout()))) {
+                return EndReason.PENDING_TIMEOUT;
+            }
+            return null;
+        }
+        if (session.unlistedSince() != null
+                && !now.isBefore(session.unlistedSince().plus(timings.reconciliationGrace()))) {
+            return EndReason.NOT_REPORTED_BY_HOST;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- operator
+
+    /** An operator's logoff: a LOGOFF command for the session's host, if the session is known and live. */
+    public LogoffDecision requestLogoff(String sessionId, Instant now) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return new LogoffDecision.UnknownSession();
+        }
+        if (!session.isLive()) {
+            return new LogoffDecision.AlreadyEnded();
+        }
+        return new LogoffDecision.SendCommand(new HostCommandEvent(HostCommandEvent.CURRENT_VERSION,
+                session.hostId(), HostCommandType.LOGOFF, session.sessionId(), now));
+    }
+
+    // ---------------------------------------------------------------- berth.sessions
+
+    /**
+     * A record read from {@code berth.sessions}: the replay at start, and afterwards the records this or another
+     * instance published. A record older than what the registry holds (this instance's own earlier write coming
+     * back) is ignored, and so is a record that would move an ENDED session back: ENDED is terminal.
+     *
+     * @return whether the registry changed
+     */
+    public boolean applyPublished(SessionEvent event) {
+        if (isBlank(event.sessionId()) || event.state() == null) {
+            return false;
+        }
+        Session known = sessions.get(event.sessionId());
+        Session incoming = Session.fromEvent(event);
+        if (known != null) {
+            if (known.toEvent().equals(incoming.toEvent())) {
+                return false;
+            }
+            if (known.state() == SessionState.ENDED && incoming.state() != SessionState.ENDED) {
+                return false;
+            }
+            if (known.updatedAt() != null && incoming.updatedAt() != null
+                    && incoming.updatedAt().isBefore(known.updatedAt())) {
+                return false;
+            }
+        }
+        put(known, incoming);
+        return true;
+    }
+
+    /** A tombstone read from {@code berth.sessions}. */
+    public void applyTombstone(String sessionId) {
+        remove(sessionId);
+    }
+
+    /** Undoes a change whose publication failed, unless the session has moved on since. */
+    public void revert(SessionChange change) {
+        Session now = sessions.get(change.sessionId());
+        if (now != change.current()) {
+            return;
+        }
+        if (change.previous() == null) {
+            remove(change.sessionId());
+        } else {
+            put(now, change.previous());
+        }
+    }
+
+    /** Undoes a tombstone whose publication failed: the ENDED session stays until the next sweep. */
+    public void restore(Session ended) {
+        if (!sessions.containsKey(ended.sessionId())) {
+            put(null, ended);
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Optional<Session> find(String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId));
+    }
+
+    /** The sessions matching the query, oldest first. */
+    public List<Session> list(SessionQuery query) {
+        Collection<Session> candidates = sessions.values();
+        if (query.hostId() != null && query.state() != null && query.state().isLive()) {
+            candidates = liveSessionsByHost.getOrDefault(query.hostId(), Set.of()).stream()
+                    .map(sessions::get).toList();
+        }
+        return candidates.stream()
+                .filter(query::matches)
+                .sorted(Comparator.comparing(Session::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(Session::sessionId))
+                .toList();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** The number of sessions of a pool in a state; pool {@code null} counts sessions of no known pool. */
+    public long count(String poolId, SessionState state) {
+        Map<SessionState, Long> counts = countsByPool.get(poolKey(poolId));
+        return counts == null ? 0 : counts.getOrDefault(state, 0L);
+    }
+
+    /** The pools that have or had sessions here, for the per-pool gauges ({@code null} is not listed). */
+    public Set<String> poolsWithSessions() {
+        Set<String> pools = new LinkedHashSet<>(countsByPool.keySet());
+        pools.remove(NO_POOL);
+        return pools;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static final String NO_POOL = "";
+
+    private SessionChange put(Session previous, Session next) {
+        Session replaced = sessions.put(next.sessionId(), next);
+        unindex(replaced);
+        index(next);
+        return new SessionChange(previous, next);
+    }
+
+    private void remove(String sessionId) {
+        unindex(sessions.remove(sessionId));
+    }
+
+    private void index(Session session) {
+        if (session.isLive() && session.hostId() != null) {
+            liveSessionsByHost.computeIfAbsent(session.hostId(), h -> new HashSet<>()).add(session.sessionId());
+        }
+        countsByPool.computeIfAbsent(poolKey(session.poolId()), p -> new EnumMap<>(SessionState.class))
+                .merge(session.state(), 1L, Long::sum);
+    }
+
+    private void unindex(Session session) {
+        if (session == null) {
+            return;
+        }
+        if (session.hostId() != null) {
+            Set<String> live = liveSessionsByHost.get(session.hostId());
+            if (live != null) {
+                live.remove(session.sessionId());
+                if (live.isEmpty()) {
+                    liveSessionsByHost.remove(session.hostId());
+                }
+            }
+        }
+        Map<SessionState, Long> counts = countsByPool.get(poolKey(session.poolId()));
+        if (counts != null) {
+            counts.merge(session.state(), -1L, Long::sum);
+        }
+    }
+
+    private static String poolKey(String poolId) {
+        return poolId == null ? NO_POOL : poolId;
+    }
+
+    private static ReportOutcome refused(ReportOutcome.Refusal refusal, String detail) {
+        return new ReportOutcome.Refused(refusal, detail);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,795 @@
+package io.berth.session.domain;
+
+import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.Health;
+import io.berth.common.events.HostCommandType;
+import io.berth.common.events.HostHealthEvent;
+import io.berth.common.events.HostPoolConfig;
+import io.berth.common.events.HostRegistration;
+import io.berth.common.events.LoadBalancer;
+import io.berth.common.events.PersonalAssignment;
+import io.berth.common.events.PoolType;
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static io.berth.common.events.SessionState.ACTIVE;
+import static io.berth.common.events.SessionState.DISCONNECTED;
+import static io.berth.common.events.SessionState.ENDED;
+import static io.berth.common.events.SessionState.PENDING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionRegistryTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T09:00:00Z");
+    private static final Duration RETENTION = Duration.ofHours(24);
+    private static final Predicate<String> ALL = id -> true;
+    private static final String POOL = "pool-a";
+    private static final String HOST = "host-1.example.com";
+    private static final String OTHER_HOST = "host-2.example.com";
+    private static final AgentIdentity AGENT = new AgentIdentity(HOST, "jti-1");
+
+    private SessionRegistry registry;
+
+    @BeforeEach
+    void givenAPoolWithTwoRegisteredHosts() {
+        registry = new SessionRegistry(RETENTION);
+        registry.onPoolConfig(pool(POOL, 30, 60));
+        registry.onHostRegistration(new HostRegistration(1, HOST, POOL, T0.minusSeconds(3600), "jti-1"));
+        registry.onHostRegistration(new HostRegistration(1, OTHER_HOST, POOL, T0.minusSeconds(3600), "jti-2"));
+    }
+
+    @Nested
+    class Allocations {
+
+        @Test
+        void anAllocationCreatesAPendingSession() {
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0);
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.to()).isEqualTo(PENDING);
+                assertThat(change.isTransition()).isTrue();
+                assertThat(change.event()).isEqualTo(new SessionEvent(1, "s1", "alice", POOL, HOST, PENDING,
+                        T0.minusSeconds(1), T0, null));
+            });
+            assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+        }
+
+        @Test
+        void aDuplicateAllocationIsANoOp() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(5));
+
+            // then
+            assertThat(changes).isEmpty();
+            assertThat(registry.find("s1").orElseThrow().updatedAt()).isEqualTo(T0);
+        }
+
+        @Test
+        void anAllocationSeenAfterTheAgentsLogonDoesNotMoveTheSessionBack() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).isEmpty();
+            assertThat(registry.find("s1")).map(Session::state).contains(ACTIVE);
+        }
+
+        @Test
+        void anAllocationSeenAfterALogoffDoesNotResurrectTheSession() {
+            // given the agent's logoff came before the broker's allocation was read
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).isEmpty();
+            assertThat(registry.find("s1")).map(Session::state).contains(ENDED);
+        }
+
+        @Test
+        void anAllocationWithoutSessionOrHostIdIsIgnored() {
+            assertThat(registry.onAllocation(new AllocationEvent(1, null, "u", POOL, HOST, "g", T0, "b"), T0))
+                    .isEmpty();
+            assertThat(registry.onAllocation(new AllocationEvent(1, "s9", "u", POOL, null, "g", T0, "b"), T0))
+                    .isEmpty();
+            assertThat(registry.size()).isZero();
+        }
+    }
+
+    @Nested
+    class AgentReports {
+
+        @Test
+        void logonDisconnectReconnectLogoffWalkTheLifecycle() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when / then
+            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0)))
+                    .singleElement().satisfies(c -> assertMove(c, PENDING, ACTIVE));
+            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT,
+                    T0.plusSeconds(1)))).singleElement().satisfies(c -> assertMove(c, ACTIVE, DISCONNECTED));
+            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.RECONNECT), AGENT,
+                    T0.plusSeconds(2)))).singleElement().satisfies(c -> assertMove(c, DISCONNECTED, ACTIVE));
+            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT,
+                    T0.plusSeconds(3)))).singleElement().satisfies(c -> {
+                assertMove(c, ACTIVE, ENDED);
+                assertThat(c.event().endReason()).isEqualTo("LOGOFF");
+                assertThat(c.event().updatedAt()).isEqualTo(T0.plusSeconds(3));
+                assertThat(c.event().createdAt()).isEqualTo(T0.minusSeconds(1));
+            });
+        }
+
+        @Test
+        void aDuplicateReportIsANoOp() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT,
+                    T0.plusSeconds(1));
+
+            // then
+            assertThat(acceptedChanges(outcome)).isEmpty();
+            assertThat(registry.find("s1").orElseThrow().updatedAt()).isEqualTo(T0);
+        }
+
+        @Test
+        void endedIsTerminal() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // when / then
+            for (AgentEventType type : AgentEventType.values()) {
+                assertThat(acceptedChanges(registry.onAgentReport(report("s1", type), AGENT, T0.plusSeconds(1))))
+                        .as("%s after ENDED", type).isEmpty();
+            }
+            assertThat(registry.find("s1")).map(Session::state).contains(ENDED);
+        }
+
+        @Test
+        void aLogonForAnUnseenSessionCreatesItWithThePoolOfTheHostsRegistration() {
+            // when the agent is faster than the allocation on Kafka
+            ReportOutcome outcome = registry.onAgentReport(
+                    new AgentReport("s1", AgentEventType.LOGON, "alice", HOST, T0.minusSeconds(2)), AGENT, T0);
+
+            // then
+            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.event()).isEqualTo(
+                        new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0.minusSeconds(2), T0, null));
+            });
+        }
+
+        @Test
+        void anUnseenSessionOfAHostKnownOnlyFromItsHeartbeatTakesThePoolFromTheHeartbeat() {
+            // given a host whose health names another pool than its (older) registration
+            registry.onHostHealth(health(HOST, "pool-b", Health.AVAILABLE, List.of(), T0), T0, ALL);
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // then
+            assertThat(acceptedChanges(outcome)).singleElement()
+                    .satisfies(change -> assertThat(change.event().poolId()).isEqualTo("pool-b"));
+        }
+
+        @Test
+        void aLogoffForAnUnseenSessionEndsIt() {
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // then
+            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
+                assertThat(change.to()).isEqualTo(ENDED);
+                assertThat(change.event().endReason()).isEqualTo("LOGOFF");
+            });
+        }
+
+        @Test
+        void aDisconnectForAnUnseenSessionCreatesItDisconnected() {
+            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT, T0)))
+                    .singleElement().satisfies(change -> assertThat(change.to()).isEqualTo(DISCONNECTED));
+        }
+
+        @Test
+        void aReportOvertakenByALaterOneOfTheSameAgentIsNotApplied() {
+            // given the agent logged on at t+1 and disconnected at t+5, but the reports arrive the other way round
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(new AgentReport("s1", AgentEventType.DISCONNECT, "alice", HOST,
+                    T0.plusSeconds(5)), AGENT, T0.plusSeconds(6));
+
+            // when
+            ReportOutcome late = registry.onAgentReport(new AgentReport("s1", AgentEventType.LOGON, "alice", HOST,
+                    T0.plusSeconds(1)), AGENT, T0.plusSeconds(7));
+
+            // then
+            assertThat(acceptedChanges(late)).isEmpty();
+            assertThat(registry.find("s1")).map(Session::state).contains(DISCONNECTED);
+        }
+
+        @Test
+        void aReportWithALaterAgentTimeIsApplied() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(new AgentReport("s1", AgentEventType.DISCONNECT, "alice", HOST,
+                    T0.plusSeconds(5)), AGENT, T0.plusSeconds(6));
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(new AgentReport("s1", AgentEventType.RECONNECT, "alice",
+                    HOST, T0.plusSeconds(9)), AGENT, T0.plusSeconds(10));
+
+            // then
+            assertThat(acceptedChanges(outcome)).singleElement().satisfies(c -> assertMove(c, DISCONNECTED, ACTIVE));
+        }
+
+        @Test
+        void anAgentTimeFarInTheFutureDoesNotBlockTheSessionsLaterReports() {
+            // given an agent whose clock ran a day ahead for one report
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(new AgentReport("s1", AgentEventType.LOGON, "alice", HOST,
+                    T0.plus(Duration.ofDays(1))), AGENT, T0);
+
+            // when its clock is right again
+            ReportOutcome outcome = registry.onAgentReport(new AgentReport("s1", AgentEventType.DISCONNECT, "alice",
+                    HOST, T0.plusSeconds(5)), AGENT, T0.plusSeconds(5));
+
+            // then
+            assertThat(acceptedChanges(outcome)).singleElement().satisfies(c -> assertMove(c, ACTIVE, DISCONNECTED));
+        }
+
+        @Test
+        void aTokenOfAnotherHostIsRefused() {
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON),
+                    new AgentIdentity(OTHER_HOST, "jti-2"), T0);
+
+            // then
+            assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                    assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.NOT_THE_REPORTING_HOST));
+            assertThat(registry.size()).isZero();
+        }
+
+        @Test
+        void anotherHostReportingASessionItDoesNotHaveIsRefused() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when host 2 claims host 1's session
+            ReportOutcome outcome = registry.onAgentReport(
+                    new AgentReport("s1", AgentEventType.LOGOFF, "alice", OTHER_HOST, null),
+                    new AgentIdentity(OTHER_HOST, "jti-2"), T0);
+
+            // then
+            assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                    assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.SESSION_ON_ANOTHER_HOST));
+            assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+        }
+
+        @Test
+        void anUnregisteredHostIsRefused() {
+            // given
+            registry.onHostRemoved(HOST);
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // then
+            assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                    assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.HOST_NOT_REGISTERED));
+        }
+
+        @Test
+        void aTokenFromBeforeTheHostsReRegistrationIsRefused() {
+            // given
+            registry.onHostRegistration(new HostRegistration(1, HOST, POOL, T0, "jti-new"));
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // then
+            assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                    assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.TOKEN_REVOKED));
+        }
+
+        @Test
+        void aReportNamingAnotherUserThanTheSessionsIsRefused() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            ReportOutcome outcome = registry.onAgentReport(
+                    new AgentReport("s1", AgentEventType.LOGON, "mallory", HOST, null), AGENT, T0);
+
+            // then
+            assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                    assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.SESSION_OF_ANOTHER_USER));
+            assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+        }
+    }
+
+    @Nested
+    class PendingTimeouts {
+
+        @Test
+        void aPendingSessionEndsWhenItsPoolsPendingTimeoutHasPassedSinceTheAllocation() {
+            // given a pool with a 10 s pending timeout
+            registry.onPoolConfig(pool(POOL, 30, 10));
+            registry.onAllocation(allocation("s1"), T0); // allocated at T0 - 1 s
+
+            // when / then
+            assertThat(registry.tick(T0.plusSeconds(8), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(9), ALL).changes()).singleElement().satisfies(change -> {
+                assertMove(change, PENDING, ENDED);
+                assertThat(change.event().endReason()).isEqualTo("PENDING_TIMEOUT");
+            });
+        }
+
+        @Test
+        void withoutPoolConfigThePendingTimeoutIsSixtySeconds() {
+            // given
+            registry.onPoolRemoved(POOL);
+            registry.onAllocation(allocation("s1"), T0);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(58), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(59), ALL).changes()).hasSize(1);
+        }
+
+        @Test
+        void aSessionLoggedOnInTimeDoesNotTimeOut() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0.plusSeconds(3));
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(3600), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void theSweepOnlyDecidesForOwnedSessions() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAllocation(allocation("s2"), T0);
+
+            // when
+            TickResult result = registry.tick(T0.plusSeconds(120), "s2"::equals);
+
+            // then
+            assertThat(result.changes()).extracting(SessionChange::sessionId).containsExactly("s2");
+            assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+        }
+    }
+
+    @Nested
+    class Reconciliation {
+
+        @Test
+        void aLiveSessionItsHostStopsListingEndsAfterTwoHeartbeatIntervals() {
+            // given an active session and a 30 s heartbeat (grace 60 s)
+            activeSession("s1", T0);
+
+            // when the host's heartbeats stop listing it
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(10)),
+                    T0.plusSeconds(10), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(69), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(70), ALL).changes()).singleElement().satisfies(change -> {
+                assertMove(change, ACTIVE, ENDED);
+                assertThat(change.event().endReason()).isEqualTo("NOT_REPORTED_BY_HOST");
+            });
+        }
+
+        @Test
+        void aSessionListedAgainWithinTheGraceDoesNotEnd() {
+            // given
+            activeSession("s1", T0);
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(10)),
+                    T0.plusSeconds(10), ALL);
+
+            // when
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of("s1"), T0.plusSeconds(40)),
+                    T0.plusSeconds(40), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(100), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void aHeartbeatTakenBeforeTheSessionsLastChangeSaysNothingAboutIt() {
+            // given a heartbeat sent just before the logon, read after it
+            activeSession("s1", T0);
+
+            // when
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.minusMillis(200)),
+                    T0.plusSeconds(1), ALL);
+
+            // then
+            assertThat(registry.find("s1").orElseThrow().unlistedSince()).isNull();
+            assertThat(registry.tick(T0.plusSeconds(3600), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void aNoHeartbeatSnapshotIsNoEvidenceAndClearsTheMark() {
+            // given
+            activeSession("s1", T0);
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(10)),
+                    T0.plusSeconds(10), ALL);
+
+            // when
+            registry.onHostHealth(health(HOST, POOL, Health.NO_HEARTBEAT, List.of(), T0.plusSeconds(10)),
+                    T0.plusSeconds(100), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(200), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void aSnapshotOfAHostThatHasNotHeartbeatYetIsNoEvidence() {
+            // given
+            activeSession("s1", T0);
+
+            // when the inventory publishes a registered host that has not reported yet
+            registry.onHostHealth(health(HOST, POOL, Health.UNAVAILABLE, List.of(), null), T0.plusSeconds(10), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(3600), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void aPendingSessionIsGovernedByThePendingTimeoutNotByHeartbeats() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(1)),
+                    T0.plusSeconds(1), ALL);
+
+            // then
+            assertThat(registry.find("s1").orElseThrow().unlistedSince()).isNull();
+            assertThat(registry.tick(T0.plusSeconds(58), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void aPendingSessionItsHostListsHasBeenLoggedOnTo() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            List<SessionChange> changes = registry.onHostHealth(
+                    health(HOST, POOL, Health.AVAILABLE, List.of("s1"), T0.plusSeconds(5)), T0.plusSeconds(5), ALL);
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> assertMove(change, PENDING, ACTIVE));
+        }
+
+        @Test
+        void anotherHostsHeartbeatDoesNotTouchTheSession() {
+            // given
+            activeSession("s1", T0);
+
+            // when
+            registry.onHostHealth(health(OTHER_HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(10)),
+                    T0.plusSeconds(10), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(3600), ALL).changes()).isEmpty();
+        }
+
+        @Test
+        void theGraceFollowsThePoolsHeartbeatInterval() {
+            // given a 1 s heartbeat: grace 2 s
+            registry.onPoolConfig(pool(POOL, 1, 60));
+            activeSession("s1", T0);
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of(), T0.plusSeconds(1)),
+                    T0.plusSeconds(1), ALL);
+
+            // then
+            assertThat(registry.tick(T0.plusMillis(2999), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(3), ALL).changes()).hasSize(1);
+        }
+
+        @Test
+        void theLiveSessionsOfARemovedHostEnd() {
+            // given
+            activeSession("s1", T0);
+            registry.onAllocation(allocation("s2"), T0);
+            registry.onAllocation(allocation("s3", OTHER_HOST), T0);
+
+            // when
+            registry.onHostRemoved(HOST);
+            TickResult result = registry.tick(T0.plusSeconds(1), ALL);
+
+            // then
+            assertThat(result.changes()).extracting(SessionChange::sessionId).containsExactly("s1", "s2");
+            assertThat(result.changes()).allSatisfy(change -> {
+                assertThat(change.to()).isEqualTo(ENDED);
+                assertThat(change.event().endReason()).isEqualTo("HOST_REMOVED");
+            });
+        }
+
+        @Test
+        void aHostRemovedAndRegisteredAgainKeepsItsSessions() {
+            // given a removal and a re-registration both seen while replaying berth.config
+            activeSession("s1", T0);
+            registry.onHostRemoved(HOST);
+            registry.onHostRegistration(new HostRegistration(1, HOST, POOL, T0, "jti-1"));
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(1), ALL).changes()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Tombstones {
+
+        @Test
+        void anEndedSessionStaysQueryableForTheRetentionThenIsTombstoned() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0.plusSeconds(10));
+
+            // when / then
+            assertThat(registry.tick(T0.plusSeconds(10).plus(RETENTION).minusMillis(1), ALL).tombstones()).isEmpty();
+            assertThat(registry.find("s1")).isPresent();
+            assertThat(registry.tick(T0.plusSeconds(10).plus(RETENTION), ALL).tombstones())
+                    .extracting(Session::sessionId).containsExactly("s1");
+            assertThat(registry.find("s1")).isEmpty();
+        }
+
+        @Test
+        void anEndedSessionWhoseTombstoneFailedIsRestoredForTheNextSweep() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            Session ended = registry.tick(T0.plus(RETENTION), ALL).tombstones().get(0);
+
+            // when
+            registry.restore(ended);
+
+            // then
+            assertThat(registry.find("s1")).contains(ended);
+            assertThat(registry.tick(T0.plus(RETENTION), ALL).tombstones()).containsExactly(ended);
+        }
+
+        @Test
+        void liveSessionsAreNeverTombstoned() {
+            // given
+            activeSession("s1", T0);
+
+            // then
+            assertThat(registry.tick(T0.plus(RETENTION.multipliedBy(3)), ALL).tombstones()).isEmpty();
+        }
+    }
+
+    @Nested
+    class BerthSessionsTopic {
+
+        @Test
+        void replayRebuildsEverySessionInItsState() {
+            // given
+            SessionEvent active = new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0, T0.plusSeconds(1), null);
+            SessionEvent ended = new SessionEvent(1, "s2", "bob", POOL, HOST, ENDED, T0, T0.plusSeconds(2),
+                    "PENDING_TIMEOUT");
+
+            // when
+            registry.applyPublished(active);
+            registry.applyPublished(ended);
+
+            // then
+            assertThat(registry.find("s1").orElseThrow().toEvent()).isEqualTo(active);
+            assertThat(registry.find("s2").orElseThrow().toEvent()).isEqualTo(ended);
+            assertThat(registry.find("s2").orElseThrow().endReason()).isEqualTo(EndReason.PENDING_TIMEOUT);
+        }
+
+        @Test
+        void ourOwnEarlierWriteComingBackDoesNotMoveTheSessionBack() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            SessionEvent activeRecord = acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.LOGON),
+                    AGENT, T0.plusSeconds(1))).get(0).event();
+            registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT, T0.plusSeconds(2));
+
+            // when
+            boolean applied = registry.applyPublished(activeRecord);
+
+            // then
+            assertThat(applied).isFalse();
+            assertThat(registry.find("s1")).map(Session::state).contains(DISCONNECTED);
+        }
+
+        @Test
+        void aLiveRecordDoesNotMoveAnEndedSessionBack() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // when
+            boolean applied = registry.applyPublished(
+                    new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0, T0.plusSeconds(5), null));
+
+            // then
+            assertThat(applied).isFalse();
+            assertThat(registry.find("s1")).map(Session::state).contains(ENDED);
+        }
+
+        @Test
+        void aNewerRecordFromAnotherInstanceIsApplied() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            boolean applied = registry.applyPublished(
+                    new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0, T0.plusSeconds(5), null));
+
+            // then
+            assertThat(applied).isTrue();
+            assertThat(registry.find("s1")).map(Session::state).contains(ACTIVE);
+        }
+
+        @Test
+        void aTombstoneForgetsTheSession() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+
+            // when
+            registry.applyTombstone("s1");
+
+            // then
+            assertThat(registry.find("s1")).isEmpty();
+            assertThat(registry.count(POOL, PENDING)).isZero();
+        }
+
+        @Test
+        void aChangeWhosePublicationFailedIsReverted() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            SessionChange logon = acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT,
+                    T0.plusSeconds(1))).get(0);
+
+            // when
+            registry.revert(logon);
+
+            // then
+            assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+            assertThat(registry.count(POOL, ACTIVE)).isZero();
+            assertThat(registry.count(POOL, PENDING)).isOne();
+        }
+
+        @Test
+        void aFailedFirstRecordIsForgotten() {
+            // given
+            SessionChange created = registry.onAllocation(allocation("s1"), T0).get(0);
+
+            // when
+            registry.revert(created);
+
+            // then
+            assertThat(registry.find("s1")).isEmpty();
+        }
+    }
+
+    @Nested
+    class QueriesAndCounts {
+
+        @Test
+        void sessionsAreListedByUserHostPoolAndState() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAllocation(new AllocationEvent(1, "s2", "bob", POOL, OTHER_HOST, "desk", T0, "b1"), T0);
+            activeSession("s3", T0);
+
+            // then
+            assertThat(ids(new SessionQuery("alice", null, null, null))).containsExactly("s1", "s3");
+            assertThat(ids(new SessionQuery(null, OTHER_HOST, null, null))).containsExactly("s2");
+            assertThat(ids(new SessionQuery(null, null, POOL, PENDING))).containsExactly("s1", "s2");
+            assertThat(ids(new SessionQuery(null, HOST, null, ACTIVE))).containsExactly("s3");
+            assertThat(ids(new SessionQuery(null, null, "pool-x", null))).isEmpty();
+        }
+
+        @Test
+        void countsFollowEveryChange() {
+            // given
+            registry.onAllocation(allocation("s1"), T0);
+            registry.onAllocation(allocation("s2"), T0);
+            registry.onAgentReport(report("s2", AgentEventType.LOGON), AGENT, T0);
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // then
+            assertThat(registry.count(POOL, PENDING)).isZero();
+            assertThat(registry.count(POOL, ACTIVE)).isOne();
+            assertThat(registry.count(POOL, ENDED)).isOne();
+            assertThat(registry.poolsWithSessions()).containsExactly(POOL);
+        }
+
+        @Test
+        void anOperatorLogoffSendsALogoffCommandToTheSessionsHost() {
+            // given
+            activeSession("s1", T0);
+
+            // when
+            LogoffDecision decision = registry.requestLogoff("s1", T0.plusSeconds(1));
+
+            // then
+            assertThat(decision).isInstanceOfSatisfying(LogoffDecision.SendCommand.class, send -> {
+                assertThat(send.command().hostId()).isEqualTo(HOST);
+                assertThat(send.command().command()).isEqualTo(HostCommandType.LOGOFF);
+                assertThat(send.command().sessionId()).isEqualTo("s1");
+                assertThat(send.command().at()).isEqualTo(T0.plusSeconds(1));
+            });
+            assertThat(registry.find("s1")).map(Session::state).contains(ACTIVE);
+        }
+
+        @Test
+        void anOperatorLogoffOfAnUnknownOrEndedSessionSendsNothing() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+
+            // then
+            assertThat(registry.requestLogoff("s1", T0)).isInstanceOf(LogoffDecision.AlreadyEnded.class);
+            assertThat(registry.requestLogoff("nope", T0)).isInstanceOf(LogoffDecision.UnknownSession.class);
+        }
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    private void activeSession(String sessionId, Instant at) {
+        registry.onAllocation(allocation(sessionId), at);
+        registry.onAgentReport(report(sessionId, AgentEventType.LOGON), AGENT, at);
+    }
+
+    private List<String> ids(SessionQuery query) {
+        return registry.list(query).stream().map(Session::sessionId).toList();
+    }
+
+    private static void assertMove(SessionChange change, SessionState from, SessionState to) {
+        assertThat(change.from()).as("from").contains(from);
+        assertThat(change.to()).as("to").isEqualTo(to);
+    }
+
+    private static List<SessionChange> acceptedChanges(ReportOutcome outcome) {
+        assertThat(outcome).isInstanceOf(ReportOutcome.Accepted.class);
+        return ((ReportOutcome.Accepted) outcome).changes();
+    }
+
+    private static AllocationEvent allocation(String sessionId) {
+        return allocation(sessionId, HOST);
+    }
+
+    private static AllocationEvent allocation(String sessionId, String hostId) {
+        return new AllocationEvent(1, sessionId, "alice", POOL, hostId, "desktop", T0.minusSeconds(1), "broker-1");
+    }
+
+    private static AgentReport report(String sessionId, AgentEventType type) {
+        return new AgentReport(sessionId, type, "alice", HOST, null);
+    }
+
+    private static HostPoolConfig pool(String poolId, int heartbeatSeconds, int pendingTimeoutSeconds) {
+        return new HostPoolConfig(1, poolId, PoolType.POOLED, LoadBalancer.BREADTH_FIRST, 10,
+                PersonalAssignment.AUTOMATIC, false, heartbeatSeconds, pendingTimeoutSeconds);
+    }
+
+    private static HostHealthEvent health(String hostId, String poolId, Health health, List<String> sessionIds,
+                                          Instant lastHeartbeat) {
+        return new HostHealthEvent(1, hostId, poolId, health, true, null, sessionIds, lastHeartbeat, List.of());
+    }
+}

@@ -67,6 +67,14 @@ public final class EventProducer implements AutoCloseable {
         return sendBytes(topic, key, null);
     }
 
+    /**
+     * Sends a record a service encoded itself (a service-private record on a shared topic, such as the
+     * inventory's registration tokens). Prefer {@link #send} for events.
+     */
+    public Future<RecordMetadata> sendEncoded(String topic, String key, byte[] json) {
+        return sendBytes(topic, key, json);
+    }
+
     /** Sends records in order and completes when all are acknowledged. */
     public Future<Void> sendAll(String topic, List<Map.Entry<String, Event>> records) {
         List<Future<RecordMetadata>> sends = records.stream()

@@ -36,7 +36,9 @@ public final class KafkaClients {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // send() runs on event loops: when Kafka is unreachable it must fail fast (the caller answers 503)
+        // rather than block the loop while the producer waits for metadata or buffer space.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;

@@ -1,0 +1,77 @@
+package io.berth.inventory;
+
+import io.berth.common.events.Health;
+import io.berth.inventory.domain.Inventory;
+import io.berth.inventory.domain.PoolView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The inventory's meters: {@code berth_hosts{pool,health}} (one gauge per pool and health, read from the
+ * inventory's running counts), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}}.
+ * Publish failures are counted by the producers as {@code berth_publish_failures_total}.
+ */
+final class InventoryMetrics {
+
+    private final MeterRegistry registry;
+    private final Inventory inventory;
+    private final Counter heartbeats;
+    private final Counter registrationsAccepted;
+    private final Counter registrationsRejected;
+    private final Map<String, List<Gauge>> hostGauges = new HashMap<>();
+
+    InventoryMetrics(MeterRegistry registry, Inventory inventory) {
+        this.registry = registry;
+        this.inventory = inventory;
+        this.heartbeats = Counter.builder("berth_heartbeats_total")
+                .description("Agent heartbeats accepted").register(registry);
+        this.registrationsAccepted = registrations("accepted");
+        this.registrationsRejected = registrations("rejected");
+    }
+
+    private Counter registrations(String outcome) {
+        return Counter.builder("berth_registrations_total").description("Agent registrations by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    void heartbeatAccepted() {
+        heartbeats.increment();
+    }
+
+    void registration(boolean accepted) {
+        (accepted ? registrationsAccepted : registrationsRejected).increment();
+    }
+
+    /** Adds the host gauges of new pools and removes those of deleted ones. */
+    void syncPools() {
+        Set<String> pools = inventory.pools().stream().map(PoolView::poolId).collect(Collectors.toSet());
+        hostGauges.keySet().removeIf(poolId -> {
+            if (pools.contains(poolId)) {
+                return false;
+            }
+            hostGauges.get(poolId).forEach(registry::remove);
+            return true;
+        });
+        for (String poolId : pools) {
+            hostGauges.computeIfAbsent(poolId, id -> {
+                List<Gauge> gauges = new ArrayList<>();
+                for (Health health : Health.values()) {
+                    gauges.add(Gauge.builder("berth_hosts", () -> inventory.hostCount(id, health))
+                            .description("Registered session hosts by pool and health")
+                            .tag("pool", id).tag("health", health.name())
+                            .strongReference(true)
+                            .register(registry));
+                }
+                return gauges;
+            });
+        }
+    }
+}

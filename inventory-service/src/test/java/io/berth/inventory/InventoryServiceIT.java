@@ -1,0 +1,469 @@
+package io.berth.inventory;
+
+import io.berth.common.config.ServiceName;
+import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.EventCodec;
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
+import io.berth.common.kafka.Topics;
+import io.berth.common.runtime.RunningService;
+import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.TestTokens;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The inventory-service against a real Kafka broker: its whole admin and agent API, what it publishes on
+ * berth.config and berth.host-health, what it reads from berth.sessions and berth.allocations, and its
+ * restart from Kafka alone. Each test works in pools of its own, so tests share one service.
+ */
+class InventoryServiceIT {
+
+    @RegisterExtension
+    static KafkaClusterExtension kafka = new KafkaClusterExtension();
+
+    private static RunningService service;
+    private static InventoryApi api;
+    private static TestTokens tokens;
+    private static String admin;
+    private static TopicTail config;
+    private static TopicTail health;
+
+    @BeforeAll
+    static void startService() throws Exception {
+        service = start();
+        api = new InventoryApi(service.httpPort());
+        tokens = new TestTokens(service.vertx());
+        admin = tokens.admin();
+        config = new TopicTail(kafka.bootstrapServers(), Topics.CONFIG);
+        health = new TopicTail(kafka.bootstrapServers(), Topics.HOST_HEALTH);
+    }
+
+    @AfterAll
+    static void stopService() throws Exception {
+        config.close();
+        health.close();
+        service.close().await(30, TimeUnit.SECONDS);
+    }
+
+    private static RunningService start() throws Exception {
+        RunningService started = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new)
+                .await(60, TimeUnit.SECONDS);
+        InventoryApi probe = new InventoryApi(started.httpPort());
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.get("/health/ready", null).status() == 200);
+        return started;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static JsonObject pooledPool(int heartbeatSeconds) {
+        return new JsonObject().put("type", "POOLED").put("loadBalancer", "BREADTH_FIRST").put("maxSessionsPerHost", 5)
+                .put("personalAssignment", "AUTOMATIC").put("startVmOnConnect", false)
+                .put("heartbeatSeconds", heartbeatSeconds);
+    }
+
+    private static JsonObject personalPool(String assignment) {
+        return new JsonObject().put("type", "PERSONAL").put("loadBalancer", "DEPTH_FIRST").put("maxSessionsPerHost", 1)
+                .put("personalAssignment", assignment).put("startVmOnConnect", true);
+    }
+
+    private static void createPool(String poolId, JsonObject body) {
+        assertThat(api.put("/api/v1/hostpools/" + poolId, admin, body).status()).isEqualTo(200);
+    }
+
+    private static String registrationToken(String poolId, int ttlSeconds) {
+        InventoryApi.Answer answer = api.post("/api/v1/hostpools/" + poolId + "/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", ttlSeconds));
+        assertThat(answer.status()).isEqualTo(201);
+        return answer.json().getString("token");
+    }
+
+    /** Registers a host and answers its agent token. */
+    private static String register(String poolId, String hostName) {
+        InventoryApi.Answer answer = api.post("/api/v1/agent/register", null, new JsonObject()
+                .put("registrationToken", registrationToken(poolId, 600)).put("hostName", hostName));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return answer.json().getString("agentToken");
+    }
+
+    private static InventoryApi.Answer heartbeat(String agentToken, String hostId, String status, List<String> sessions) {
+        return api.post("/api/v1/agent/heartbeat", agentToken, new JsonObject().put("hostId", hostId).put("status", status)
+                .put("sessionIds", new JsonArray(sessions))
+                .put("healthChecks", new JsonArray().add(new JsonObject().put("name", "disk").put("ok", true))));
+    }
+
+    private static JsonObject host(String poolId, String hostId) {
+        return api.get("/api/v1/hostpools/" + poolId + "/hosts", admin).array().stream()
+                .map(JsonObject.class::cast).filter(h -> h.getString("hostId").equals(hostId)).findFirst().orElseThrow();
+    }
+
+    private static JsonObject value(ConsumerRecord<String, String> record) {
+        return new JsonObject(record.value());
+    }
+
+    private static void publish(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers(), "key.serializer", StringSerializer.class,
+                "value.serializer", ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void theAdminApiManagesPoolsGroupsAndHostsAndPublishesEveryChange() {
+        // when a pool and an application group are created
+        InventoryApi.Answer pool = api.put("/api/v1/hostpools/office", admin, pooledPool(30).put("pendingTimeoutSeconds", 90));
+        InventoryApi.Answer group = api.put("/api/v1/appgroups/office-desktop", admin, new JsonObject().put("poolId", "office")
+                .put("type", "DESKTOP").put("users", new JsonArray().add("alice")).put("groups", new JsonArray().add("staff")));
+
+        // then they are answered, listed and on berth.config
+        assertThat(pool.status()).isEqualTo(200);
+        assertThat(pool.json().getMap()).containsEntry("poolId", "office").containsEntry("heartbeatSeconds", 30)
+                .containsEntry("pendingTimeoutSeconds", 90).containsEntry("maxSessionsPerHost", 5);
+        assertThat(group.status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/hostpools", admin).array().stream().map(p -> ((JsonObject) p).getString("poolId")))
+                .contains("office");
+        assertThat(api.get("/api/v1/hostpools/office", admin).json()).isEqualTo(pool.json());
+        assertThat(api.get("/api/v1/appgroups/office-desktop", admin).json().getJsonArray("groups")).containsExactly("staff");
+        assertThat(value(config.awaitLatest("pool/office", r -> r.value() != null)).getInteger("maxSessionsPerHost"))
+                .isEqualTo(5);
+        assertThat(value(config.awaitLatest("appgroup/office-desktop", r -> r.value() != null)).getString("type"))
+                .isEqualTo("DESKTOP");
+
+        // when a registration token is issued, then only its hash is on berth.config
+        InventoryApi.Answer issued = api.post("/api/v1/hostpools/office/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", 600));
+        assertThat(issued.status()).isEqualTo(201);
+        String token = issued.json().getString("token");
+        assertThat(Instant.parse(issued.json().getString("expiresAt"))).isAfter(Instant.now().plusSeconds(590));
+        ConsumerRecord<String, String> tokenRecord = config.awaitFirst(r -> r.key().startsWith("regtoken/")
+                && r.value() != null && r.value().contains("\"office\""));
+        assertThat(tokenRecord.value()).doesNotContain(token).contains("tokenHash", "expiresAt");
+
+        // when an agent registers and heartbeats
+        InventoryApi.Answer registered = api.post("/api/v1/agent/register", null,
+                new JsonObject().put("registrationToken", token).put("hostName", "VM-Office-1.Corp.Example"));
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.json().getMap()).containsEntry("hostId", "vm-office-1.corp.example")
+                .containsEntry("poolId", "office").containsEntry("heartbeatSeconds", 30).containsKey("agentToken");
+        String agent = registered.json().getString("agentToken");
+        InventoryApi.Answer beat = heartbeat(agent, "vm-office-1.corp.example", "AVAILABLE", List.of("s-1"));
+
+        // then the host is registered on berth.config, healthy on berth.host-health and listed
+        assertThat(beat.status()).isEqualTo(200);
+        assertThat(beat.json().getInteger("nextHeartbeatSeconds")).isEqualTo(30);
+        assertThat(value(config.awaitLatest("host/vm-office-1.corp.example", r -> r.value() != null))
+                .getString("agentTokenId")).isNotBlank();
+        JsonObject snapshot = value(health.awaitLatest("vm-office-1.corp.example",
+                r -> r.value() != null && r.value().contains("\"AVAILABLE\"")));
+        assertThat(snapshot.getMap()).containsEntry("poolId", "office").containsEntry("allowNewSessions", true)
+                .containsEntry("assignedUser", null).containsKey("lastHeartbeat");
+        assertThat(snapshot.getJsonArray("sessionIds")).containsExactly("s-1");
+        assertThat(snapshot.getJsonArray("healthChecks").getJsonObject(0).getString("name")).isEqualTo("disk");
+        JsonObject listed = host("office", "vm-office-1.corp.example");
+        assertThat(listed.getMap()).containsEntry("health", "AVAILABLE").containsEntry("sessions", 0)
+                .containsEntry("maxSessions", 5).containsEntry("allowNewSessions", true);
+        assertThat(listed.getString("lastHeartbeat")).isNotNull();
+
+        // when the host is drained, then the change is answered and published
+        InventoryApi.Answer drained = api.patch("/api/v1/hosts/vm-office-1.corp.example", admin,
+                new JsonObject().put("allowNewSessions", false));
+        assertThat(drained.status()).isEqualTo(200);
+        assertThat(drained.json().getBoolean("allowNewSessions")).isFalse();
+        health.awaitLatest("vm-office-1.corp.example", r -> r.value() != null && value(r).getBoolean("allowNewSessions") == false);
+
+        // then the pool cannot be deleted while the host remains
+        InventoryApi.Answer refused = api.delete("/api/v1/hostpools/office", admin);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+
+        // when the host, the group and the pool are deleted, then tombstones follow
+        assertThat(api.delete("/api/v1/hosts/vm-office-1.corp.example", admin).status()).isEqualTo(204);
+        config.awaitLatest("host/vm-office-1.corp.example", r -> r.value() == null);
+        health.awaitLatest("vm-office-1.corp.example", r -> r.value() == null);
+        assertThat(api.get("/api/v1/hostpools/office/hosts", admin).array()).isEmpty();
+        assertThat(heartbeat(agent, "vm-office-1.corp.example", "AVAILABLE", List.of()).status())
+                .as("a removed host's token is revoked").isEqualTo(401);
+        assertThat(api.delete("/api/v1/appgroups/office-desktop", admin).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/appgroups/office-desktop", admin).status()).isEqualTo(404);
+        assertThat(api.delete("/api/v1/hostpools/office", admin).status()).isEqualTo(204);
+        config.awaitLatest("pool/office", r -> r.value() == null);
+        config.awaitLatest(tokenRecord.key(), r -> r.value() == null);
+        assertThat(api.get("/api/v1/hostpools/office", admin).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAgentSpeaksOnlyForItsOwnHostWithItsCurrentToken() {
+        // given two registered hosts
+        createPool("agents", pooledPool(30));
+        String first = register("agents", "vm-a1");
+        String second = register("agents", "vm-a2");
+
+        // then a token cannot speak for the other host, nor can non-agent tokens or no token
+        assertThat(heartbeat(first, "vm-a2", "AVAILABLE", List.of()).status()).isEqualTo(403);
+        assertThat(heartbeat(admin, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(403);
+        assertThat(heartbeat(null, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/hostpools", second).status()).as("an agent is no admin").isEqualTo(403);
+        assertThat(heartbeat(tokens.agent("vm-a1", "made-up"), "vm-a1", "AVAILABLE", List.of()).status())
+                .as("a jti that was never issued").isEqualTo(401);
+
+        // when the first host registers again, then its old token is revoked and the new one works
+        String renewed = register("agents", "vm-a1");
+        assertThat(heartbeat(first, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(401);
+        assertThat(heartbeat(renewed, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(200);
+        assertThat(heartbeat(second, "vm-a2", "AVAILABLE", List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpiredOrUnknownRegistrationTokenIsUnauthorized() {
+        // given a token valid for one second
+        createPool("expiring", pooledPool(30));
+        InventoryApi.Answer issued = api.post("/api/v1/hostpools/expiring/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", 1));
+        Instant expiresAt = Instant.parse(issued.json().getString("expiresAt"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
+
+        // when it is used, or a made-up one
+        InventoryApi.Answer expired = api.post("/api/v1/agent/register", null, new JsonObject()
+                .put("registrationToken", issued.json().getString("token")).put("hostName", "vm-late"));
+        InventoryApi.Answer unknown = api.post("/api/v1/agent/register", null, new JsonObject()
+                .put("registrationToken", "brt_made-up").put("hostName", "vm-late"));
+
+        // then both are 401 problems and no host appears
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.contentType()).startsWith("application/problem+json");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/hostpools/expiring/hosts", admin).array()).isEmpty();
+        assertThat(api.get("/metrics", null).body()).contains("berth_registrations_total{outcome=\"rejected\"");
+    }
+
+    @Test
+    void badInputIsA4xxProblemAndChangesNothing() {
+        // given
+        createPool("strict", pooledPool(30));
+        String agent = register("strict", "vm-s1");
+        JsonObject before = api.get("/api/v1/hostpools/strict", admin).json();
+        int configRecords = config.records().size();
+
+        // then every kind of bad input is a 4xx problem
+        assertProblem(api.send("PUT", "/api/v1/hostpools/strict", admin, "{\"type\": "), 400, "not valid JSON");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, pooledPool(30).put("maxSessionsPerHost", "many")), 400,
+                "maxSessionsPerHost");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, pooledPool(30).put("maxSessionsPerHost", 10_001)), 400,
+                "maxSessionsPerHost");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, pooledPool(30).put("type", "SHARED")), 400,
+                "POOLED, PERSONAL");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, pooledPool(30).put("heartbeatSeconds", 0)), 400,
+                "heartbeatSeconds");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, new JsonArray()), 400, "JSON object");
+        JsonObject missing = pooledPool(30);
+        missing.remove("loadBalancer");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin, missing), 400, "loadBalancer");
+        assertProblem(api.put("/api/v1/hostpools/strict", admin,
+                pooledPool(30).put("padding", "x".repeat(70 * 1024))), 413, "larger than");
+        assertProblem(api.put("/api/v1/appgroups/ghost-group", admin, new JsonObject().put("poolId", "ghost")
+                .put("type", "DESKTOP").put("users", new JsonArray()).put("groups", new JsonArray())), 404, "ghost");
+        assertProblem(api.put("/api/v1/appgroups/g", admin, new JsonObject().put("poolId", "strict")
+                .put("type", "WEB").put("users", new JsonArray()).put("groups", new JsonArray())), 400, "DESKTOP");
+        assertProblem(api.post("/api/v1/hostpools/ghost/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", 60)), 404, "ghost");
+        assertProblem(api.post("/api/v1/hostpools/strict/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", -1)), 400, "ttlSeconds");
+        assertProblem(api.get("/api/v1/hostpools/ghost/hosts", admin), 404, "ghost");
+        assertProblem(api.patch("/api/v1/hosts/ghost", admin, new JsonObject().put("allowNewSessions", false)), 404,
+                "ghost");
+        assertProblem(api.patch("/api/v1/hosts/vm-s1", admin, new JsonObject().put("allowNewSessions", "no")), 400,
+                "allowNewSessions");
+        assertProblem(api.patch("/api/v1/hosts/vm-s1", admin, new JsonObject().put("assignedUser", "alice")), 409,
+                "POOLED");
+        assertProblem(api.delete("/api/v1/hosts/ghost", admin), 404, "ghost");
+        assertProblem(api.delete("/api/v1/appgroups/ghost", admin), 404, "ghost");
+        assertProblem(api.post("/api/v1/agent/register", null, new JsonObject().put("registrationToken", 5)), 400,
+                "registrationToken");
+        assertProblem(api.post("/api/v1/agent/heartbeat", agent, new JsonObject().put("hostId", "vm-s1")
+                .put("status", "RUNNING")), 400, "status");
+
+        // and nothing changed
+        assertThat(api.get("/api/v1/hostpools/strict", admin).json()).isEqualTo(before);
+        assertThat(host("strict", "vm-s1").getString("health")).isEqualTo("UNAVAILABLE");
+        assertThat(config.records()).hasSize(configRecords);
+    }
+
+    private static void assertProblem(InventoryApi.Answer answer, int status, String detail) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().getInteger("status")).isEqualTo(status);
+        assertThat(answer.json().getString("detail")).contains(detail);
+    }
+
+    @Test
+    void personalHostsAreAssignedByAdminsOrByTheBrokersAllocations() throws Exception {
+        // given a DIRECT and an AUTOMATIC personal pool with hosts
+        createPool("direct", personalPool("DIRECT"));
+        createPool("auto", personalPool("AUTOMATIC"));
+        register("direct", "vm-d1");
+        register("direct", "vm-d2");
+        register("auto", "vm-p1");
+
+        // when an admin assigns alice, then she has that host, and no second one in the pool
+        InventoryApi.Answer assigned = api.patch("/api/v1/hosts/vm-d1", admin, new JsonObject().put("assignedUser", "alice"));
+        assertThat(assigned.status()).isEqualTo(200);
+        assertThat(assigned.json().getString("assignedUser")).isEqualTo("alice");
+        health.awaitLatest("vm-d1", r -> r.value() != null && "alice".equals(value(r).getString("assignedUser")));
+        assertThat(api.patch("/api/v1/hosts/vm-d2", admin, new JsonObject().put("assignedUser", "alice")).status())
+                .isEqualTo(409);
+
+        // when the broker allocates bob's first session on an unassigned AUTOMATIC host
+        publish(Topics.ALLOCATIONS, "sess-bob", EventCodec.encode(new AllocationEvent(1, "sess-bob", "bob", "auto",
+                "vm-p1", "auto-desktop", Instant.now(), "broker-1")));
+
+        // then the inventory records him as the host's user, on the topic and in the API
+        health.awaitLatest("vm-p1", r -> r.value() != null && "bob".equals(value(r).getString("assignedUser")));
+        assertThat(host("auto", "vm-p1").getString("assignedUser")).isEqualTo("bob");
+
+        // when an admin unassigns, then null is published
+        JsonObject unassign = new JsonObject().putNull("assignedUser");
+        assertThat(api.patch("/api/v1/hosts/vm-d1", admin, unassign).json().getString("assignedUser")).isNull();
+        health.awaitLatest("vm-d1", r -> r.value() != null && value(r).getString("assignedUser") == null);
+    }
+
+    @Test
+    void theHostsListingCountsLiveSessionsFromTheSessionsTopic() throws Exception {
+        // given
+        createPool("busy", pooledPool(30));
+        register("busy", "vm-b1");
+        Instant now = Instant.now();
+
+        // when the session service reports two live sessions and one ended
+        for (var session : List.of(
+                new SessionEvent(1, "b-1", "u1", "busy", "vm-b1", SessionState.ACTIVE, now, now, null),
+                new SessionEvent(1, "b-2", "u2", "busy", "vm-b1", SessionState.PENDING, now, now, null),
+                new SessionEvent(1, "b-3", "u3", "busy", "vm-b1", SessionState.DISCONNECTED, now, now, null),
+                new SessionEvent(1, "b-3", "u3", "busy", "vm-b1", SessionState.ENDED, now, now, "LOGOFF"))) {
+            publish(Topics.SESSIONS, session.sessionId(), EventCodec.encode(session));
+        }
+
+        // then the listing shows two
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(host("busy", "vm-b1").getInteger("sessions")).isEqualTo(2));
+    }
+
+    @Test
+    void aHostThatStopsHeartbeatingTurnsNoHeartbeatAndRecovers() {
+        // given a host heartbeating in a pool with a one-second interval
+        createPool("fast", pooledPool(1));
+        String agent = register("fast", "vm-f1");
+        assertThat(heartbeat(agent, "vm-f1", "AVAILABLE", List.of()).json().getInteger("nextHeartbeatSeconds")).isEqualTo(1);
+        ConsumerRecord<String, String> available = health.awaitFirst(r -> "vm-f1".equals(r.key()) && r.value() != null
+                && "AVAILABLE".equals(value(r).getString("health")));
+
+        // when it stays silent for three intervals, then the timer publishes NO_HEARTBEAT
+        ConsumerRecord<String, String> silent = health.awaitFirst(r -> "vm-f1".equals(r.key())
+                && r.offset() > available.offset() && "NO_HEARTBEAT".equals(value(r).getString("health")));
+        assertThat(value(silent).getString("lastHeartbeat")).isEqualTo(value(available).getString("lastHeartbeat"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(host("fast", "vm-f1").getString("health")).isEqualTo("NO_HEARTBEAT"));
+
+        // when it heartbeats again, then it recovers
+        assertThat(heartbeat(agent, "vm-f1", "AVAILABLE", List.of()).status()).isEqualTo(200);
+        health.awaitFirst(r -> "vm-f1".equals(r.key()) && r.offset() > silent.offset()
+                && "AVAILABLE".equals(value(r).getString("health")));
+        assertThat(api.get("/metrics", null).body()).contains("berth_hosts{", "pool=\"fast\"", "berth_heartbeats_total");
+    }
+
+    @Test
+    void concurrentHeartbeatsAndAdminChangesNeverUndoEachOther() throws Exception {
+        // given hosts whose agents heartbeat while an admin drains them all
+        createPool("storm", pooledPool(30));
+        int hostCount = 12;
+        List<String> agents = new java.util.ArrayList<>();
+        for (int i = 0; i < hostCount; i++) {
+            agents.add(register("storm", "vm-storm-" + i));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            // when heartbeats (each with other sessions) and drain requests run at the same time
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < hostCount; i++) {
+                    String hostId = "vm-storm-" + i;
+                    String agent = agents.get(i);
+                    List<String> sessions = List.of("storm-" + i + "-" + round);
+                    answers.add(pool.submit(() -> heartbeat(agent, hostId, "AVAILABLE", sessions).status()));
+                    if (round == 1) {
+                        answers.add(pool.submit(() -> api.patch("/api/v1/hosts/" + hostId, admin,
+                                new JsonObject().put("allowNewSessions", false)).status()));
+                    }
+                }
+            }
+
+            // then every request succeeded, and every host is drained, healthy, in the API and on the topic
+            for (var answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(api.get("/api/v1/hostpools/storm/hosts", admin).array()).hasSize(hostCount).allSatisfy(h -> {
+            assertThat(((JsonObject) h).getBoolean("allowNewSessions")).isFalse();
+            assertThat(((JsonObject) h).getString("health")).isEqualTo("AVAILABLE");
+        });
+        for (int i = 0; i < hostCount; i++) {
+            health.awaitLatest("vm-storm-" + i, r -> r.value() != null && !value(r).getBoolean("allowNewSessions")
+                    && "AVAILABLE".equals(value(r).getString("health")));
+        }
+    }
+
+    @Test
+    void aRestartKeepsEveryPoolGroupHostAssignmentAndToken() throws Exception {
+        // given pools, a group, hosts with drain mode and an assignment, and an unused registration token
+        createPool("durable", personalPool("DIRECT"));
+        assertThat(api.put("/api/v1/appgroups/durable-desktop", admin, new JsonObject().put("poolId", "durable")
+                .put("type", "REMOTE_APP").put("users", new JsonArray().add("carol")).put("groups", new JsonArray()))
+                .status()).isEqualTo(200);
+        String agent = register("durable", "vm-r1");
+        register("durable", "vm-r2");
+        assertThat(heartbeat(agent, "vm-r1", "AVAILABLE", List.of("r-1")).status()).isEqualTo(200);
+        api.patch("/api/v1/hosts/vm-r1", admin, new JsonObject().put("assignedUser", "carol").put("allowNewSessions", false));
+        String unusedToken = registrationToken("durable", 600);
+        JsonArray poolsBefore = api.get("/api/v1/hostpools", admin).array();
+        JsonObject groupBefore = api.get("/api/v1/appgroups/durable-desktop", admin).json();
+        JsonArray hostsBefore = api.get("/api/v1/hostpools/durable/hosts", admin).array();
+
+        // when the service restarts
+        service.close().await(30, TimeUnit.SECONDS);
+        service = start();
+        api.port(service.httpPort());
+
+        // then it answers the same, and the agent's token and the registration token still work
+        assertThat(api.get("/api/v1/hostpools", admin).array()).isEqualTo(poolsBefore);
+        assertThat(api.get("/api/v1/appgroups/durable-desktop", admin).json()).isEqualTo(groupBefore);
+        assertThat(api.get("/api/v1/hostpools/durable/hosts", admin).array()).isEqualTo(hostsBefore);
+        assertThat(host("durable", "vm-r1").getMap()).containsEntry("assignedUser", "carol")
+                .containsEntry("allowNewSessions", false).containsEntry("health", "AVAILABLE");
+        assertThat(heartbeat(agent, "vm-r1", "AVAILABLE", List.of("r-1")).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/agent/register", null, new JsonObject().put("registrationToken", unusedToken)
+                .put("hostName", "vm-r3")).status()).isEqualTo(201);
+    }
+}

@@ -1,0 +1,50 @@
+package io.berth.inventory;
+
+import io.berth.common.config.ServiceName;
+import io.berth.common.runtime.RunningService;
+import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** When Kafka does not take a change, the API answers 503 and the inventory keeps what Kafka holds. */
+class KafkaOutageIT {
+
+    @RegisterExtension
+    static KafkaClusterExtension kafka = new KafkaClusterExtension();
+
+    @Test
+    void aChangeKafkaRefusesIsA503AndChangesNothing() throws Exception {
+        // given a running inventory with a pool
+        RunningService service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new)
+                .await(60, TimeUnit.SECONDS);
+        try {
+            InventoryApi api = new InventoryApi(service.httpPort());
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/ready", null).status() == 200);
+            String admin = new TestTokens(service.vertx()).admin();
+            JsonObject pool = new JsonObject().put("type", "POOLED").put("loadBalancer", "BREADTH_FIRST")
+                    .put("maxSessionsPerHost", 5).put("personalAssignment", "AUTOMATIC").put("startVmOnConnect", false);
+            assertThat(api.put("/api/v1/hostpools/steady", admin, pool).status()).isEqualTo(200);
+
+            // when Kafka goes away and the pool is changed
+            kafka.stop();
+            InventoryApi.Answer refused = api.put("/api/v1/hostpools/steady", admin, pool.copy().put("maxSessionsPerHost", 9));
+
+            // then the change is refused with a problem and the pool is as before
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(api.get("/api/v1/hostpools/steady", admin).json().getInteger("maxSessionsPerHost")).isEqualTo(5);
+            assertThat(api.get("/metrics", null).body()).containsPattern("berth_publish_failures_total\\{[^}]*} [1-9]");
+        } finally {
+            service.close().await(60, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package io.berth.common.kafka;
 
 import io.berth.common.config.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ public final class TopicBootstrapper {
 
     public static void ensureTopics(KafkaConfig config, Duration timeout) {
         try (Admin admin = Admin.create(KafkaClients.adminProps(config, "berth-topic-bootstrap"))) {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis())).names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(spec -> !existing.contains(spec.name()))
                     .map(spec -> new NewTopic(spec.name(), config.topicPartitions(), config.replicationFactor())

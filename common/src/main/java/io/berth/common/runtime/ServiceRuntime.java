@@ -50,6 +50,10 @@ public final class ServiceRuntime {
                 }, false)
                 .compose(v -> vertx.deployVerticle(verticle))
                 .map(id -> new RunningService(config, vertx, verticle, registry))
-                .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+                .recover(failure -> {
+                    // Not composed on close(): its completion would be delivered on the loop it shuts down.
+                    vertx.close();
+                    return Future.failedFuture(failure);
+                });
     }
 }

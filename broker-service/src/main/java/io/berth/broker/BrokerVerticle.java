@@ -1,0 +1,212 @@
+package io.berth.broker;
+
+import io.berth.broker.cache.BrokerCaches;
+import io.berth.broker.cache.LocalIndex;
+import io.berth.broker.cache.ReplicatedLedger;
+import io.berth.broker.cache.ReservationSweeper;
+import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.ConnectFlow;
+import io.berth.broker.domain.HostPlacement;
+import io.berth.broker.feed.CacheFeed;
+import io.berth.broker.feed.FeedApplier;
+import io.berth.broker.ticket.TicketSigner;
+import io.berth.common.auth.Role;
+import io.berth.common.config.Env;
+import io.berth.common.kafka.EventProducer;
+import io.berth.common.runtime.BerthVerticle;
+import io.berth.common.runtime.ServiceContext;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The broker-service: joins the broker cluster's replicated caches, feeds them from Kafka, and answers
+ * {@code POST /api/v1/connect}, {@code GET /api/v1/users/{userId}/resources} and {@code GET /api/v1/ticket-key}.
+ * Placement itself is {@link HostPlacement} and {@link ConnectFlow} (plain Java); this class wires them.
+ */
+public final class BrokerVerticle extends BerthVerticle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerVerticle.class);
+
+    private final BrokerSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    private BrokerCaches caches;
+    private LocalIndex index;
+    private TicketSigner tickets;
+    private EventProducer producer;
+    private CacheFeed feed;
+    private ConnectMetrics metrics;
+    private long sweepTimer = -1;
+
+    public BrokerVerticle(ServiceContext context, BrokerSettings settings) {
+        super(context);
+        this.settings = settings;
+    }
+
+    /** The factory for {@code ServiceRuntime.start} and {@code ServiceMain.run}, with the broker's settings from env. */
+    public static Function<ServiceContext, BerthVerticle> factory(Env env) {
+        BrokerSettings settings = BrokerSettings.load(env);
+        return context -> new BrokerVerticle(context, settings);
+    }
+
+    @Override
+    public Future<?> start() {
+        metrics = new ConnectMetrics(registry());
+        String node = serviceConfig().cluster().nodeName();
+        return blocking(() -> {
+            caches = BrokerCaches.start(serviceConfig().cluster(), settings);
+            index = new LocalIndex(clock::millis);
+            index.follow(caches);
+            tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
+                    .orElse(serviceConfig().dataDir().resolve("ticket-key")));
+            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry());
+            feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
+                    new FeedApplier(caches, metrics.malformedRecords), caches.feedOffsets(), registry());
+            feed.start();
+            return null;
+        }).compose(ignored -> {
+            registerGauges();
+            readiness().require("broker caches caught up with Kafka", feed::isCaughtUp);
+            ReservationSweeper sweeper = new ReservationSweeper(caches, index, clock::millis,
+                    metrics.reservationsReleased);
+            sweepTimer = vertx.setPeriodic(1000, id -> sweeper.sweep());
+            LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
+                    serviceConfig().cluster().clusterName(), caches.clusterSize());
+            return listen(router(node));
+        }).recover(failure -> blocking(() -> {
+            closeQuietly();
+            return null;
+        }).transform(closed -> Future.failedFuture(failure)));
+    }
+
+    private Router router(String node) {
+        HostPlacement placement = new HostPlacement(index, clock::millis, ThreadLocalRandom::current);
+        Context context = vertx.getOrCreateContext();
+        // Remote cache operations complete on Infinispan's threads; the connect goes on on this verticle's.
+        Executor onContext = command -> {
+            if (Vertx.currentContext() == context) {
+                command.run();
+            } else {
+                context.runOnContext(v -> command.run());
+            }
+        };
+        ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
+                new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics);
+        ConnectEndpoint connect = new ConnectEndpoint(vertx, flow, caches.idempotency(), tickets,
+                settings.ticketTtlSeconds(), metrics, clock::millis);
+        Router router = apiRouter();
+        router.post("/api/v1/connect").handler(jwt().require(Role.GATEWAY)).handler(connect::handle);
+        router.get("/api/v1/users/:userId/resources").handler(jwt().require(Role.GATEWAY)).handler(this::resources);
+        router.get("/api/v1/ticket-key").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/jwk-set+json")
+                .putHeader("Cache-Control", "max-age=300")
+                .end(new JsonObject(tickets.jwkSet()).toBuffer()));
+        return router;
+    }
+
+    /** The application groups the user may open: listed by id, or through a group the gateway reports. */
+    private void resources(RoutingContext ctx) {
+        String userId = ctx.pathParam("userId");
+        List<String> groups = new ArrayList<>();
+        for (String value : ctx.queryParam("groups")) {
+            for (String group : value.split(",")) {
+                if (!group.isBlank()) {
+                    groups.add(group.trim());
+                }
+            }
+        }
+        List<AppGroupAccess> open = new ArrayList<>();
+        for (AppGroupAccess appGroup : index.appGroups()) {
+            if (appGroup.admits(userId, groups)) {
+                open.add(appGroup);
+            }
+        }
+        open.sort(Comparator.comparing(AppGroupAccess::appGroupId));
+        JsonArray body = new JsonArray();
+        for (AppGroupAccess appGroup : open) {
+            body.add(new JsonObject()
+                    .put("appGroupId", appGroup.appGroupId())
+                    .put("type", appGroup.type().name())
+                    .put("poolId", appGroup.poolId()));
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+    }
+
+    private void registerGauges() {
+        gauge("pools", caches.pools());
+        gauge("appgroups", caches.appGroups());
+        gauge("hosts", caches.hosts());
+        gauge("seats", caches.seats());
+        gauge("idempotency", caches.idempotency());
+        Gauge.builder("berth_broker_cluster_members", caches, BrokerCaches::clusterSize)
+                .description("Broker nodes in this node's Infinispan cluster view")
+                .register(registry());
+        Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
+                        i -> i.hostsWithUnconfirmedReservations().size())
+                .description("Hosts holding reservations berth.sessions has not confirmed yet")
+                .register(registry());
+    }
+
+    private void gauge(String name, Cache<?, ?> cache) {
+        Cache<?, ?> local = cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_CACHE_LOAD);
+        Gauge.builder("berth_cache_entries", local, Cache::size)
+                .description("Entries in the broker's replicated caches (this node's copy)")
+                .tag("cache", name)
+                .register(registry());
+    }
+
+    /** This node's read side (tests wait on it for what they fed through Kafka). */
+    LocalIndex index() {
+        return index;
+    }
+
+    BrokerCaches caches() {
+        return caches;
+    }
+
+    @Override
+    public Future<?> stop() throws Exception {
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        return super.stop().transform(ignored -> blocking(() -> {
+            closeQuietly();
+            return null;
+        }));
+    }
+
+    /** Leaves the consumer group and the cluster; the other nodes keep every entry. */
+    private void closeQuietly() {
+        try {
+            if (feed != null) {
+                feed.close();
+            }
+            if (producer != null) {
+                producer.close();
+            }
+        } finally {
+            if (caches != null) {
+                caches.close();
+                caches = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.berth.broker;
+
+import io.berth.broker.domain.ConnectFlow;
+import io.berth.broker.domain.ConnectOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's connect metrics: requests by outcome, latency with percentiles (and a histogram for
+ * aggregation across nodes), reservation conflicts that sent a connect to its next candidate.
+ */
+final class ConnectMetrics implements ConnectFlow.Observer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectMetrics.class);
+    private static final String[] OUTCOMES = {"placed", "reconnect", "no_capacity", "forbidden", "starting",
+            "not_found", "error"};
+
+    private final Map<String, Counter> byOutcome = new java.util.HashMap<>();
+    private final Timer latency;
+    private final Counter conflicts;
+    final Counter reservationsReleased;
+    final Counter malformedRecords;
+
+    ConnectMetrics(MeterRegistry registry) {
+        for (String outcome : OUTCOMES) {
+            byOutcome.put(outcome, Counter.builder("berth_connect_requests_total")
+                    .description("Connect requests by outcome")
+                    .tag("outcome", outcome)
+                    .register(registry));
+        }
+        latency = Timer.builder("berth_connect_latency")
+                .description("Time to answer a connect request")
+                .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        conflicts = Counter.builder("berth_reservation_conflicts_total")
+                .description("Reservations refused because another connect took the host's last slot first;"
+                        + " the connect tried its next candidate")
+                .register(registry);
+        reservationsReleased = Counter.builder("berth_reservations_expired_total")
+                .description("Reservations released because they never appeared on berth.sessions")
+                .register(registry);
+        malformedRecords = Counter.builder("berth_feed_malformed_records_total")
+                .description("Records on the broker's topics that were not valid events and were skipped")
+                .register(registry);
+    }
+
+    void answered(ConnectOutcome outcome, long startedNanos) {
+        byOutcome.get(outcome.metricLabel()).increment();
+        latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void failedRequest(long startedNanos) {
+        byOutcome.get("error").increment();
+        latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void reservationConflict(String hostId) {
+        conflicts.increment();
+    }
+
+    @Override
+    public void failure(String what, Throwable cause) {
+        LOG.warn("Connect step failed: {}: {}", what, cause.toString());
+    }
+}

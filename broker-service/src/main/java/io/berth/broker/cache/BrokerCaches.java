@@ -1,0 +1,162 @@
+package io.berth.broker.cache;
+
+import io.berth.broker.BrokerSettings;
+import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PoolPolicy;
+import io.berth.broker.domain.UserSeat;
+import io.berth.common.config.ClusterConfig;
+import org.infinispan.Cache;
+import org.infinispan.commons.dataconversion.MediaType;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker node's embedded Infinispan: one cache manager joining the broker cluster over JGroups, and the
+ * replicated ({@code REPL_SYNC}) caches every connect reads locally. Values are the domain's records,
+ * marshalled by the generated {@link CacheSchema}. Starting and stopping block: call off the event loop.
+ */
+public final class BrokerCaches implements AutoCloseable {
+
+    public static final String POOLS = "berth-pools";
+    public static final String APP_GROUPS = "berth-appgroups";
+    public static final String HOSTS = "berth-hosts";
+    public static final String SEATS = "berth-seats";
+    public static final String IDEMPOTENCY = "berth-idempotency";
+    public static final String FEED_OFFSETS = "berth-feed-offsets";
+
+    /** How long an {@code Idempotency-Key} is remembered (DESIGN.md section 4). */
+    public static final long IDEMPOTENCY_MINUTES = 10;
+
+    private final EmbeddedCacheManager manager;
+    private final Cache<String, PoolPolicy> pools;
+    private final Cache<String, AppGroupAccess> appGroups;
+    private final Cache<String, HostEntry> hosts;
+    private final Cache<String, UserSeat> seats;
+    private final Cache<String, StoredAnswer> idempotency;
+    private final Cache<String, Long> feedOffsets;
+
+    private BrokerCaches(EmbeddedCacheManager manager) {
+        this.manager = manager;
+        ConfigurationBuilder replicated = replicated();
+        ConfigurationBuilder expiring = replicated();
+        expiring.expiration().lifespan(IDEMPOTENCY_MINUTES, TimeUnit.MINUTES).wakeUpInterval(30, TimeUnit.SECONDS);
+        for (String name : new String[]{POOLS, APP_GROUPS, HOSTS, SEATS, FEED_OFFSETS}) {
+            manager.defineConfiguration(name, replicated.build());
+        }
+        manager.defineConfiguration(IDEMPOTENCY, expiring.build());
+        // Joining the cluster's caches waits for their state from the other nodes.
+        manager.startCaches(POOLS, APP_GROUPS, HOSTS, SEATS, IDEMPOTENCY, FEED_OFFSETS);
+        this.pools = manager.getCache(POOLS);
+        this.appGroups = manager.getCache(APP_GROUPS);
+        this.hosts = manager.getCache(HOSTS);
+        this.seats = manager.getCache(SEATS);
+        this.idempotency = manager.getCache(IDEMPOTENCY);
+        this.feedOffsets = manager.getCache(FEED_OFFSETS);
+    }
+
+    /** Starts this node's cache manager and joins the cluster (blocking). */
+    public static BrokerCaches start(ClusterConfig cluster, BrokerSettings settings) {
+        GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
+        global.cacheManagerName(cluster.nodeName());
+        global.jmx().disable();
+        global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
+        global.serialization().addContextInitializer(new CacheSchemaImpl());
+        global.transport().defaultTransport()
+                .clusterName(cluster.clusterName())
+                .nodeName(cluster.nodeName());
+        if (cluster.jgroupsConfig().isPresent()) {
+            // A file path or a classpath resource, e.g. jgroups/berth-kubernetes.xml (DNS_PING).
+            global.transport().addProperty(JGroupsTransport.CONFIGURATION_FILE, cluster.jgroupsConfig().get());
+        } else {
+            global.transport().addProperty(JGroupsTransport.CONFIGURATION_STRING, defaultStack(settings));
+        }
+        DefaultCacheManager manager = new DefaultCacheManager(global.build(), true);
+        try {
+            return new BrokerCaches(manager);
+        } catch (RuntimeException e) {
+            manager.stop();
+            throw e;
+        }
+    }
+
+    private static ConfigurationBuilder replicated() {
+        ConfigurationBuilder builder = new ConfigurationBuilder();
+        builder.clustering().cacheMode(CacheMode.REPL_SYNC).remoteTimeout(15, TimeUnit.SECONDS)
+                .stateTransfer().awaitInitialTransfer(true).timeout(3, TimeUnit.MINUTES);
+        // Objects on the heap: reads and the atomic functions work on the records without unmarshalling.
+        builder.encoding().mediaType(MediaType.APPLICATION_OBJECT_TYPE);
+        builder.locking().lockAcquisitionTimeout(10, TimeUnit.SECONDS);
+        builder.statistics().disable();
+        return builder;
+    }
+
+    /** The TCP + TCPPING stack shipped in {@code jgroups/berth-tcp.xml}, filled from the settings. */
+    public static String defaultStack(BrokerSettings settings) {
+        try (InputStream in = BrokerCaches.class.getResourceAsStream("/jgroups/berth-tcp.xml")) {
+            if (in == null) {
+                throw new IllegalStateException("jgroups/berth-tcp.xml is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@BIND_ADDRESS@", settings.jgroupsBindAddress())
+                    .replace("@BIND_PORT@", String.valueOf(settings.jgroupsPort()))
+                    .replace("@INITIAL_HOSTS@", settings.jgroupsInitialHosts())
+                    .replace("@FD_OFFSET@", String.valueOf(settings.jgroupsFailureDetectionOffset()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Cache<String, PoolPolicy> pools() {
+        return pools;
+    }
+
+    public Cache<String, AppGroupAccess> appGroups() {
+        return appGroups;
+    }
+
+    public Cache<String, HostEntry> hosts() {
+        return hosts;
+    }
+
+    public Cache<String, UserSeat> seats() {
+        return seats;
+    }
+
+    public Cache<String, StoredAnswer> idempotency() {
+        return idempotency;
+    }
+
+    public Cache<String, Long> feedOffsets() {
+        return feedOffsets;
+    }
+
+    public boolean isCoordinator() {
+        return manager.isCoordinator();
+    }
+
+    public int clusterSize() {
+        return manager.getMembers() == null ? 1 : manager.getMembers().size();
+    }
+
+    public String nodeAddress() {
+        return String.valueOf(manager.getAddress());
+    }
+
+    /** Leaves the cluster (the other nodes keep every entry) and stops the caches. */
+    @Override
+    public void close() {
+        manager.stop();
+    }
+}

@@ -1,0 +1,180 @@
+package io.berth.broker.cache;
+
+import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PlacementView;
+import io.berth.broker.domain.PoolIndex;
+import io.berth.broker.domain.PoolPolicy;
+import io.berth.broker.domain.SlotHolder;
+import io.berth.broker.domain.UserSeat;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
+import org.infinispan.notifications.cachelistener.event.CacheEntryRemovedEvent;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * This node's read side: the pool indexes ordered by load, kept in step with the replicated caches by their
+ * change events (every node sees every entry's events in a replicated cache), so that a placement decision
+ * reads local memory only. Also tracks the reservations not yet confirmed by {@code berth.sessions}, for
+ * {@link ReservationSweeper}.
+ */
+public final class LocalIndex implements PlacementView {
+
+    private final LongSupplier clock;
+    private final Map<String, PoolIndex> pools = new ConcurrentHashMap<>();
+    private final Map<String, String> poolOfHost = new ConcurrentHashMap<>();
+    private final Map<String, HostEntry> unconfirmedByHost = new ConcurrentHashMap<>();
+    private final Map<String, AppGroupAccess> appGroups = new ConcurrentHashMap<>();
+    private Cache<String, UserSeat> seats;
+
+    public LocalIndex(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Starts following the caches: listeners first, then what the caches already hold (received from the
+     * cluster when this node joined) is indexed, so nothing falls between the two. A host seen twice is
+     * settled by its revision.
+     */
+    public void follow(BrokerCaches caches) {
+        this.seats = caches.seats();
+        caches.appGroups().addListener(new AppGroupListener());
+        caches.pools().addListener(new PoolListener());
+        caches.hosts().addListener(new HostListener());
+        local(caches.pools()).forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
+        local(caches.appGroups()).forEach(appGroups::putIfAbsent);
+        local(caches.hosts()).forEach((hostId, host) -> hostChanged(host));
+    }
+
+    private static <V> Map<String, V> local(Cache<String, V> cache) {
+        Map<String, V> copy = new HashMap<>();
+        for (Map.Entry<String, V> entry : cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
+            copy.put(entry.getKey(), entry.getValue());
+        }
+        return copy;
+    }
+
+    @Override
+    public Optional<AppGroupAccess> appGroup(String appGroupId) {
+        return Optional.ofNullable(appGroups.get(appGroupId));
+    }
+
+    @Override
+    public Optional<PoolIndex> pool(String poolId) {
+        return Optional.ofNullable(pools.get(poolId));
+    }
+
+    @Override
+    public Optional<UserSeat> seat(String poolId, String userId) {
+        return Optional.ofNullable(seats.get(UserSeat.key(poolId, userId)));
+    }
+
+    /** Every application group (there are few; the resources feed filters them per user). */
+    public Iterable<AppGroupAccess> appGroups() {
+        return appGroups.values();
+    }
+
+    /** Hosts holding reservations that {@code berth.sessions} has not confirmed yet. */
+    public Map<String, HostEntry> hostsWithUnconfirmedReservations() {
+        return unconfirmedByHost;
+    }
+
+    public int poolCount() {
+        return pools.size();
+    }
+
+    public int hostCount() {
+        return poolOfHost.size();
+    }
+
+    private PoolIndex poolIndex(String poolId) {
+        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock));
+    }
+
+    void hostChanged(HostEntry host) {
+        String poolId = host.poolId() == null ? "" : host.poolId();
+        String previousPool = poolOfHost.put(host.hostId(), poolId);
+        if (previousPool != null && !previousPool.equals(poolId)) {
+            // Re-registered into another pool.
+            pool(previousPool).ifPresent(index -> index.remove(host.hostId()));
+        }
+        poolIndex(poolId).upsert(host);
+        boolean unconfirmed = false;
+        for (SlotHolder holder : host.slots()) {
+            unconfirmed |= holder.isUnconfirmed();
+        }
+        boolean hasUnconfirmed = unconfirmed;
+        // Events of one host may be handled on two threads at once: the higher revision wins.
+        unconfirmedByHost.compute(host.hostId(), (hostId, known) ->
+                known != null && known.revision() > host.revision() ? known : hasUnconfirmed ? host : null);
+    }
+
+    void hostRemoved(String hostId) {
+        String poolId = poolOfHost.remove(hostId);
+        if (poolId != null) {
+            pool(poolId).ifPresent(index -> index.remove(hostId));
+        }
+        unconfirmedByHost.remove(hostId);
+    }
+
+    /** Application groups, kept as a local map: every connect reads one. */
+    @Listener(observation = Listener.Observation.POST)
+    public final class AppGroupListener {
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, AppGroupAccess> event) {
+            if (event.getValue() != null) {
+                appGroups.put(event.getKey(), event.getValue());
+            }
+        }
+
+        @CacheEntryRemoved
+        public void removed(CacheEntryRemovedEvent<String, AppGroupAccess> event) {
+            appGroups.remove(event.getKey());
+        }
+    }
+
+    /** Pool configs: a new limit or balancing re-indexes the pool's hosts. */
+    @Listener(observation = Listener.Observation.POST)
+    public final class PoolListener {
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, PoolPolicy> event) {
+            if (event.getValue() != null) {
+                poolIndex(event.getKey()).configure(event.getValue());
+            }
+        }
+
+        @CacheEntryRemoved
+        public void removed(CacheEntryRemovedEvent<String, PoolPolicy> event) {
+            pool(event.getKey()).ifPresent(PoolIndex::unconfigure);
+        }
+    }
+
+    /** Host entries: health and slots move a host between load buckets. */
+    @Listener(observation = Listener.Observation.POST)
+    public final class HostListener {
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, HostEntry> event) {
+            if (event.getValue() != null) {
+                hostChanged(event.getValue());
+            }
+        }
+
+        @CacheEntryRemoved
+        public void removed(CacheEntryRemovedEvent<String, HostEntry> event) {
+            hostRemoved(event.getKey());
+        }
+    }
+}

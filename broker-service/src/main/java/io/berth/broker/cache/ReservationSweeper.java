@@ -1,0 +1,78 @@
+package io.berth.broker.cache;
+
+import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PoolIndex;
+import io.berth.broker.domain.PoolPolicy;
+import io.berth.broker.domain.SlotHolder;
+import io.berth.broker.domain.UserSeat;
+import io.berth.common.events.SessionState;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Releases reservations that never showed up on {@code berth.sessions} within the pool's
+ * {@code pendingTimeoutSeconds}: their broker node died between reserving and publishing, so no session will
+ * ever free the slot. Only the cluster's coordinator sweeps (one sweeper per cluster, taken over by the next
+ * coordinator if it leaves); releasing is the same atomic, idempotent operation on the host's entry.
+ */
+public final class ReservationSweeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReservationSweeper.class);
+
+    private final BrokerCaches caches;
+    private final LocalIndex index;
+    private final LongSupplier clock;
+    private final Counter released;
+
+    public ReservationSweeper(BrokerCaches caches, LocalIndex index, LongSupplier clock, Counter released) {
+        this.caches = caches;
+        this.index = index;
+        this.clock = clock;
+        this.released = released;
+    }
+
+    public void sweep() {
+        if (!caches.isCoordinator()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        for (HostEntry host : index.hostsWithUnconfirmedReservations().values()) {
+            long timeoutMillis = index.pool(host.poolId()).flatMap(PoolIndex::policy)
+                    .map(PoolPolicy::pendingTimeoutMillis)
+                    .orElse(io.berth.common.events.HostPoolConfig.DEFAULT_PENDING_TIMEOUT_SECONDS * 1000L);
+            for (SlotHolder holder : host.slots()) {
+                if (holder.isUnconfirmed() && now - holder.reservedAtMillis() >= timeoutMillis) {
+                    release(host, holder);
+                }
+            }
+        }
+    }
+
+    private void release(HostEntry host, SlotHolder holder) {
+        LOG.info("Releasing reservation {} on {}: not on berth.sessions after the pending timeout",
+                holder.sessionId(), host.hostId());
+        released.increment();
+        caches.hosts().computeAsync(host.hostId(), SlotChange.abandon(holder.sessionId()))
+                .thenCompose(after -> {
+                    // Confirmed meanwhile (berth.sessions caught up): the session is real, its seat stays.
+                    if ((after != null && after.holds(holder.sessionId())) || host.poolId() == null
+                            || holder.userId() == null) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    String seatKey = UserSeat.key(host.poolId(), holder.userId());
+                    return caches.seats().computeAsync(seatKey, SeatChange.sessionState(host.poolId(),
+                                    holder.userId(), holder.sessionId(), host.hostId(), SessionState.ENDED))
+                            .thenCompose(seat -> caches.seats().computeAsync(seatKey,
+                                    SeatChange.abandon(host.poolId(), holder.userId(), holder.sessionId())));
+                })
+                .whenComplete((seat, error) -> {
+                    if (error != null) {
+                        LOG.warn("Could not release reservation {} on {}", holder.sessionId(), host.hostId(), error);
+                    }
+                });
+    }
+}

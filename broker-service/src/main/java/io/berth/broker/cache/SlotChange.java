@@ -1,0 +1,57 @@
+package io.berth.broker.cache;
+
+import io.berth.broker.domain.HostEntry;
+import org.infinispan.protostream.annotations.ProtoFactory;
+import org.infinispan.protostream.annotations.ProtoField;
+
+import java.util.function.BiFunction;
+
+/**
+ * A change to one session's slot on a host: confirmed by {@code berth.sessions}, ended, or an abandoned
+ * reservation released.
+ */
+public final class SlotChange implements BiFunction<String, HostEntry, HostEntry> {
+
+    /** What happens to the slot. */
+    public enum Kind { CONFIRM, END, ABANDON }
+
+    @ProtoField(1)
+    final String kind;
+    @ProtoField(2)
+    final String sessionId;
+    @ProtoField(3)
+    final String userId;
+    @ProtoField(4)
+    final String poolId;
+
+    @ProtoFactory
+    SlotChange(String kind, String sessionId, String userId, String poolId) {
+        this.kind = kind;
+        this.sessionId = sessionId;
+        this.userId = userId;
+        this.poolId = poolId;
+    }
+
+    public static SlotChange confirm(String sessionId, String userId, String poolId) {
+        return new SlotChange(Kind.CONFIRM.name(), sessionId, userId, poolId);
+    }
+
+    public static SlotChange end(String sessionId) {
+        return new SlotChange(Kind.END.name(), sessionId, null, null);
+    }
+
+    public static SlotChange abandon(String sessionId) {
+        return new SlotChange(Kind.ABANDON.name(), sessionId, null, null);
+    }
+
+    @Override
+    public HostEntry apply(String hostId, HostEntry current) {
+        return switch (Kind.valueOf(kind)) {
+            // A session may be seen before its host's health (replay order across topics): keep its slot anyway.
+            case CONFIRM -> (current != null ? current : HostEntry.placeholder(hostId, poolId))
+                    .confirm(sessionId, userId);
+            case END -> current == null ? null : current.endSession(sessionId);
+            case ABANDON -> current == null ? null : current.abandonReservation(sessionId);
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package io.berth.broker.cache;
+
+import io.berth.broker.domain.SlotHolder;
+import org.infinispan.protostream.annotations.ProtoAdapter;
+import org.infinispan.protostream.annotations.ProtoFactory;
+import org.infinispan.protostream.annotations.ProtoField;
+
+/** ProtoStream schema of {@link SlotHolder}. */
+@ProtoAdapter(SlotHolder.class)
+public final class SlotHolderAdapter {
+
+    @ProtoFactory
+    SlotHolder create(String sessionId, String userId, long reservedAtMillis) {
+        return new SlotHolder(sessionId, userId, reservedAtMillis);
+    }
+
+    @ProtoField(1)
+    String getSessionId(SlotHolder holder) {
+        return holder.sessionId();
+    }
+
+    @ProtoField(2)
+    String getUserId(SlotHolder holder) {
+        return holder.userId();
+    }
+
+    @ProtoField(number = 3, defaultValue = "0")
+    long getReservedAtMillis(SlotHolder holder) {
+        return holder.reservedAtMillis();
+    }
+}

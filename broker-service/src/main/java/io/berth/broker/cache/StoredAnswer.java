@@ -1,0 +1,79 @@
+package io.berth.broker.cache;
+
+import org.infinispan.protostream.annotations.ProtoFactory;
+import org.infinispan.protostream.annotations.ProtoField;
+
+/**
+ * What an {@code Idempotency-Key} stands for during ten minutes: the request it came with and, once answered,
+ * the 200 answer (the ticket is re-signed from {@code issuedAtSeconds}: Ed25519 is deterministic, so it is the
+ * same ticket). {@code sessionId == null} while the first request is still being answered.
+ */
+public final class StoredAnswer {
+
+    @ProtoField(1)
+    final String userId;
+    @ProtoField(2)
+    final String appGroupId;
+    @ProtoField(3)
+    final String sessionId;
+    @ProtoField(4)
+    final String hostId;
+    @ProtoField(5)
+    final String poolId;
+    @ProtoField(number = 6, defaultValue = "false")
+    final boolean reconnect;
+    @ProtoField(number = 7, defaultValue = "0")
+    final long issuedAtSeconds;
+
+    @ProtoFactory
+    public StoredAnswer(String userId, String appGroupId, String sessionId, String hostId, String poolId,
+                        boolean reconnect, long issuedAtSeconds) {
+        this.userId = userId;
+        this.appGroupId = appGroupId;
+        this.sessionId = sessionId;
+        this.hostId = hostId;
+        this.poolId = poolId;
+        this.reconnect = reconnect;
+        this.issuedAtSeconds = issuedAtSeconds;
+    }
+
+    public static StoredAnswer inProgress(String userId, String appGroupId) {
+        return new StoredAnswer(userId, appGroupId, null, null, null, false, 0);
+    }
+
+    public boolean isAnswered() {
+        return sessionId != null;
+    }
+
+    public boolean matches(String userId, String appGroupId) {
+        return this.userId.equals(userId) && this.appGroupId.equals(appGroupId);
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String appGroupId() {
+        return appGroupId;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public String poolId() {
+        return poolId;
+    }
+
+    public boolean reconnect() {
+        return reconnect;
+    }
+
+    public long issuedAtSeconds() {
+        return issuedAtSeconds;
+    }
+}

@@ -1,0 +1,130 @@
+package io.berth.broker.domain;
+
+import io.berth.common.events.Health;
+import io.berth.common.events.PersonalAssignment;
+import io.berth.common.events.SessionState;
+
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Decides a connect from local state (DESIGN.md section 1): entitlement, then reconnect to a live session,
+ * then a new session by the pool's rules. Costs O(log n) at most in the pool's host count; the atomic part
+ * (reserving the slot) is left to the caller, which walks {@link Decision.Allocate#candidates()}.
+ */
+public final class HostPlacement {
+
+    /** How long a claim on a user's seat holds when its broker node died mid-connect. */
+    public static final long SEAT_CLAIM_TTL_MILLIS = 30_000;
+    public static final int NO_CAPACITY_RETRY_AFTER_SECONDS = 10;
+    public static final int START_RETRY_AFTER_SECONDS = 30;
+    /** Reservation attempts per connect before it answers no capacity (bounds the latency under contention). */
+    public static final int MAX_RESERVATION_ATTEMPTS = 32;
+
+    private final PlacementView view;
+    private final LongSupplier clock;
+    private final Supplier<RandomGenerator> random;
+
+    public HostPlacement(PlacementView view, LongSupplier clock, Supplier<RandomGenerator> random) {
+        this.view = view;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public Decision decide(ConnectRequest request) {
+        Optional<AppGroupAccess> found = view.appGroup(request.appGroupId());
+        if (found.isEmpty()) {
+            return answer(new ConnectOutcome.AppGroupNotFound(request.appGroupId()));
+        }
+        AppGroupAccess appGroup = found.get();
+        if (!appGroup.admits(request.userId(), request.groups())) {
+            return answer(new ConnectOutcome.Forbidden("user " + request.userId()
+                    + " is not assigned to application group " + appGroup.appGroupId()));
+        }
+        String poolId = appGroup.poolId();
+        Optional<PoolIndex> index = view.pool(poolId);
+        Optional<PoolPolicy> policy = index.flatMap(PoolIndex::policy);
+        if (policy.isEmpty()) {
+            return answer(new ConnectOutcome.NoCapacity("host pool " + poolId + " of application group "
+                    + appGroup.appGroupId() + " is not configured", NO_CAPACITY_RETRY_AFTER_SECONDS));
+        }
+        PoolPolicy pool = policy.get();
+        PoolIndex hosts = index.get();
+        long now = clock.getAsLong();
+
+        UserSeat seat = view.seat(poolId, request.userId()).orElse(UserSeat.empty(poolId, request.userId()));
+        Optional<ConnectOutcome.Reconnected> reconnect = reconnect(seat, hosts);
+        if (reconnect.isPresent()) {
+            return answer(reconnect.get());
+        }
+        if (seat.hasLiveClaim(now, SEAT_CLAIM_TTL_MILLIS)) {
+            return new Decision.AwaitOtherConnect(poolId, request.userId());
+        }
+        if (pool.isPersonal()) {
+            return decidePersonal(request, appGroup, pool, hosts, seat, now);
+        }
+        return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), false,
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS),
+                new ConnectOutcome.NoCapacity("no host in pool " + poolId + " can take a new session",
+                        NO_CAPACITY_RETRY_AFTER_SECONDS));
+    }
+
+    /**
+     * The user's live session on a host that still allows reconnects, even draining or full. Sessions the
+     * user is in (ACTIVE, DISCONNECTED) win over one not logged on yet (PENDING).
+     */
+    private Optional<ConnectOutcome.Reconnected> reconnect(UserSeat seat, PoolIndex hosts) {
+        SeatSession best = null;
+        for (SeatSession session : seat.sessions()) {
+            if (!session.state().isLive()) {
+                continue;
+            }
+            Optional<HostEntry> host = hosts.host(session.hostId());
+            if (host.isEmpty() || !Eligibility.allowsReconnect(host.get())) {
+                continue;
+            }
+            if (best == null || (best.state() == SessionState.PENDING && session.state() != SessionState.PENDING)) {
+                best = session;
+            }
+        }
+        return best == null ? Optional.empty()
+                : Optional.of(new ConnectOutcome.Reconnected(best.sessionId(), best.hostId(), seat.poolId()));
+    }
+
+    private Decision decidePersonal(ConnectRequest request, AppGroupAccess appGroup, PoolPolicy pool,
+                                    PoolIndex hosts, UserSeat seat, long now) {
+        Optional<HostEntry> owned = hosts.hostOf(request.userId());
+        if (owned.isPresent()) {
+            HostEntry host = owned.get();
+            Optional<String> whyNot = Eligibility.whyNot(host, pool, now);
+            if (whyNot.isEmpty()) {
+                return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
+                        Candidates.single(host), new ConnectOutcome.NoCapacity("personal host " + host.hostId()
+                        + " cannot take a new session now", NO_CAPACITY_RETRY_AFTER_SECONDS));
+            }
+            if (host.health() == Health.SHUTDOWN) {
+                if (pool.startVmOnConnect()) {
+                    return new Decision.StartHost(pool, host.hostId(), START_RETRY_AFTER_SECONDS);
+                }
+                return answer(new ConnectOutcome.NoCapacity("personal host " + host.hostId()
+                        + " is shut down and pool " + pool.poolId() + " does not start VMs on connect",
+                        NO_CAPACITY_RETRY_AFTER_SECONDS));
+            }
+            return answer(new ConnectOutcome.NoCapacity(whyNot.get(), NO_CAPACITY_RETRY_AFTER_SECONDS));
+        }
+        if (pool.personalAssignment() == PersonalAssignment.DIRECT) {
+            return answer(new ConnectOutcome.Forbidden("no host in personal pool " + pool.poolId()
+                    + " is assigned to user " + request.userId()));
+        }
+        return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS),
+                new ConnectOutcome.NoCapacity("no unassigned host in personal pool " + pool.poolId()
+                        + " is available", NO_CAPACITY_RETRY_AFTER_SECONDS));
+    }
+
+    private static Decision answer(ConnectOutcome outcome) {
+        return new Decision.Answer(outcome);
+    }
+}

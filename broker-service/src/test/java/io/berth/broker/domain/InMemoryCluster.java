@@ -1,0 +1,126 @@
+package io.berth.broker.domain;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+
+/**
+ * The replicated caches of a broker cluster, in memory: atomic per-entry operations (as the cache's compute
+ * on the entry's owner) and the pool indexes kept in step with every host change, as the cache listeners do.
+ */
+final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog {
+
+    final Map<String, AppGroupAccess> appGroups = new ConcurrentHashMap<>();
+    final Map<String, PoolIndex> pools = new ConcurrentHashMap<>();
+    final Map<String, HostEntry> hosts = new ConcurrentHashMap<>();
+    final Map<String, UserSeat> seats = new ConcurrentHashMap<>();
+    final List<Allocation> allocations = new CopyOnWriteArrayList<>();
+    final List<String> startCommands = new CopyOnWriteArrayList<>();
+    volatile boolean kafkaRefuses;
+    private final LongSupplier clock;
+
+    InMemoryCluster(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    void pool(PoolPolicy policy) {
+        pools.computeIfAbsent(policy.poolId(), id -> new PoolIndex(id, clock)).configure(policy);
+    }
+
+    void appGroup(AppGroupAccess appGroup) {
+        appGroups.put(appGroup.appGroupId(), appGroup);
+    }
+
+    void host(HostEntry host) {
+        hosts.put(host.hostId(), host);
+        pools.computeIfAbsent(host.poolId(), id -> new PoolIndex(id, clock)).upsert(host);
+    }
+
+    void seat(UserSeat seat) {
+        seats.put(seat.key(), seat);
+    }
+
+    @Override
+    public Optional<AppGroupAccess> appGroup(String appGroupId) {
+        return Optional.ofNullable(appGroups.get(appGroupId));
+    }
+
+    @Override
+    public Optional<PoolIndex> pool(String poolId) {
+        return Optional.ofNullable(pools.get(poolId));
+    }
+
+    @Override
+    public Optional<UserSeat> seat(String poolId, String userId) {
+        return Optional.ofNullable(seats.get(UserSeat.key(poolId, userId)));
+    }
+
+    @Override
+    public CompletionStage<UserSeat> claimSeat(String poolId, String userId, String sessionId, long expectedRevision) {
+        UserSeat seat = seats.compute(UserSeat.key(poolId, userId), (key, current) ->
+                (current == null ? UserSeat.empty(poolId, userId) : current)
+                        .claim(sessionId, expectedRevision, clock.getAsLong(), HostPlacement.SEAT_CLAIM_TTL_MILLIS));
+        return CompletableFuture.completedFuture(seat);
+    }
+
+    @Override
+    public CompletionStage<Void> completeSeat(String poolId, String userId, String sessionId, String hostId) {
+        seats.compute(UserSeat.key(poolId, userId), (key, current) ->
+                (current == null ? UserSeat.empty(poolId, userId) : current).completeClaim(sessionId, hostId));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> abandonSeatClaim(String poolId, String userId, String sessionId) {
+        seats.computeIfPresent(UserSeat.key(poolId, userId), (key, current) -> {
+            UserSeat next = current.abandonClaim(sessionId);
+            return next.isVacant() ? null : next;
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, int limit,
+                                              boolean personal) {
+        HostEntry after = hosts.computeIfPresent(hostId, (id, current) -> {
+            HostEntry next = current.reserve(sessionId, userId, limit, personal, clock.getAsLong());
+            indexed(next);
+            return next;
+        });
+        return CompletableFuture.completedFuture(after);
+    }
+
+    @Override
+    public CompletionStage<Void> abandonReservation(String hostId, String sessionId) {
+        hosts.computeIfPresent(hostId, (id, current) -> {
+            HostEntry next = current.abandonReservation(sessionId);
+            indexed(next);
+            return next;
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void indexed(HostEntry entry) {
+        pools.computeIfAbsent(entry.poolId(), id -> new PoolIndex(id, clock)).upsert(entry);
+    }
+
+    @Override
+    public CompletionStage<Void> allocated(Allocation allocation) {
+        if (kafkaRefuses) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not enough replicas"));
+        }
+        allocations.add(allocation);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> startRequested(String hostId) {
+        startCommands.add(hostId);
+        return CompletableFuture.completedFuture(null);
+    }
+}

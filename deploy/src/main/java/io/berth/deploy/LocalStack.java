@@ -1,0 +1,370 @@
+package io.berth.deploy;
+
+import io.berth.common.auth.Role;
+import io.berth.common.auth.TokenIssuer;
+import io.berth.common.config.AuthConfig;
+import io.berth.common.config.Env;
+import io.berth.common.config.HttpConfig;
+import io.berth.common.config.KafkaConfig;
+import io.berth.common.config.ServiceConfig;
+import io.berth.common.config.ServiceName;
+import io.berth.common.runtime.BerthVerticle;
+import io.berth.common.runtime.RunningService;
+import io.berth.common.runtime.ServiceContext;
+import io.berth.common.runtime.ServiceRuntime;
+import io.berth.deploy.client.BerthApiClient;
+import io.berth.deploy.client.BerthEndpoints;
+import io.berth.deploy.demo.DemoFleet;
+import io.berth.deploy.kafka.EmbeddedKafkaServer;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Everything the single-machine launcher runs, started in order and stopped in reverse: Kafka (unless
+ * {@code BERTH_KAFKA_BOOTSTRAP} names one), the three services, and the demo fleet. {@link #close()} stops
+ * the fleet, then the services, then Kafka.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** What to run: the root verticle of each service, in start order, with its settings read from {@code env}. */
+    @FunctionalInterface
+    public interface Services {
+        Map<ServiceName, Function<ServiceContext, ? extends BerthVerticle>> factories(Env env);
+    }
+
+    /** How long each step took, for the launcher's banner. */
+    public record Timings(Duration kafka, Duration services, Duration ready, Duration demoFleet, Instant readyAt) {
+
+        /** From the JVM's start (the user's command) to all three services ready. */
+        public Duration readySinceProcessStart() {
+            return Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), readyAt);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TOKEN_TTL = Duration.ofDays(1);
+
+    private final Path dataDir;
+    private final Vertx vertx;
+    private final EmbeddedKafkaServer kafka;
+    private final String bootstrapServers;
+    private final Map<ServiceName, RunningService> services;
+    private final TokenIssuer tokens;
+    private final Timings timings;
+    private final BerthApiClient api;
+    private volatile DemoFleet demoFleet;
+    private volatile boolean closed;
+
+    private LocalStack(Path dataDir, Vertx vertx, EmbeddedKafkaServer kafka, String bootstrapServers,
+                       Map<ServiceName, RunningService> services, AuthConfig auth, Timings timings,
+                       BerthApiClient api, DemoFleet demoFleet) {
+        this.dataDir = dataDir;
+        this.vertx = vertx;
+        this.kafka = kafka;
+        this.bootstrapServers = bootstrapServers;
+        this.services = services;
+        this.tokens = auth.canIssueTokens() ? new TokenIssuer(vertx, auth) : null;
+        this.timings = timings;
+        this.api = api;
+        this.demoFleet = demoFleet;
+    }
+
+    /**
+     * Starts everything and waits until each service's {@code /health/ready} answers 200 (and the demo fleet,
+     * if any, has registered its hosts). On any failure what was started is stopped again and a
+     * {@link LaunchException} says what went wrong.
+     */
+    public static LocalStack start(Path dataDir, int demoHosts, Env environment, Services toRun) {
+        long startedAt = System.nanoTime();
+        Env env = environment.with(Map.of(ServiceConfig.DATA_DIR, dataDir.toString()));
+        EmbeddedKafkaServer kafka = null;
+        Map<ServiceName, RunningService> running = new LinkedHashMap<>();
+        Vertx vertx = null;
+        BerthApiClient api = null;
+        try {
+            Optional<String> external = env.get(KafkaConfig.BOOTSTRAP);
+            requirePortsFree(env, toRun.factories(env).keySet(), external.isEmpty());
+            String bootstrap;
+            if (external.isPresent()) {
+                bootstrap = external.get();
+                LOG.info("Using the Kafka at {} ({} is set); starting none", bootstrap, KafkaConfig.BOOTSTRAP);
+            } else {
+                int port = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);
+                EmbeddedKafkaServer.Settings settings = EmbeddedKafkaServer.Settings.under(dataDir, port);
+                settings = settings.withControllerPort(env.integer(EmbeddedKafkaServer.CONTROLLER_PORT_ENV,
+                        settings.controllerPort(), 0, 65535));
+                kafka = EmbeddedKafkaServer.start(settings);
+                bootstrap = kafka.bootstrapServers();
+                env = env.with(Map.of(KafkaConfig.BOOTSTRAP, bootstrap));
+            }
+            long kafkaDone = System.nanoTime();
+
+            for (var entry : toRun.factories(env).entrySet()) {
+                ServiceName service = entry.getKey();
+                ServiceConfig config = ServiceConfig.load(service, env, false);
+                RunningService started = await(ServiceRuntime.start(config, entry.getValue()).toCompletionStage()
+                        .toCompletableFuture(), service.id() + " did not start");
+                running.put(service, started);
+                LOG.info("{} listening on port {}", service.id(), started.httpPort());
+            }
+            long servicesDone = System.nanoTime();
+            awaitReady(running);
+            long readyDone = System.nanoTime();
+            Instant readyAt = Instant.now();
+
+            AuthConfig auth = ServiceConfig.load(ServiceName.BROKER, env, false).auth();
+            vertx = Vertx.vertx();
+            BerthEndpoints endpoints = endpoints(running);
+            api = new BerthApiClient(vertx, endpoints, 16);
+            DemoFleet fleet = null;
+            if (demoHosts > 0) {
+                if (!auth.canIssueTokens()) {
+                    throw new LaunchException("the demo fleet needs to mint an admin token, which "
+                            + AuthConfig.PUBLIC_KEY + " does not allow; run with --demo-hosts 0", null);
+                }
+                fleet = await(DemoFleet.start(vertx, api, ServiceConfig.load(ServiceName.BROKER, env, false).kafka(),
+                                mint(new TokenIssuer(vertx, auth), "berth-demo-fleet", Role.ADMIN), DemoFleet.Settings.demo(demoHosts))
+                        .toCompletionStage().toCompletableFuture(), "the demo fleet did not start");
+            }
+            long fleetDone = System.nanoTime();
+            Timings timings = new Timings(Duration.ofNanos(kafkaDone - startedAt),
+                    Duration.ofNanos(servicesDone - kafkaDone), Duration.ofNanos(readyDone - startedAt),
+                    Duration.ofNanos(fleetDone - readyDone), readyAt);
+            return new LocalStack(dataDir, vertx, kafka, bootstrap, running, auth, timings, api, fleet);
+        } catch (RuntimeException e) {
+            stopAll(vertx, api, null, running, kafka);
+            if (e instanceof LaunchException) {
+                throw e;
+            }
+            throw new LaunchException(rootMessage(e), e);
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String kafkaBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Whether this stack runs its own Kafka (false when {@code BERTH_KAFKA_BOOTSTRAP} named one). */
+    public boolean embeddedKafka() {
+        return kafka != null;
+    }
+
+    public int port(ServiceName service) {
+        RunningService running = services.get(service);
+        return running == null ? -1 : running.httpPort();
+    }
+
+    public BerthEndpoints endpoints() {
+        return endpoints(services);
+    }
+
+    public Timings timings() {
+        return timings;
+    }
+
+    public Optional<DemoFleet> demoFleet() {
+        return Optional.ofNullable(demoFleet);
+    }
+
+    public boolean canIssueTokens() {
+        return tokens != null;
+    }
+
+    public String adminToken() {
+        return issue("berth-local-admin", Role.ADMIN);
+    }
+
+    public String gatewayToken() {
+        return issue("berth-local-gateway", Role.GATEWAY);
+    }
+
+    private String issue(String subject, Role role) {
+        if (tokens == null) {
+            throw new IllegalStateException("tokens cannot be minted with " + AuthConfig.PUBLIC_KEY + " set");
+        }
+        return mint(tokens, subject, role);
+    }
+
+    private static String mint(TokenIssuer tokens, String subject, Role role) {
+        return tokens.issue(subject, List.of(role), TOKEN_TTL);
+    }
+
+    /** Stops the demo fleet, the services (broker first, the reverse of the start order) and then Kafka. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopAll(vertx, api, demoFleet, services, kafka);
+    }
+
+    private static void stopAll(Vertx vertx, BerthApiClient api, DemoFleet fleet,
+                                Map<ServiceName, RunningService> services, EmbeddedKafkaServer kafka) {
+        if (fleet != null) {
+            try {
+                fleet.close();
+            } catch (RuntimeException e) {
+                LOG.warn("The demo fleet did not stop cleanly", e);
+            }
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("The launcher's Vert.x did not stop cleanly", e);
+            }
+        }
+        List<ServiceName> reverse = new ArrayList<>(services.keySet());
+        Collections.reverse(reverse);
+        for (ServiceName service : reverse) {
+            try {
+                services.get(service).close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                LOG.info("{} stopped", service.id());
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly", service.id(), e);
+            }
+        }
+        services.clear();
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static BerthEndpoints endpoints(Map<ServiceName, RunningService> services) {
+        return new BerthEndpoints("127.0.0.1", port(services, ServiceName.BROKER), port(services, ServiceName.INVENTORY),
+                port(services, ServiceName.SESSION));
+    }
+
+    private static int port(Map<ServiceName, RunningService> services, ServiceName service) {
+        RunningService running = services.get(service);
+        return running == null ? service.defaultPort() : running.httpPort();
+    }
+
+    /**
+     * Fails at once, naming the port and its variable, when a port the stack is about to bind is taken
+     * (most often by a launcher that is already running), instead of half-starting.
+     */
+    private static void requirePortsFree(Env env, Set<ServiceName> services, boolean embeddedKafka) {
+        if (embeddedKafka) {
+            int kafkaPort = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);
+            requireFree("127.0.0.1", kafkaPort, "Kafka", EmbeddedKafkaServer.PORT_ENV);
+            int controllerPort = env.integer(EmbeddedKafkaServer.CONTROLLER_PORT_ENV, kafkaPort == 0 ? 0 : kafkaPort + 1, 0, 65535);
+            requireFree("127.0.0.1", controllerPort, "Kafka's controller", EmbeddedKafkaServer.CONTROLLER_PORT_ENV);
+        }
+        for (ServiceName service : services) {
+            HttpConfig http = HttpConfig.load(env, service, false);
+            requireFree(http.host(), http.port(), service.id(), service.envPrefix() + "_HTTP_PORT");
+        }
+    }
+
+    private static void requireFree(String host, int port, String what, String variable) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new LaunchException("port " + port + " for " + what + " is already in use (is Berth already"
+                    + " running?); stop what uses it or set " + variable, e);
+        }
+    }
+
+    /** Polls each service's {@code /health/ready} until it answers 200: consuming its topics, caught up. */
+    private static void awaitReady(Map<ServiceName, RunningService> services) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (var entry : services.entrySet()) {
+            URI ready = URI.create("http://127.0.0.1:" + entry.getValue().httpPort() + "/health/ready");
+            String last = "no answer";
+            while (true) {
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready)
+                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        break;
+                    }
+                    last = response.statusCode() + " " + response.body();
+                } catch (IOException e) {
+                    last = e.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LaunchException("interrupted while waiting for " + entry.getKey().id(), e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LaunchException(entry.getKey().id() + " was not ready within "
+                            + READY_TIMEOUT.toSeconds() + " s (last answer: " + last + ")", null);
+                }
+                try {
+                    Thread.sleep(100); // polling an HTTP endpoint from a plain thread: nothing to wait on instead
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LaunchException("interrupted while waiting for " + entry.getKey().id(), e);
+                }
+            }
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException(what + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new LaunchException(what + ": " + rootMessage(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new LaunchException(what + " within " + READY_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        return e == root || e.getMessage() == null ? message : e.getMessage() + (e.getMessage().contains(message) ? "" : " (" + message + ")");
+    }
+
+    /** The stack could not start; the message says which part and why. */
+    public static final class LaunchException extends RuntimeException {
+        public LaunchException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

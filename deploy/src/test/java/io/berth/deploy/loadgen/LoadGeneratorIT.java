@@ -1,0 +1,63 @@
+package io.berth.deploy.loadgen;
+
+import io.berth.common.config.ServiceName;
+import io.berth.deploy.BerthLocal;
+import io.berth.deploy.BerthServices;
+import io.berth.deploy.LauncherOptions;
+import io.berth.deploy.LauncherTestEnv;
+import io.berth.deploy.LocalStack;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A short load run against the launcher's services: setup through the API, connects, agents, summary. */
+class LoadGeneratorIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void drivesConnectsAndTheNoOpBaselineAndSummarisesThem() throws Exception {
+        // given a running Berth on ports of its own
+        try (LocalStack stack = BerthLocal.start(LauncherOptions.parse("--data-dir", dataDir.toString(), "--demo-hosts", "0"),
+                LauncherTestEnv.env(), BerthServices.all())) {
+            LoadGenOptions options = LoadGenOptions.parse(
+                    "--pools", "2", "--hosts-per-pool", "5", "--max-sessions-per-host", "20",
+                    "--rate", "40", "--duration", "3", "--warmup", "1", "--session-seconds", "1", "--baseline", "--cleanup",
+                    "--broker-port", String.valueOf(stack.port(ServiceName.BROKER)),
+                    "--inventory-port", String.valueOf(stack.port(ServiceName.INVENTORY)),
+                    "--session-port", String.valueOf(stack.port(ServiceName.SESSION)),
+                    "--admin-token", stack.adminToken(), "--gateway-token", stack.gatewayToken());
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            LoadGenerator generator = new LoadGenerator(options, new PrintStream(console, true, StandardCharsets.UTF_8));
+
+            // when
+            JsonObject summary;
+            try {
+                summary = generator.runAll();
+            } finally {
+                generator.close();
+            }
+
+            // then every connect was answered 200, the baseline ran, the agents logged users on and off
+            JsonObject connect = summary.getJsonArray("phases").getJsonObject(0);
+            assertThat(connect.getString("endpoint")).isEqualTo("POST /api/v1/connect");
+            assertThat(connect.getLong("completed")).isEqualTo(120);
+            assertThat(connect.getJsonObject("outcomes").getMap()).containsOnlyKeys("200");
+            assertThat(connect.getJsonObject("latencyMs").getDouble("p99")).isPositive();
+            JsonObject noop = summary.getJsonArray("phases").getJsonObject(1);
+            assertThat(noop.getString("endpoint")).isEqualTo("GET /health/live");
+            assertThat(summary.getDouble("connectToNoopRatio")).isPositive();
+            assertThat(summary.getJsonObject("agent").getLong("logons")).isPositive();
+            assertThat(summary.getJsonObject("agent").getLong("failedAgentCalls")).isZero();
+            assertThat(console.toString(StandardCharsets.UTF_8)).contains("[connect ", "=== Summary ===", "p99.9");
+        }
+    }
+}

@@ -33,7 +33,9 @@ public final class KafkaClients {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         // A short linger lets a logon storm share batches without adding visible latency.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // No compression: Berth's events are a few hundred bytes and batches hold a handful of them, and
+        // an lz4 batch allocates two 64 KiB buffers (measured: ~40 % of all bytes allocated under load).
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         // send() runs on event loops: when Kafka is unreachable it must fail fast (the caller answers 503)

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -44,10 +45,16 @@ public final class SessionRegistry {
     /** How far ahead of this service's clock an agent's report time is still believed. */
     static final Duration MAX_AGENT_CLOCK_LEAD = Duration.ofMinutes(5);
 
+    private static final Duration NOT_OWNED_RECHECK = Duration.ofMinutes(1);
+
     private final Duration endedRetention;
 
     private final Map<String, Session> sessions = new HashMap<>();
     private final Map<String, Set<String>> liveSessionsByHost = new HashMap<>();
+    /** Live sessions: the only ones a tick has to look at for endings (ended ones stay listed for a day). */
+    private final Set<String> liveSessionIds = new HashSet<>();
+    /** Ended sessions by the time they ended, so a tick finds the ones due for a tombstone without a scan. */
+    private final PriorityQueue<EndedAt> endedByTime = new PriorityQueue<>(Comparator.comparing(EndedAt::at));
     private final Map<String, Map<SessionState, Long>> countsByPool = new HashMap<>();
     private final Map<String, PoolTimings> poolTimings = new HashMap<>();
     private final Map<String, HostRecord> hosts = new HashMap<>();
@@ -254,17 +261,9 @@ public final class SessionRegistry {
      */
     public TickResult tick(Instant now, Predicate<String> owns) {
         List<SessionChange> changes = new ArrayList<>();
-        List<Session> tombstones = new ArrayList<>();
-        for (Session session : List.copyOf(sessions.values())) {
-            if (!owns.test(session.sessionId())) {
-                continue;
-            }
-            if (session.state() == SessionState.ENDED) {
-                Instant endedAt = session.updatedAt() != null ? session.updatedAt() : now;
-                if (!now.isBefore(endedAt.plus(endedRetention))) {
-                    remove(session.sessionId());
-                    tombstones.add(session);
-                }
+        for (String sessionId : List.copyOf(liveSessionIds)) {
+            Session session = sessions.get(sessionId);
+            if (session == null || !owns.test(sessionId)) {
                 continue;
             }
             EndReason ending = endingDue(session, now);
@@ -272,9 +271,32 @@ public final class SessionRegistry {
                 changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
             }
         }
+        List<Session> tombstones = new ArrayList<>();
+        List<EndedAt> notOwned = new ArrayList<>();
+        while (!endedByTime.isEmpty() && !now.isBefore(endedByTime.peek().at().plus(endedRetention))) {
+            EndedAt due = endedByTime.poll();
+            Session session = sessions.get(due.sessionId());
+            // Entries are not removed when a session changes: skip the ones that no longer hold.
+            if (session == null || session.state() != SessionState.ENDED || session.updatedAt() == null
+                    || now.isBefore(session.updatedAt().plus(endedRetention))) {
+                continue;
+            }
+            if (owns.test(due.sessionId())) {
+                remove(due.sessionId());
+                tombstones.add(session);
+            } else {
+                // Its owner tombstones it; look again later in case this instance becomes the owner.
+                notOwned.add(new EndedAt(now.plus(NOT_OWNED_RECHECK).minus(endedRetention), due.sessionId()));
+            }
+        }
+        endedByTime.addAll(notOwned);
         changes.sort(Comparator.comparing(SessionChange::sessionId));
         tombstones.sort(Comparator.comparing(Session::sessionId));
         return new TickResult(changes, tombstones);
+    }
+
+    /** An ended session and when it ended. */
+    private record EndedAt(Instant at, String sessionId) {
     }
 
     private EndReason endingDue(Session session, Instant now) {
@@ -420,8 +442,13 @@ public final class SessionRegistry {
     }
 
     private void index(Session session) {
-        if (session.isLive() && session.hostId() != null) {
-            liveSessionsByHost.computeIfAbsent(session.hostId(), h -> new HashSet<>()).add(session.sessionId());
+        if (session.isLive()) {
+            liveSessionIds.add(session.sessionId());
+            if (session.hostId() != null) {
+                liveSessionsByHost.computeIfAbsent(session.hostId(), h -> new HashSet<>()).add(session.sessionId());
+            }
+        } else if (session.updatedAt() != null) {
+            endedByTime.add(new EndedAt(session.updatedAt(), session.sessionId()));
         }
         countsByPool.computeIfAbsent(poolKey(session.poolId()), p -> new EnumMap<>(SessionState.class))
                 .merge(session.state(), 1L, Long::sum);
@@ -431,6 +458,7 @@ public final class SessionRegistry {
         if (session == null) {
             return;
         }
+        liveSessionIds.remove(session.sessionId());
         if (session.hostId() != null) {
             Set<String> live = liveSessionsByHost.get(session.hostId());
             if (live != null) {

@@ -13,6 +13,7 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -556,6 +557,41 @@ class SessionRegistryTest {
             assertThat(registry.tick(T0.plusSeconds(10).plus(RETENTION), ALL).tombstones())
                     .extracting(Session::sessionId).containsExactly("s1");
             assertThat(registry.find("s1")).isEmpty();
+        }
+
+        @Test
+        void anEndedSessionOfAnotherInstanceIsTombstonedOnceThisInstanceOwnsIt() {
+            // given an ended session whose partition another instance owns when it falls due
+            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            Instant due = T0.plus(RETENTION);
+            assertThat(registry.tick(due, sessionId -> false).tombstones()).isEmpty();
+
+            // when this instance takes the partition over, it looks at the session again a minute later
+            assertThat(registry.tick(due.plusSeconds(30), ALL).tombstones()).isEmpty();
+            List<Session> later = registry.tick(due.plusSeconds(60), ALL).tombstones();
+
+            // then
+            assertThat(later).extracting(Session::sessionId).containsExactly("s1");
+            assertThat(registry.find("s1")).isEmpty();
+        }
+
+        @Test
+        void aTickLooksOnlyAtLiveSessionsAndDueTombstones() {
+            // given many ended sessions, none due yet, and one live one
+            for (int i = 0; i < 1000; i++) {
+                registry.onAgentReport(report("ended-" + i, AgentEventType.LOGOFF), AGENT, T0);
+            }
+            registry.onAllocation(allocation("live"), T0);
+            List<String> asked = new ArrayList<>();
+
+            // when
+            registry.tick(T0.plusSeconds(1), sessionId -> {
+                asked.add(sessionId);
+                return true;
+            });
+
+            // then
+            assertThat(asked).containsExactly("live");
         }
 
         @Test

@@ -167,9 +167,12 @@ public final class BrokerVerticle extends BerthVerticle {
 
     private void gauge(String name, Cache<?, ?> cache) {
         Cache<?, ?> local = cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_CACHE_LOAD);
+        // A strong reference: the flagged cache is a decorator nothing else holds, and a gauge's default weak
+        // reference let it be collected, after which the gauge read NaN.
         Gauge.builder("berth_cache_entries", local, Cache::size)
                 .description("Entries in the broker's replicated caches (this node's copy)")
                 .tag("cache", name)
+                .strongReference(true)
                 .register(registry());
     }
 

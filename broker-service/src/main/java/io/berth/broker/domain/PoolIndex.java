@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  *   <li>Pooled: the eligible hosts in buckets keyed by live sessions ({@code TreeMap<load, bucket>}, at most
  *   {@code maxSessionsPerHost} keys). Breadth-first takes a random host of the lowest bucket, depth-first a
  *   host of the highest; both cost O(log maxSessionsPerHost), independent of the number of hosts.</li>
- *   <li>Personal: who owns which host (user → host), and the eligible hosts nobody owns, for a random pick.</li>
+ *   <li>Personal: who owns which host (user → host, {@link UserHostMap}), and the eligible hosts nobody owns, handed
+ *   out in turn from a random start.</li>
  * </ul>
  *
  * Kept in step with the host cache by its change events ({@link #upsert}, {@link #remove}); an event older
@@ -51,7 +52,13 @@ public final class PoolIndex {
     private final Map<String, IndexedHost> hosts = new HashMap<>();
     private final TreeMap<Integer, HostBucket> byLoad = new TreeMap<>();
     private final HostBucket unassigned = new HostBucket();
-    private final Map<String, String> hostOfUser = new HashMap<>();
+    private final UserHostMap hostOfUser = new UserHostMap();
+    /**
+     * Personal pools hand the unassigned hosts out in turn, from a random start (so that nodes do not race for
+     * the same host): consecutive picks read neighbouring slots of the bucket's arrays, where random picks
+     * among 50,000 hosts each missed the CPU cache. -1 until the first pick.
+     */
+    private int unassignedCursor = -1;
     private int candidateCount;
 
     public PoolIndex(String poolId, LongSupplier clock) {
@@ -118,8 +125,8 @@ public final class PoolIndex {
 
     /** Personal pools: the host the user owns (assigned by the inventory or claimed by a broker). */
     public synchronized Optional<HostEntry> hostOf(String userId) {
-        String hostId = hostOfUser.get(userId);
-        return hostId == null ? Optional.empty() : host(hostId);
+        IndexedHost host = hostOfUser.get(userId);
+        return host == null ? Optional.empty() : Optional.of(host.entry);
     }
 
     public synchronized int hostCount() {
@@ -141,7 +148,7 @@ public final class PoolIndex {
         }
         long now = clock.getAsLong();
         if (policy.isPersonal()) {
-            return Optional.ofNullable(pickFrom(unassigned, tried, random, false, now));
+            return Optional.ofNullable(pickInTurn(tried, random, now));
         }
         boolean depthFirst = policy.loadBalancer() == LoadBalancer.DEPTH_FIRST;
         Map.Entry<Integer, HostBucket> bucket = depthFirst ? byLoad.lastEntry() : byLoad.firstEntry();
@@ -178,6 +185,33 @@ public final class PoolIndex {
                 return host;
             }
         };
+    }
+
+    /** Personal pools: the next unassigned host in turn not tried yet with a fresh heartbeat, or null. */
+    private HostEntry pickInTurn(Set<String> tried, RandomGenerator random, long now) {
+        long freshSince = now - policy.heartbeatFreshnessMillis();
+        boolean anyTried = !tried.isEmpty();
+        if (unassignedCursor < 0 && !unassigned.isEmpty()) {
+            unassignedCursor = unassigned.randomPosition(random);
+        }
+        // At most one lap: every host of the bucket is looked at once (stale ones leave it as they are seen).
+        for (int looked = 0; looked < unassigned.size(); ) {
+            if (unassignedCursor >= unassigned.size()) {
+                unassignedCursor = 0;
+            }
+            int position = unassignedCursor;
+            if (unassigned.heartbeat(position) < freshSince) {
+                unindex(unassigned.host(position));
+                continue;
+            }
+            unassignedCursor++;
+            looked++;
+            if (anyTried && tried.contains(unassigned.entry(position).hostId())) {
+                continue;
+            }
+            return unassigned.entry(position);
+        }
+        return null;
     }
 
     /** A host of the bucket not tried yet with a fresh heartbeat (stale ones leave the index), or null. */
@@ -218,7 +252,7 @@ public final class PoolIndex {
         if (policy != null && policy.isPersonal()) {
             String owner = entry.effectiveUser();
             if (owner != null) {
-                hostOfUser.put(owner, entry.hostId());
+                hostOfUser.put(owner, host);
                 return;
             }
         }
@@ -239,7 +273,7 @@ public final class PoolIndex {
     private void unindex(IndexedHost host) {
         String owner = host.entry.effectiveUser();
         if (owner != null) {
-            hostOfUser.remove(owner, host.entry.hostId());
+            hostOfUser.remove(owner, host);
         }
         if (host.unassigned) {
             unassigned.remove(host);

@@ -189,6 +189,25 @@ class PoolIndexTest {
     }
 
     @Test
+    void personalPoolsHandOutEveryUnassignedHostInTurn() {
+        // given five unassigned hosts
+        PoolIndex index = index(Hosts.personal("p", PersonalAssignment.AUTOMATIC, false),
+                Hosts.available("h1", "p", 0), Hosts.available("h2", "p", 0), Hosts.available("h3", "p", 0),
+                Hosts.available("h4", "p", 0), Hosts.available("h5", "p", 0));
+
+        // when five connects pick in a row
+        Set<String> picked = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            picked.add(pick(index).orElseThrow());
+        }
+
+        // then each got another host
+        assertThat(picked).containsExactlyInAnyOrder("h1", "h2", "h3", "h4", "h5");
+        assertThat(pick(index, "h1", "h2", "h3", "h4")).contains("h5");
+        assertThat(pick(index, "h1", "h2", "h3", "h4", "h5")).isEmpty();
+    }
+
+    @Test
     void aDecisionAtOneHundredThousandHostsTouchesOnlyItsBucket() {
         HostEntry[] hosts = new HostEntry[100_000];
         for (int i = 0; i < hosts.length; i++) {

@@ -48,7 +48,9 @@ class BerthLocalIT {
                 assertThat(session.statusCode()).isEqualTo(200);
                 assertThat(new JsonObject(session.body()).getString("state")).isEqualTo("ACTIVE");
             });
-            assertThat(stack.demoFleet().orElseThrow().logons()).isGreaterThanOrEqualTo(1);
+            // (the fleet counts a logon once the session service has answered it, just after the state changed)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(stack.demoFleet().orElseThrow().logons()).isGreaterThanOrEqualTo(1));
         }
     }
 

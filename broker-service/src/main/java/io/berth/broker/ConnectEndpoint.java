@@ -77,7 +77,7 @@ final class ConnectEndpoint {
                 return;
             }
             metrics.answered(result.result().outcome(), started);
-            write(ctx, request.userId(), result.result());
+            write(ctx, request, result.result());
         });
     }
 
@@ -104,10 +104,7 @@ final class ConnectEndpoint {
                                 "this Idempotency-Key was already used for another connect request"));
                     }
                     if (existing.isAnswered()) {
-                        ConnectOutcome outcome = existing.reconnect()
-                                ? new ConnectOutcome.Reconnected(existing.sessionId(), existing.hostId(), existing.poolId())
-                                : new ConnectOutcome.Placed(existing.sessionId(), existing.hostId(), existing.poolId());
-                        return Future.succeededFuture(new Answer(outcome, existing.issuedAtSeconds()));
+                        return Future.succeededFuture(new Answer(existing.outcome(), existing.issuedAtSeconds()));
                     }
                     if (step >= MAX_WAIT_STEPS) {
                         return Future.succeededFuture(new Answer(new ConnectOutcome.Failed(
@@ -120,31 +117,24 @@ final class ConnectEndpoint {
     }
 
     private Future<Answer> remember(String key, ConnectRequest request, Answer answer, Context context) {
-        ConnectOutcome outcome = answer.outcome();
-        CompletableFuture<?> write;
-        if (outcome instanceof ConnectOutcome.Placed placed) {
-            write = idempotency.putAsync(key, new StoredAnswer(request.userId(), request.appGroupId(),
-                    placed.sessionId(), placed.hostId(), placed.poolId(), false, answer.issuedAtSeconds()),
-                    BrokerCaches.IDEMPOTENCY_MINUTES, TimeUnit.MINUTES);
-        } else if (outcome instanceof ConnectOutcome.Reconnected reconnected) {
-            write = idempotency.putAsync(key, new StoredAnswer(request.userId(), request.appGroupId(),
-                    reconnected.sessionId(), reconnected.hostId(), reconnected.poolId(), true,
-                    answer.issuedAtSeconds()), BrokerCaches.IDEMPOTENCY_MINUTES, TimeUnit.MINUTES);
-        } else {
-            write = idempotency.removeAsync(key);
-        }
+        StoredAnswer session = StoredAnswer.of(request.userId(), request.appGroupId(), answer.outcome(),
+                answer.issuedAtSeconds());
+        CompletableFuture<?> write = session == null
+                ? idempotency.removeAsync(key)
+                : idempotency.putAsync(key, session, BrokerCaches.IDEMPOTENCY_MINUTES, TimeUnit.MINUTES);
         // The answer stands even if remembering it fails; a retry is then decided again (and reconnects).
         return Future.fromCompletionStage(write, context).transform(ignored -> Future.succeededFuture(answer));
     }
 
-    private void write(RoutingContext ctx, String userId, Answer answer) {
+    private void write(RoutingContext ctx, ConnectRequest request, Answer answer) {
+        StoredAnswer session = StoredAnswer.of(request.userId(), request.appGroupId(), answer.outcome(),
+                answer.issuedAtSeconds());
+        if (session != null) {
+            ok(ctx, session);
+            return;
+        }
         ConnectOutcome outcome = answer.outcome();
-        if (outcome instanceof ConnectOutcome.Placed placed) {
-            ok(ctx, userId, placed.sessionId(), placed.hostId(), placed.poolId(), false, answer.issuedAtSeconds());
-        } else if (outcome instanceof ConnectOutcome.Reconnected reconnected) {
-            ok(ctx, userId, reconnected.sessionId(), reconnected.hostId(), reconnected.poolId(), true,
-                    answer.issuedAtSeconds());
-        } else if (outcome instanceof ConnectOutcome.Starting starting) {
+        if (outcome instanceof ConnectOutcome.Starting starting) {
             ctx.response().setStatusCode(202)
                     .putHeader("Retry-After", String.valueOf(starting.retryAfterSeconds()))
                     .putHeader("Content-Type", "application/json")
@@ -164,16 +154,16 @@ final class ConnectEndpoint {
         }
     }
 
-    private void ok(RoutingContext ctx, String userId, String sessionId, String hostId, String poolId, boolean reconnect,
-                    long issuedAtSeconds) {
-        String ticket = tickets.sign(sessionId, userId, hostId, issuedAtSeconds, ticketTtlSeconds);
+    private void ok(RoutingContext ctx, StoredAnswer session) {
+        String ticket = tickets.sign(session.sessionId(), session.userId(), session.hostId(),
+                session.issuedAtSeconds(), ticketTtlSeconds);
         ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject()
-                        .put("sessionId", sessionId)
-                        .put("hostId", hostId)
-                        .put("poolId", poolId)
-                        .put("reconnect", reconnect)
+                        .put("sessionId", session.sessionId())
+                        .put("hostId", session.hostId())
+                        .put("poolId", session.poolId())
+                        .put("reconnect", session.reconnect())
                         .put("ticket", ticket)
                         .toBuffer());
     }

@@ -82,14 +82,14 @@ public final class LocalStack implements AutoCloseable {
     private volatile boolean closed;
 
     private LocalStack(Path dataDir, Vertx vertx, EmbeddedKafkaServer kafka, String bootstrapServers,
-                       Map<ServiceName, RunningService> services, AuthConfig auth, Timings timings,
+                       Map<ServiceName, RunningService> services, TokenIssuer tokens, Timings timings,
                        BerthApiClient api, DemoFleet demoFleet) {
         this.dataDir = dataDir;
         this.vertx = vertx;
         this.kafka = kafka;
         this.bootstrapServers = bootstrapServers;
         this.services = services;
-        this.tokens = auth.canIssueTokens() ? new TokenIssuer(vertx, auth) : null;
+        this.tokens = tokens;
         this.timings = timings;
         this.api = api;
         this.demoFleet = demoFleet;
@@ -138,25 +138,27 @@ public final class LocalStack implements AutoCloseable {
             long readyDone = System.nanoTime();
             Instant readyAt = Instant.now();
 
-            AuthConfig auth = ServiceConfig.load(ServiceName.BROKER, env, false).auth();
+            ServiceConfig brokerConfig = ServiceConfig.load(ServiceName.BROKER, env, false);
+            AuthConfig auth = brokerConfig.auth();
             vertx = Vertx.vertx();
+            TokenIssuer tokens = auth.canIssueTokens() ? new TokenIssuer(vertx, auth) : null;
             BerthEndpoints endpoints = endpoints(running);
             api = new BerthApiClient(vertx, endpoints, 16);
             DemoFleet fleet = null;
             if (demoHosts > 0) {
-                if (!auth.canIssueTokens()) {
+                if (tokens == null) {
                     throw new LaunchException("the demo fleet needs to mint an admin token, which "
                             + AuthConfig.PUBLIC_KEY + " does not allow; run with --demo-hosts 0", null);
                 }
-                fleet = await(DemoFleet.start(vertx, api, ServiceConfig.load(ServiceName.BROKER, env, false).kafka(),
-                                mint(new TokenIssuer(vertx, auth), "berth-demo-fleet", Role.ADMIN), DemoFleet.Settings.demo(demoHosts))
+                fleet = await(DemoFleet.start(vertx, api, brokerConfig.kafka(),
+                                mint(tokens, "berth-demo-fleet", Role.ADMIN), DemoFleet.Settings.demo(demoHosts))
                         .toCompletionStage().toCompletableFuture(), "the demo fleet did not start");
             }
             long fleetDone = System.nanoTime();
             Timings timings = new Timings(Duration.ofNanos(kafkaDone - startedAt),
                     Duration.ofNanos(servicesDone - kafkaDone), Duration.ofNanos(readyDone - startedAt),
                     Duration.ofNanos(fleetDone - readyDone), readyAt);
-            return new LocalStack(dataDir, vertx, kafka, bootstrap, running, auth, timings, api, fleet);
+            return new LocalStack(dataDir, vertx, kafka, bootstrap, running, tokens, timings, api, fleet);
         } catch (RuntimeException e) {
             stopAll(vertx, api, null, running, kafka);
             if (e instanceof LaunchException) {

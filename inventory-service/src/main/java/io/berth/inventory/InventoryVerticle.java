@@ -8,6 +8,8 @@ import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.EventCodec;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.events.SessionEvent;
+import io.berth.common.http.JsonAnswers;
+import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.TopicReader;
@@ -27,14 +29,12 @@ import io.berth.inventory.domain.TopicRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,7 +60,6 @@ public final class InventoryVerticle extends BerthVerticle {
     private static final long CLOCK_PERIOD_MS = 1_000;
     private static final long ALLOCATION_RETRY_MS = 2_000;
     private static final int STARTING_RETRY_AFTER_SECONDS = 2;
-    private static final String JSON = "application/json";
 
     private final Clock clock;
     private final Inventory inventory = new Inventory();
@@ -338,7 +337,7 @@ public final class InventoryVerticle extends BerthVerticle {
                     if (status == 204) {
                         ctx.response().setStatusCode(204).end();
                     } else {
-                        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json(answer));
+                        JsonAnswers.send(ctx, status, answer);
                     }
                 })
                 .onFailure(failure -> ctx.fail(asProblem(failure)));
@@ -351,26 +350,11 @@ public final class InventoryVerticle extends BerthVerticle {
         return failure;
     }
 
-    /** The request body as plain JSON values; 400 for no body or no JSON. */
+    /** The request body as plain JSON values for {@link RequestBodies}; 400 for no body, no JSON or no object. */
     private static Object body(RoutingContext ctx) {
-        Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
-            throw Rejection.invalid("a JSON object body is required");
-        }
-        try {
-            return EventCodec.mapper().readValue(buffer.getBytes(), Object.class);
-        } catch (IOException e) {
-            throw Rejection.invalid("the body is not valid JSON");
-        }
+        return JsonBodies.object(ctx).getMap();
     }
 
-    private static Buffer json(Object value) {
-        try {
-            return Buffer.buffer(EventCodec.mapper().writeValueAsBytes(value));
-        } catch (IOException e) {
-            throw new IllegalStateException("answers always serialise", e);
-        }
-    }
 
     // ---------------------------------------------------------------- stop
 

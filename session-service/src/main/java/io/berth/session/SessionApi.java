@@ -1,11 +1,10 @@
 package io.berth.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.berth.common.auth.JwtAuthentication;
 import io.berth.common.auth.Principal;
 import io.berth.common.auth.Role;
-import io.berth.common.events.EventCodec;
 import io.berth.common.events.SessionState;
+import io.berth.common.http.JsonAnswers;
 import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
 import io.berth.session.domain.AgentEventType;
@@ -15,12 +14,10 @@ import io.berth.session.domain.LogoffDecision;
 import io.berth.session.domain.ReportOutcome;
 import io.berth.session.domain.SessionQuery;
 import io.berth.session.domain.SessionRegistry;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -104,14 +101,14 @@ final class SessionApi {
                 queryParam(ctx, "hostId"),
                 queryParam(ctx, "poolId"),
                 optionalState(queryParam(ctx, "state")));
-        json(ctx, 200, registry.list(query).stream().map(SessionView::of).toList());
+        JsonAnswers.send(ctx, 200, registry.list(query).stream().map(SessionView::of).toList());
     }
 
     private void get(RoutingContext ctx) {
         String sessionId = sessionIdOf(ctx);
         SessionView view = registry.find(sessionId).map(SessionView::of)
                 .orElseThrow(() -> ProblemException.notFound("no session " + sessionId));
-        json(ctx, 200, view);
+        JsonAnswers.send(ctx, 200, view);
     }
 
     private void logoff(RoutingContext ctx) {
@@ -167,15 +164,5 @@ final class SessionApi {
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest("'at' must be an ISO-8601 instant such as 2026-01-01T09:00:00Z");
         }
-    }
-
-    private static void json(RoutingContext ctx, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = EventCodec.mapper().writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
     }
 }

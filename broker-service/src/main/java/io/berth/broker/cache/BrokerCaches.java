@@ -150,10 +150,6 @@ public final class BrokerCaches implements AutoCloseable {
         return manager.getMembers() == null ? 1 : manager.getMembers().size();
     }
 
-    public String nodeAddress() {
-        return String.valueOf(manager.getAddress());
-    }
-
     /** Leaves the cluster (the other nodes keep every entry) and stops the caches. */
     @Override
     public void close() {

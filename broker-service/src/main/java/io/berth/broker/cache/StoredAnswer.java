@@ -1,5 +1,6 @@
 package io.berth.broker.cache;
 
+import io.berth.broker.domain.ConnectOutcome;
 import org.infinispan.protostream.annotations.ProtoFactory;
 import org.infinispan.protostream.annotations.ProtoField;
 
@@ -39,6 +40,29 @@ public final class StoredAnswer {
 
     public static StoredAnswer inProgress(String userId, String appGroupId) {
         return new StoredAnswer(userId, appGroupId, null, null, null, false, 0);
+    }
+
+    /**
+     * The answer to keep for a placed or reconnected session, or null for any other outcome (it allocated
+     * nothing, so a retry is decided again).
+     */
+    public static StoredAnswer of(String userId, String appGroupId, ConnectOutcome outcome, long issuedAtSeconds) {
+        if (outcome instanceof ConnectOutcome.Placed placed) {
+            return new StoredAnswer(userId, appGroupId, placed.sessionId(), placed.hostId(), placed.poolId(), false,
+                    issuedAtSeconds);
+        }
+        if (outcome instanceof ConnectOutcome.Reconnected reconnected) {
+            return new StoredAnswer(userId, appGroupId, reconnected.sessionId(), reconnected.hostId(),
+                    reconnected.poolId(), true, issuedAtSeconds);
+        }
+        return null;
+    }
+
+    /** The outcome an answered key stands for. */
+    public ConnectOutcome outcome() {
+        return reconnect
+                ? new ConnectOutcome.Reconnected(sessionId, hostId, poolId)
+                : new ConnectOutcome.Placed(sessionId, hostId, poolId);
     }
 
     public boolean isAnswered() {

@@ -106,9 +106,4 @@ public record UserSeat(String poolId, String userId, List<SeatSession> sessions,
         }
         return changed ? new UserSeat(poolId, userId, next, claimSessionId, claimedAtMillis, revision + 1) : this;
     }
-
-    /** The session is gone for good (tombstone, reservation never confirmed). */
-    public UserSeat withoutSession(String sessionId) {
-        return withSession(sessionId, null, SessionState.ENDED);
-    }
 }

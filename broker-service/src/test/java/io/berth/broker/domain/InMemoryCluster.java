@@ -29,7 +29,7 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
     }
 
     void pool(PoolPolicy policy) {
-        pools.computeIfAbsent(policy.poolId(), id -> new PoolIndex(id, clock)).configure(policy);
+        index(policy.poolId()).configure(policy);
     }
 
     void appGroup(AppGroupAccess appGroup) {
@@ -38,7 +38,7 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
 
     void host(HostEntry host) {
         hosts.put(host.hostId(), host);
-        pools.computeIfAbsent(host.poolId(), id -> new PoolIndex(id, clock)).upsert(host);
+        indexed(host);
     }
 
     void seat(UserSeat seat) {
@@ -106,7 +106,11 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
     }
 
     private void indexed(HostEntry entry) {
-        pools.computeIfAbsent(entry.poolId(), id -> new PoolIndex(id, clock)).upsert(entry);
+        index(entry.poolId()).upsert(entry);
+    }
+
+    private PoolIndex index(String poolId) {
+        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock));
     }
 
     @Override

@@ -25,7 +25,8 @@ public final class TopicBootstrapper {
 
     public static void ensureTopics(KafkaConfig config, Duration timeout) {
         try (Admin admin = Admin.create(KafkaClients.adminProps(config, "berth-topic-bootstrap"))) {
-            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis())).names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                    .names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(spec -> !existing.contains(spec.name()))
                     .map(spec -> new NewTopic(spec.name(), config.topicPartitions(), config.replicationFactor())

@@ -30,7 +30,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads topics on a thread of its own and hands each batch of records to a handler on the owning Vert.x
@@ -78,6 +80,7 @@ public final class TopicReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean isCaughtUp;
+    private volatile boolean assignedOnce;
 
     private TopicReader(Builder builder) {
         this.name = builder.clientId;
@@ -216,9 +219,7 @@ public final class TopicReader implements AutoCloseable {
         context.runOnContext(v -> caughtUp.tryComplete());
     }
 
-    private volatile boolean assignedOnce;
-
-    private void runOnContextAndWait(java.util.function.Supplier<Future<?>> work) {
+    private void runOnContextAndWait(Supplier<Future<?>> work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
             Future<?> result;
@@ -247,7 +248,7 @@ public final class TopicReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WakeupException();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
     }

@@ -35,10 +35,6 @@ public final class BerthApiClient implements AutoCloseable {
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(maxConnectionsPerService).setMaxWaitQueueSize(-1));
     }
 
-    public BerthEndpoints endpoints() {
-        return endpoints;
-    }
-
     // --- operator (admin token) ---
 
     public Future<JsonObject> putPool(String adminToken, String poolId, JsonObject pool) {
@@ -113,6 +109,12 @@ public final class BerthApiClient implements AutoCloseable {
         return call("POST register " + hostName, request,
                 new JsonObject().put("registrationToken", registrationToken).put("hostName", hostName), 201)
                 .map(HttpResponse::bodyAsJsonObject);
+    }
+
+    /** Registers the hosts in parallel; answers their registrations in the order of {@code hostNames}. */
+    public Future<List<JsonObject>> registerAll(String registrationToken, List<String> hostNames) {
+        List<Future<JsonObject>> registrations = hostNames.stream().map(name -> register(registrationToken, name)).toList();
+        return Future.all(registrations).map(all -> registrations.stream().map(Future::result).toList());
     }
 
     /** Reports the host AVAILABLE with its sessions; answers the seconds until the next heartbeat. */

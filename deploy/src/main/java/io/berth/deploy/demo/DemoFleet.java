@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * A fleet of simulated session-host agents for the single-machine launcher, speaking only the real API:
@@ -176,13 +177,9 @@ public final class DemoFleet implements AutoCloseable {
         }
 
         private Future<Void> registerAll(String registrationToken) {
-            List<Future<JsonObject>> registrations = new ArrayList<>();
-            for (int i = 1; i <= settings.hosts(); i++) {
-                registrations.add(api.register(registrationToken, hostName(i)));
-            }
-            return Future.all(registrations).map(all -> {
-                for (Future<JsonObject> registration : registrations) {
-                    JsonObject answer = registration.result();
+            List<String> names = IntStream.rangeClosed(1, settings.hosts()).mapToObj(DemoFleet::hostName).toList();
+            return api.registerAll(registrationToken, names).map(answers -> {
+                for (JsonObject answer : answers) {
                     String hostId = answer.getString("hostId");
                     hosts.put(hostId, new SimulatedHost(hostId, answer.getString("agentToken")));
                 }

@@ -63,13 +63,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         }
     }
 
-    private final Settings settings;
     private final int port;
     private final KafkaRaftServer server;
     private volatile boolean stopped;
 
-    private EmbeddedKafkaServer(Settings settings, int port, KafkaRaftServer server) {
-        this.settings = settings;
+    private EmbeddedKafkaServer(int port, KafkaRaftServer server) {
         this.port = port;
         this.server = server;
     }
@@ -101,7 +99,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
             throw new KafkaStartException("Kafka did not start on " + HOST + ":" + port + " (controller "
                     + controllerPort + "): " + rootMessage(e), e);
         }
-        EmbeddedKafkaServer embedded = new EmbeddedKafkaServer(settings, port, server);
+        EmbeddedKafkaServer embedded = new EmbeddedKafkaServer(port, server);
         try {
             embedded.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -116,14 +114,6 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     /** {@code host:port} for clients. */
     public String bootstrapServers() {
         return HOST + ":" + port;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public Path logDir() {
-        return settings.logDir();
     }
 
     /** Stops the broker and controller, flushing and closing the logs, and waits until they have stopped. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * The load generator's simulated hosts: K pools of N hosts set up through the API, heartbeating with their
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadFleet {
 
     static final String USER_GROUP = "loadgen-users";
+    private static final int HEARTBEAT_SECONDS = 30;
 
     /** A session waiting for its next step, due at {@code dueNanos}. */
     private record Step(long dueNanos, SimulatedHost host, String sessionId) {
@@ -78,7 +80,7 @@ final class LoadFleet {
         }
         return chain.onSuccess(v -> {
             timers.add(vertx.setPeriodic(5, t -> tick(System.nanoTime())));
-            long period = TimeUnit.SECONDS.toMillis(heartbeatSeconds());
+            long period = TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS);
             for (SimulatedHost host : hosts.values()) {
                 long first = 1 + ThreadLocalRandom.current().nextLong(period);
                 timers.add(vertx.setTimer(first, t -> {
@@ -89,10 +91,6 @@ final class LoadFleet {
         });
     }
 
-    private int heartbeatSeconds() {
-        return 30;
-    }
-
     private Future<Void> setUpPool(int pool) {
         JsonObject config = new JsonObject()
                 .put("type", "POOLED")
@@ -100,19 +98,14 @@ final class LoadFleet {
                 .put("maxSessionsPerHost", options.maxSessionsPerHost())
                 .put("personalAssignment", "AUTOMATIC")
                 .put("startVmOnConnect", false)
-                .put("heartbeatSeconds", heartbeatSeconds())
+                .put("heartbeatSeconds", HEARTBEAT_SECONDS)
                 .put("pendingTimeoutSeconds", 60);
         return api.putPool(adminToken, poolId(pool), config)
                 .compose(p -> api.putAppGroup(adminToken, appGroupId(pool), poolId(pool), "DESKTOP", List.of(),
                         List.of(USER_GROUP)))
                 .compose(g -> api.registrationToken(adminToken, poolId(pool), 3600))
-                .compose(token -> {
-                    List<Future<JsonObject>> registrations = new ArrayList<>();
-                    for (int h = 1; h <= options.hostsPerPool(); h++) {
-                        registrations.add(api.register(token, hostName(pool, h)));
-                    }
-                    return Future.all(registrations).map(all -> registrations.stream().map(Future::result).toList());
-                })
+                .compose(token -> api.registerAll(token, IntStream.rangeClosed(1, options.hostsPerPool())
+                        .mapToObj(h -> hostName(pool, h)).toList()))
                 .compose(answers -> {
                     List<Future<Integer>> heartbeats = new ArrayList<>();
                     for (JsonObject answer : answers) {

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * Runs one phase of an open-model load: requests leave when they are due (see {@link OpenLoopSchedule}),
@@ -164,8 +163,7 @@ final class PhaseDriver {
             PhaseRecorder.Interval interval = recorder.takeInterval();
             long elapsed = ++secondsReported;
             var latencies = PhaseResult.Latencies.of(interval.latencies());
-            Consumer<String> print = out::println;
-            print.accept(String.format(Locale.ROOT,
+            out.println(String.format(Locale.ROOT,
                     "[%-8s %4ds] target %.0f/s | done %d/s | in flight %d | p50 %.2f p99 %.2f max %.2f ms | %s%s",
                     name, elapsed, rate, interval.completed(), inFlight, latencies.p50(), latencies.p99(),
                     latencies.max(), recorder.outcomes(),

@@ -79,13 +79,7 @@ public final class Inventory {
     /** The hosts registered in a pool, by host id; 404 for an unknown pool. */
     public List<HostView> hostsOf(String poolId) {
         requirePool(poolId);
-        List<HostView> result = new ArrayList<>();
-        for (HostEntry entry : hosts.values()) {
-            if (entry.registration != null && entry.registration.poolId().equals(poolId)) {
-                result.add(view(entry));
-            }
-        }
-        return result;
+        return hostsIn(poolId).stream().map(this::view).toList();
     }
 
     public Optional<HostView> host(String hostId) {
@@ -96,12 +90,6 @@ public final class Inventory {
     public Optional<HostRegistration> registration(String hostId) {
         HostEntry entry = hosts.get(hostId);
         return entry == null ? Optional.empty() : Optional.ofNullable(entry.registration);
-    }
-
-    /** The host's snapshot as it is (or would be) on berth.host-health. */
-    public Optional<HostHealthEvent> snapshot(String hostId) {
-        HostEntry entry = hosts.get(hostId);
-        return entry == null || entry.registration == null ? Optional.empty() : Optional.of(current(entry));
     }
 
     /** Registered hosts of a pool in a given health (the {@code berth_hosts} gauge). */

@@ -1,5 +1,7 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.HostPoolConfig;
+
 import java.time.Duration;
 
 /**
@@ -11,16 +13,16 @@ import java.time.Duration;
  */
 public record PoolTimings(int heartbeatSeconds, int pendingTimeoutSeconds) {
 
-    public static final int DEFAULT_HEARTBEAT_SECONDS = 30;
-    public static final int DEFAULT_PENDING_TIMEOUT_SECONDS = 60;
     public static final int GRACE_HEARTBEATS = 2;
 
-    public static final PoolTimings DEFAULTS =
-            new PoolTimings(DEFAULT_HEARTBEAT_SECONDS, DEFAULT_PENDING_TIMEOUT_SECONDS);
+    /** The timings of a pool whose configuration is not known (yet): the configuration's defaults. */
+    public static final PoolTimings DEFAULTS = new PoolTimings(HostPoolConfig.DEFAULT_HEARTBEAT_SECONDS,
+            HostPoolConfig.DEFAULT_PENDING_TIMEOUT_SECONDS);
 
     public PoolTimings {
-        heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : DEFAULT_HEARTBEAT_SECONDS;
-        pendingTimeoutSeconds = pendingTimeoutSeconds > 0 ? pendingTimeoutSeconds : DEFAULT_PENDING_TIMEOUT_SECONDS;
+        heartbeatSeconds = heartbeatSeconds > 0 ? heartbeatSeconds : HostPoolConfig.DEFAULT_HEARTBEAT_SECONDS;
+        pendingTimeoutSeconds = pendingTimeoutSeconds > 0
+                ? pendingTimeoutSeconds : HostPoolConfig.DEFAULT_PENDING_TIMEOUT_SECONDS;
     }
 
     public Duration pendingTimeout() {

@@ -5,8 +5,6 @@ import io.berth.common.events.SessionState;
 /** A filter over sessions for the admin list; a {@code null} field matches every session. */
 public record SessionQuery(String userId, String hostId, String poolId, SessionState state) {
 
-    public static final SessionQuery ALL = new SessionQuery(null, null, null, null);
-
     public boolean matches(Session session) {
         return (userId == null || userId.equals(session.userId()))
                 && (hostId == null || hostId.equals(session.hostId()))

@@ -53,8 +53,9 @@ public final class SessionRegistry {
     private final Map<String, Set<String>> liveSessionsByHost = new HashMap<>();
     /** Live sessions: the only ones a tick has to look at for endings (ended ones stay listed for a day). */
     private final Set<String> liveSessionIds = new HashSet<>();
-    /** Ended sessions by the time they ended, so a tick finds the ones due for a tombstone without a scan. */
-    private final PriorityQueue<EndedAt> endedByTime = new PriorityQueue<>(Comparator.comparing(EndedAt::at));
+    /** Ended sessions by when they are due for a tombstone, so a tick finds them without a scan. */
+    private final PriorityQueue<TombstoneDue> tombstonesDue =
+            new PriorityQueue<>(Comparator.comparing(TombstoneDue::at));
     private final Map<String, Map<SessionState, Long>> countsByPool = new HashMap<>();
     private final Map<String, PoolTimings> poolTimings = new HashMap<>();
     private final Map<String, HostRecord> hosts = new HashMap<>();
@@ -82,7 +83,7 @@ public final class SessionRegistry {
         poolTimings.remove(poolId);
     }
 
-    public PoolTimings timingsOf(String poolId) {
+    private PoolTimings timingsOf(String poolId) {
         return poolId == null ? PoolTimings.DEFAULTS : poolTimings.getOrDefault(poolId, PoolTimings.DEFAULTS);
     }
 
@@ -262,19 +263,19 @@ public final class SessionRegistry {
     public TickResult tick(Instant now, Predicate<String> owns) {
         List<SessionChange> changes = new ArrayList<>();
         for (String sessionId : List.copyOf(liveSessionIds)) {
-            Session session = sessions.get(sessionId);
-            if (session == null || !owns.test(sessionId)) {
+            if (!owns.test(sessionId)) {
                 continue;
             }
+            Session session = sessions.get(sessionId);
             EndReason ending = endingDue(session, now);
             if (ending != null) {
                 changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
             }
         }
         List<Session> tombstones = new ArrayList<>();
-        List<EndedAt> notOwned = new ArrayList<>();
-        while (!endedByTime.isEmpty() && !now.isBefore(endedByTime.peek().at().plus(endedRetention))) {
-            EndedAt due = endedByTime.poll();
+        List<TombstoneDue> notOwned = new ArrayList<>();
+        while (!tombstonesDue.isEmpty() && !now.isBefore(tombstonesDue.peek().at())) {
+            TombstoneDue due = tombstonesDue.poll();
             Session session = sessions.get(due.sessionId());
             // Entries are not removed when a session changes: skip the ones that no longer hold.
             if (session == null || session.state() != SessionState.ENDED || session.updatedAt() == null
@@ -286,17 +287,17 @@ public final class SessionRegistry {
                 tombstones.add(session);
             } else {
                 // Its owner tombstones it; look again later in case this instance becomes the owner.
-                notOwned.add(new EndedAt(now.plus(NOT_OWNED_RECHECK).minus(endedRetention), due.sessionId()));
+                notOwned.add(new TombstoneDue(now.plus(NOT_OWNED_RECHECK), due.sessionId()));
             }
         }
-        endedByTime.addAll(notOwned);
+        tombstonesDue.addAll(notOwned);
         changes.sort(Comparator.comparing(SessionChange::sessionId));
         tombstones.sort(Comparator.comparing(Session::sessionId));
         return new TickResult(changes, tombstones);
     }
 
-    /** An ended session and when it ended. */
-    private record EndedAt(Instant at, String sessionId) {
+    /** An ended session and when its tombstone is due (or due to be looked at again). */
+    private record TombstoneDue(Instant at, String sessionId) {
     }
 
     private EndReason endingDue(Session session, Instant now) {
@@ -448,7 +449,7 @@ public final class SessionRegistry {
                 liveSessionsByHost.computeIfAbsent(session.hostId(), h -> new HashSet<>()).add(session.sessionId());
             }
         } else if (session.updatedAt() != null) {
-            endedByTime.add(new EndedAt(session.updatedAt(), session.sessionId()));
+            tombstonesDue.add(new TombstoneDue(session.updatedAt().plus(endedRetention), session.sessionId()));
         }
         countsByPool.computeIfAbsent(poolKey(session.poolId()), p -> new EnumMap<>(SessionState.class))
                 .merge(session.state(), 1L, Long::sum);

@@ -1,0 +1,26 @@
+package io.berth.common.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.berth.common.events.EventCodec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.UncheckedIOException;
+
+/** The one writer of successful JSON answers: records and collections through Berth's JSON mapper. */
+public final class JsonAnswers {
+
+    private JsonAnswers() {
+    }
+
+    public static void send(RoutingContext ctx, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = EventCodec.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            // Answers are records of known types; failing to serialise one is a programming error.
+            throw new UncheckedIOException(e);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+    }
+}

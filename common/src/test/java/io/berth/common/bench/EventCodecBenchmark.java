@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
- * The event codec on the paths that matter: an allocation encoded per connect, a session decoded per
- * state change, a host-health snapshot (with its session ids) decoded per heartbeat.
+ * The event codec on the paths that matter: an allocation encoded per connect and decoded by the session
+ * service, a session decoded per state change, a host-health snapshot (with its session ids) decoded per
+ * heartbeat.
  * Run with {@code scripts/jmh common EventCodec}.
  */
 @State(Scope.Benchmark)
@@ -39,6 +40,10 @@ public class EventCodecBenchmark {
     private final Instant now = Instant.parse("2026-11-27T08:55:00Z");
     private final AllocationEvent allocation = new AllocationEvent(1, "6f1c0a52-5c1e-4a43-9a4f-0b7b0f1f3a11", "alice",
             "pool-1", "host-0042.vdi.example.com", "desktop", now, "broker-0");
+    private final byte[] allocationJson = EventCodec.encode(new AllocationEvent(1,
+            "6f1c0a52-5c1e-4a43-9a4f-0b7b0f1f3a11", "alice", "pool-1", "host-0042.vdi.example.com", "desktop",
+            // Instant.now() carries microseconds on Linux.
+            Instant.parse("2026-11-27T08:55:00.123456Z"), "broker-0"));
     private final byte[] sessionJson = EventCodec.encode(new SessionEvent(1, "6f1c0a52-5c1e-4a43-9a4f-0b7b0f1f3a11",
             "alice", "pool-1", "host-0042.vdi.example.com", SessionState.ACTIVE, now, now, null));
     private final byte[] healthJson = EventCodec.encode(new HostHealthEvent(1, "host-0042.vdi.example.com", "pool-1",
@@ -49,6 +54,11 @@ public class EventCodecBenchmark {
     @Benchmark
     public byte[] encodeAllocation() {
         return EventCodec.encode(allocation);
+    }
+
+    @Benchmark
+    public AllocationEvent decodeAllocation() throws MalformedEventException {
+        return EventCodec.decode(allocationJson, AllocationEvent.class);
     }
 
     @Benchmark

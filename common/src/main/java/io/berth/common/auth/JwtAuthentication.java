@@ -1,30 +1,73 @@
 package io.berth.common.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.common.config.AuthConfig;
 import io.berth.common.http.ProblemException;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Verifies {@code Authorization: Bearer <JWT>} on protected routes: HS256 with the shared secret (or RS256
  * with a configured public key), {@code exp} required and checked. A missing, forged or expired token is
  * 401; a valid token without the route's role is 403. Tokens are never logged.
+ *
+ * <p>Gateways and agents send the same token with every request, so a token whose signature and claims
+ * were verified once is remembered (by its exact text, for a few minutes, a bounded number of them) and not
+ * verified again; its {@code exp} is still checked on every request. Only verified tokens are remembered.
+ * Whether an agent's token was revoked is not decided here: the services compare its {@code jti} with the
+ * host's current token id on every request.
  */
 public final class JwtAuthentication {
 
-    private final JWTAuth provider;
+    /** Far more tokens than the gateways, agents and operators of one deployment use at once. */
+    static final long MAX_CACHED_TOKENS = 10_000;
+    /** How long a verified token is trusted without a new signature check. */
+    static final Duration CACHE_TTL = Duration.ofMinutes(5);
+
+    private final Function<String, Future<User>> signatureCheck;
+    private final Clock clock;
+    private final Cache<String, VerifiedToken> verified;
 
     public JwtAuthentication(Vertx vertx, AuthConfig config) {
+        this(signatureCheck(vertx, config), Clock.systemUTC(), MAX_CACHED_TOKENS);
+    }
+
+    /**
+     * With the full verification of a token, the clock that {@code exp} is checked against, and the cache's
+     * bound: the seams the tests use.
+     */
+    JwtAuthentication(Function<String, Future<User>> signatureCheck, Clock clock, long maxCachedTokens) {
+        this.signatureCheck = signatureCheck;
+        this.clock = clock;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(maxCachedTokens)
+                .expireAfterWrite(CACHE_TTL)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                // Evictions run on the caller's thread (a few map operations): no pool of its own to share.
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** The full check of a token by Vert.x: signature, then exp, iat and nbf against the system clock. */
+    static Function<String, Future<User>> signatureCheck(Vertx vertx, AuthConfig config) {
         JWTAuthOptions options = new JWTAuthOptions();
         if (config.hmacSecret().isPresent()) {
             options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.hmacSecret().get()));
@@ -32,7 +75,8 @@ public final class JwtAuthentication {
             options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256")
                     .setBuffer(config.rsaPublicKeyPem().orElseThrow()));
         }
-        this.provider = JWTAuth.create(vertx, options);
+        JWTAuth provider = JWTAuth.create(vertx, options);
+        return token -> provider.authenticate(new TokenCredentials(token));
     }
 
     /** A route handler that lets the request through only with a valid token carrying {@code role}. */
@@ -43,27 +87,64 @@ public final class JwtAuthentication {
                 ctx.fail(new ProblemException(401, "Unauthorized", "a bearer token is required"));
                 return;
             }
-            String token = header.substring(7).trim();
-            provider.authenticate(new TokenCredentials(token)).onComplete(ar -> {
+            authenticate(header.substring(7).trim()).onComplete(ar -> {
                 if (ar.failed()) {
-                    ctx.fail(new ProblemException(401, "Unauthorized", "the bearer token is invalid or expired"));
+                    ctx.fail(ar.cause());
                     return;
                 }
-                // Vert.x keeps the decoded claims in the user's attributes; the principal holds the raw token.
-                JsonObject claims = ar.result().attributes().getJsonObject("accessToken", ar.result().principal());
-                if (!(claims.getValue("exp") instanceof Number)) {
-                    ctx.fail(new ProblemException(401, "Unauthorized", "the bearer token has no expiry (exp)"));
-                    return;
-                }
-                Set<Role> roles = rolesOf(claims);
-                if (!roles.contains(role)) {
+                Principal principal = ar.result();
+                if (!principal.roles().contains(role)) {
                     ctx.fail(new ProblemException(403, "Forbidden", "this endpoint needs the '" + role.claim() + "' role"));
                     return;
                 }
-                ctx.put(Principal.CONTEXT_KEY, new Principal(claims.getString("sub"), roles, claims.getString("jti")));
+                ctx.put(Principal.CONTEXT_KEY, principal);
                 ctx.next();
             });
         };
+    }
+
+    /**
+     * Who {@code token} speaks for, or a failed future with the 401 {@link ProblemException} to answer: the
+     * token is forged, malformed or expired, or has no {@code exp}. Roles are the caller's to check.
+     */
+    public Future<Principal> authenticate(String token) {
+        VerifiedToken known = verified.getIfPresent(token);
+        if (known != null) {
+            if (known.expiredAt(clock)) {
+                verified.invalidate(token);
+                return Future.failedFuture(invalidOrExpired());
+            }
+            return Future.succeededFuture(known.principal());
+        }
+        return signatureCheck.apply(token).transform(ar -> {
+            if (ar.failed()) {
+                return Future.failedFuture(invalidOrExpired());
+            }
+            // Vert.x keeps the decoded claims in the user's attributes; the principal holds the raw token.
+            JsonObject claims = ar.result().attributes().getJsonObject("accessToken", ar.result().principal());
+            if (!(claims.getValue("exp") instanceof Number exp)) {
+                return Future.failedFuture(new ProblemException(401, "Unauthorized",
+                        "the bearer token has no expiry (exp)"));
+            }
+            VerifiedToken checked = new VerifiedToken(
+                    new Principal(claims.getString("sub"), rolesOf(claims), claims.getString("jti")), exp.longValue());
+            // Vert.x checked exp against the system clock; the same rule against ours keeps a hit and a miss alike.
+            if (checked.expiredAt(clock)) {
+                return Future.failedFuture(invalidOrExpired());
+            }
+            verified.put(token, checked);
+            return Future.succeededFuture(checked.principal());
+        });
+    }
+
+    /** How many verified tokens are remembered now. */
+    long cachedTokens() {
+        verified.cleanUp();
+        return verified.estimatedSize();
+    }
+
+    private static ProblemException invalidOrExpired() {
+        return new ProblemException(401, "Unauthorized", "the bearer token is invalid or expired");
     }
 
     private static Set<Role> rolesOf(JsonObject claims) {
@@ -76,6 +157,19 @@ public final class JwtAuthentication {
                 }
             }
         }
-        return roles;
+        // One principal now serves many requests: nobody may change its roles.
+        return Collections.unmodifiableSet(roles);
+    }
+
+    /**
+     * A token whose signature and claims were valid when it was verified. Of its time claims only {@code exp}
+     * can turn it invalid later: {@code iat} and {@code nbf} were already in the past.
+     */
+    private record VerifiedToken(Principal principal, long expiresAtEpochSecond) {
+
+        /** Vert.x's rule (without leeway): expired from the second {@code exp} names on. */
+        boolean expiredAt(Clock clock) {
+            return clock.millis() / 1000 >= expiresAtEpochSecond;
+        }
     }
 }

@@ -17,13 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The token handler on a real router: missing, forged, expired, wrong role, right role. */
+/**
+ * The token handler on a real router: missing, forged, expired, wrong role, right role; and the same answers
+ * for a token it has verified before.
+ */
 class JwtAuthenticationTest {
 
     private static final String SECRET = "unit-test-secret-0123456789-0123456789-abcdef";
@@ -31,6 +36,7 @@ class JwtAuthenticationTest {
     private static HttpServer server;
     private static WebClient client;
     private static TokenIssuer issuer;
+    private static final AtomicInteger countedChecks = new AtomicInteger();
 
     @BeforeAll
     static void startServer() {
@@ -40,6 +46,13 @@ class JwtAuthenticationTest {
         issuer = new TokenIssuer(vertx, config);
         Router router = ApiRouter.create(vertx);
         router.get("/admin-only").handler(jwt.require(Role.ADMIN))
+                .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
+        var fullCheck = JwtAuthentication.signatureCheck(vertx, config);
+        JwtAuthentication counted = new JwtAuthentication(token -> {
+            countedChecks.incrementAndGet();
+            return fullCheck.apply(token);
+        }, Clock.systemUTC(), JwtAuthentication.MAX_CACHED_TOKENS);
+        router.get("/admin-only-counted").handler(counted.require(Role.ADMIN))
                 .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
         client = WebClient.create(vertx);
@@ -51,7 +64,11 @@ class JwtAuthenticationTest {
     }
 
     private HttpResponse<Buffer> get(String authorization) {
-        var request = client.get(server.actualPort(), "127.0.0.1", "/admin-only");
+        return get("/admin-only", authorization);
+    }
+
+    private HttpResponse<Buffer> get(String path, String authorization) {
+        var request = client.get(server.actualPort(), "127.0.0.1", path);
         if (authorization != null) {
             request.putHeader("Authorization", authorization);
         }
@@ -117,5 +134,31 @@ class JwtAuthenticationTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.bodyAsString()).isEqualTo("ops@example.com");
+    }
+
+    @Test
+    void aRememberedTokenWithoutTheRoleIsStill403() {
+        String gateway = issuer.issue("gw-2", List.of(Role.GATEWAY), Duration.ofMinutes(5));
+        int before = countedChecks.get();
+
+        HttpResponse<Buffer> first = get("/admin-only-counted", "Bearer " + gateway);
+        HttpResponse<Buffer> second = get("/admin-only-counted", "Bearer " + gateway);
+
+        assertThat(List.of(first.statusCode(), second.statusCode())).containsExactly(403, 403);
+        assertThat(second.bodyAsJsonObject().getString("detail")).isEqualTo("this endpoint needs the 'admin' role");
+        assertThat(countedChecks.get() - before).as("verified once").isEqualTo(1);
+    }
+
+    @Test
+    void aRememberedTokenWithTheRolePassesWithItsSubject() {
+        String admin = issuer.issue("ops-2@example.com", List.of(Role.ADMIN), Duration.ofMinutes(5));
+        int before = countedChecks.get();
+
+        HttpResponse<Buffer> first = get("/admin-only-counted", "Bearer " + admin);
+        HttpResponse<Buffer> second = get("/admin-only-counted", "Bearer " + admin);
+
+        assertThat(List.of(first.statusCode(), second.statusCode())).containsExactly(200, 200);
+        assertThat(second.bodyAsString()).isEqualTo("ops-2@example.com");
+        assertThat(countedChecks.get() - before).as("verified once").isEqualTo(1);
     }
 }

@@ -12,6 +12,7 @@ import io.berth.common.http.JsonAnswers;
 import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
 import io.berth.common.kafka.EventProducer;
+import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
@@ -98,7 +99,8 @@ public final class InventoryVerticle extends BerthVerticle {
         readiness().require("berth.sessions caught up", () -> sessionReader != null && sessionReader.isCaughtUp());
         readiness().require("berth.allocations caught up",
                 () -> allocationReader != null && allocationReader.isCaughtUp());
-        return blocking(() -> EventProducer.create(vertx, serviceConfig().kafka(), "berth-inventory", registry()))
+        return blocking(() -> EventProducer.create(vertx, serviceConfig().kafka(), "berth-inventory", registry(),
+                KafkaClients.offConnectPathProducer()))
                 .compose(producer -> {
                     events = producer;
                     publisher = new ChangePublisher(events, inventory, metrics::syncPools);

@@ -1,11 +1,21 @@
 package io.berth.common.config;
 
 /** Where Kafka is and how Berth's topics are laid out on it. */
-public record KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor) {
+public record KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor, int fetchWaitMillis) {
 
     public static final String BOOTSTRAP = "BERTH_KAFKA_BOOTSTRAP";
     public static final String PARTITIONS = "BERTH_TOPIC_PARTITIONS";
     public static final String REPLICATION = "BERTH_TOPIC_REPLICATION_FACTOR";
+    public static final String FETCH_WAIT = "BERTH_KAFKA_FETCH_WAIT_MS";
+    /**
+     * How long a consumer lets Kafka gather records before answering a fetch: under load every record
+     * otherwise answers a fetch of its own, to every consumer of its topic.
+     */
+    public static final int DEFAULT_FETCH_WAIT_MILLIS = 10;
+
+    public KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor) {
+        this(bootstrapServers, topicPartitions, replicationFactor, DEFAULT_FETCH_WAIT_MILLIS);
+    }
 
     public KafkaConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank() || !bootstrapServers.contains(":")) {
@@ -17,10 +27,11 @@ public record KafkaConfig(String bootstrapServers, int topicPartitions, short re
         return new KafkaConfig(
                 env.string(BOOTSTRAP, "127.0.0.1:9092"),
                 env.integer(PARTITIONS, 6, 1, 1000),
-                (short) env.integer(REPLICATION, 1, 1, 32));
+                (short) env.integer(REPLICATION, 1, 1, 32),
+                env.integer(FETCH_WAIT, DEFAULT_FETCH_WAIT_MILLIS, 0, 500));
     }
 
     public KafkaConfig withBootstrapServers(String servers) {
-        return new KafkaConfig(servers, topicPartitions, replicationFactor);
+        return new KafkaConfig(servers, topicPartitions, replicationFactor, fetchWaitMillis);
     }
 }

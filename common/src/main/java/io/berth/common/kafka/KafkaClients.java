@@ -25,6 +25,15 @@ public final class KafkaClients {
         return props;
     }
 
+    /**
+     * Producer overrides for services whose sends no gateway waits for (the session and inventory services
+     * answer agents, not connects): a longer linger packs a storm's records into fewer produce requests,
+     * which is CPU saved in Kafka and in every consumer.
+     */
+    public static Map<String, Object> offConnectPathProducer() {
+        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5);
+    }
+
     /** Idempotent, acks=all: an acknowledged send is on every in-sync replica exactly once. */
     public static Map<String, Object> producerProps(KafkaConfig config, String clientId) {
         Map<String, Object> props = adminProps(config, clientId);
@@ -55,6 +64,13 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        if (config.fetchWaitMillis() > 0) {
+            // Let a fetch wait (a little) for a batch worth answering: a logon storm writes several records
+            // per connect and each service consumes several topics, so answering each fetch with the first
+            // new record costs Kafka and every consumer a round trip per record.
+            props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMillis());
+        }
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return props;

@@ -79,7 +79,8 @@ public final class BrokerVerticle extends BerthVerticle {
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
             producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry());
             feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
-                    new FeedApplier(caches, metrics.malformedRecords), caches.feedOffsets(), registry());
+                    new FeedApplier(caches, metrics.malformedRecords, metrics.feedChangesComputed,
+                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry());
             feed.start();
             return null;
         }).compose(ignored -> {

@@ -27,6 +27,8 @@ final class ConnectMetrics implements ConnectFlow.Observer {
     private final Counter conflicts;
     final Counter reservationsReleased;
     final Counter malformedRecords;
+    final Counter feedChangesComputed;
+    final Counter feedChangesUnchanged;
 
     ConnectMetrics(MeterRegistry registry) {
         for (String outcome : OUTCOMES) {
@@ -51,6 +53,16 @@ final class ConnectMetrics implements ConnectFlow.Observer {
                 .register(registry);
         malformedRecords = Counter.builder("berth_feed_malformed_records_total")
                 .description("Records on the broker's topics that were not valid events and were skipped")
+                .register(registry);
+        feedChangesComputed = feedChanges(registry, "computed");
+        feedChangesUnchanged = feedChanges(registry, "unchanged");
+    }
+
+    private static Counter feedChanges(MeterRegistry registry, String result) {
+        return Counter.builder("berth_feed_changes_total")
+                .description("Host and seat changes of the broker's feed: computed on the caches, or skipped"
+                        + " because they would have changed nothing")
+                .tag("result", result)
                 .register(registry);
     }
 

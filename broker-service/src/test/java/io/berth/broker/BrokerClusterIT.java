@@ -2,10 +2,14 @@ package io.berth.broker;
 
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.PoolIndex;
+import io.berth.broker.domain.SeatSession;
+import io.berth.broker.domain.SlotHolder;
+import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.Health;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
+import io.berth.common.events.SessionState;
 import io.berth.common.kafka.TopicBootstrapper;
 import io.berth.common.testing.KafkaClusterExtension;
 import io.berth.common.testing.TestTokens;
@@ -26,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -190,5 +196,91 @@ class BrokerClusterIT {
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
         assertThat(answers.stream().map(r -> r.bodyAsJsonObject().getString("sessionId")).distinct()).hasSize(1);
         assertThat(topics.allocations()).filteredOn(a -> a.poolId().equals(pool)).hasSize(1);
+    }
+
+    /** A feed counter summed over the running nodes, from their {@code /metrics}. */
+    static double feedChanges(String result) {
+        Pattern line = Pattern.compile("^berth_feed_changes_total\\{result=\"" + result + "\"[^}]*} (\\S+)$",
+                Pattern.MULTILINE);
+        double sum = 0;
+        for (int node : nodes.runningNodes()) {
+            String metrics = nodes.web().get(nodes.port(node), "127.0.0.1", "/metrics").send().await().bodyAsString();
+            Matcher matcher = line.matcher(metrics);
+            assertThat(matcher.find()).as("berth_feed_changes_total{result=%s} on node %d", result, node).isTrue();
+            sum += Double.parseDouble(matcher.group(1));
+        }
+        return sum;
+    }
+
+    @Test
+    void sessionsFromBerthSessionsConfirmActivateAndFreeTheirSlotsOnEveryNode() {
+        String pool = "feed-" + runs.incrementAndGet();
+        topics.pooled(pool, LoadBalancer.DEPTH_FIRST, 10);
+        for (int h = 0; h < 2; h++) {
+            topics.host(pool + "-h" + h, pool, Health.AVAILABLE, true, null);
+        }
+        topics.appGroup(pool + "-desk", pool, List.of(), List.of("staff"));
+        awaitPoolOnEveryNode(pool, 2);
+        double unchangedAtStart = feedChanges("unchanged");
+        // given twelve users placed through all three nodes (depth-first: most of them on one host)
+        List<HttpResponse<Buffer>> answers = storm(12,
+                i -> gateway.connect(nodes.port(i % 3), pool + "-user-" + i, pool + "-desk"));
+        assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        List<AllocationEvent> allocations = topics.allocations().stream().filter(a -> a.poolId().equals(pool)).toList();
+        assertThat(allocations).hasSize(12);
+
+        // when the session service publishes them PENDING, all at once
+        topics.sessions(allocations, SessionState.PENDING);
+
+        // then every node sees all twelve slots confirmed, and the seats the connects had completed were not
+        // written again
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            for (int node = 0; node < 3; node++) {
+                List<SlotHolder> slots = new ArrayList<>();
+                for (int h = 0; h < 2; h++) {
+                    slots.addAll(verticle(node).caches().hosts().get(pool + "-h" + h).slots());
+                }
+                assertThat(slots).as("slots seen by node %d", node).hasSize(12).noneMatch(SlotHolder::isUnconfirmed);
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(feedChanges("unchanged") - unchangedAtStart).isGreaterThanOrEqualTo(12));
+        double unchangedAfterPending = feedChanges("unchanged");
+
+        // when they turn ACTIVE
+        topics.sessions(allocations, SessionState.ACTIVE);
+
+        // then every node's seats say so, and the hosts' slots, confirmed already, were not written again
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            for (int node = 0; node < 3; node++) {
+                for (AllocationEvent allocation : allocations) {
+                    UserSeat seat = verticle(node).caches().seats().get(UserSeat.key(pool, allocation.userId()));
+                    assertThat(seat.sessions()).as("seat of %s on node %d", allocation.userId(), node)
+                            .containsExactly(new SeatSession(allocation.sessionId(), allocation.hostId(),
+                                    SessionState.ACTIVE));
+                }
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(feedChanges("unchanged")).isGreaterThan(unchangedAfterPending));
+
+        // when they end
+        topics.sessions(allocations, SessionState.ENDED);
+
+        // then every slot is free and every seat gone on every node, and the pool takes twenty new users
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            for (int node = 0; node < 3; node++) {
+                for (int h = 0; h < 2; h++) {
+                    assertThat(verticle(node).index().pool(pool).orElseThrow().host(pool + "-h" + h).orElseThrow()
+                            .liveSessions()).as("sessions on h%d seen by node %d", h, node).isZero();
+                }
+                for (AllocationEvent allocation : allocations) {
+                    assertThat(verticle(node).caches().seats().get(UserSeat.key(pool, allocation.userId()))).isNull();
+                }
+            }
+        });
+        List<HttpResponse<Buffer>> next = storm(21,
+                i -> gateway.connect(nodes.port(i % 3), pool + "-next-" + i, pool + "-desk"));
+        assertThat(next).filteredOn(r -> r.statusCode() == 200).hasSize(20);
     }
 }

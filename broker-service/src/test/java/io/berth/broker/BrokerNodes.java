@@ -134,7 +134,7 @@ final class BrokerNodes implements AutoCloseable {
     }
 
     /** Free TCP ports for JGroups, each with its failure-detection port (+100) free as well. */
-    private static int[] freePorts(int count) {
+    static int[] freePorts(int count) {
         int[] ports = new int[count];
         int found = 0;
         while (found < count) {

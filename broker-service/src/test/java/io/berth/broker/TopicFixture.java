@@ -87,6 +87,26 @@ final class TopicFixture implements AutoCloseable {
                 state == SessionState.ENDED ? "logoff" : null));
     }
 
+    /** The sessions' records in one burst (sent together, then waited for), as a storm brings them. */
+    void sessions(List<AllocationEvent> allocations, SessionState state) {
+        Instant now = Instant.now();
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (AllocationEvent allocation : allocations) {
+            sent.add(producer.send(new ProducerRecord<>(Topics.SESSIONS, allocation.sessionId(), EventCodec.encode(
+                    new SessionEvent(1, allocation.sessionId(), allocation.userId(), allocation.poolId(),
+                            allocation.hostId(), state, allocation.allocatedAt(), now,
+                            state == SessionState.ENDED ? "logoff" : null)))));
+        }
+        producer.flush();
+        try {
+            for (java.util.concurrent.Future<?> record : sent) {
+                record.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     List<AllocationEvent> allocations() {
         return readAll(Topics.ALLOCATIONS, AllocationEvent.class);
     }

@@ -97,7 +97,10 @@ public final class BrokerCaches implements AutoCloseable {
                 .stateTransfer().awaitInitialTransfer(true).timeout(3, TimeUnit.MINUTES);
         // Objects on the heap: reads and the atomic functions work on the records without unmarshalling.
         builder.encoding().mediaType(MediaType.APPLICATION_OBJECT_TYPE);
-        builder.locking().lockAcquisitionTimeout(10, TimeUnit.SECONDS);
+        // Striped locks are allocated once; per-key locks allocate a lock (and its map) on every compute,
+        // which showed as ~6 % of all bytes allocated under a logon storm. A compute holds its stripe only
+        // while its function runs and replicates, so 4,096 stripes keep unrelated keys from waiting.
+        builder.locking().lockAcquisitionTimeout(10, TimeUnit.SECONDS).useLockStriping(true).concurrencyLevel(4096);
         builder.statistics().disable();
         return builder;
     }

@@ -11,7 +11,8 @@ import org.infinispan.protostream.annotations.ProtoSchema;
         includeClasses = {
                 HostEntryAdapter.class, SlotHolderAdapter.class, UserSeatAdapter.class, SeatSessionAdapter.class,
                 PoolPolicyAdapter.class, AppGroupAccessAdapter.class, StoredAnswer.class,
-                ApplyHealth.class, ReserveSlot.class, SlotChange.class, SeatChange.class},
+                ApplyHealth.class, ReserveSlot.class, SlotChange.class, SeatChange.class, SlotChanges.class,
+                SeatChanges.class},
         schemaFileName = "berth-broker.proto",
         schemaFilePath = "proto/",
         schemaPackageName = "berth.broker")

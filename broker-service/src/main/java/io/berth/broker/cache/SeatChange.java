@@ -34,6 +34,9 @@ public final class SeatChange implements BiFunction<String, UserSeat, UserSeat> 
     final long expectedRevision;
     @ProtoField(number = 8, defaultValue = "0")
     final long nowMillis;
+    /** {@link #kind} and {@link #state} parsed once: the feed applies a change locally before sending it. */
+    private final Kind parsedKind;
+    private final SessionState parsedState;
 
     @ProtoFactory
     SeatChange(String kind, String poolId, String userId, String sessionId, String hostId, String state,
@@ -46,6 +49,8 @@ public final class SeatChange implements BiFunction<String, UserSeat, UserSeat> 
         this.state = state;
         this.expectedRevision = expectedRevision;
         this.nowMillis = nowMillis;
+        this.parsedKind = Kind.valueOf(kind);
+        this.parsedState = state == null ? null : SessionState.valueOf(state);
     }
 
     public static SeatChange claim(String poolId, String userId, String sessionId, long expectedRevision,
@@ -69,11 +74,11 @@ public final class SeatChange implements BiFunction<String, UserSeat, UserSeat> 
     @Override
     public UserSeat apply(String key, UserSeat current) {
         UserSeat seat = current != null ? current : UserSeat.empty(poolId, userId);
-        UserSeat next = switch (Kind.valueOf(kind)) {
+        UserSeat next = switch (parsedKind) {
             case CLAIM -> seat.claim(sessionId, expectedRevision, nowMillis, HostPlacement.SEAT_CLAIM_TTL_MILLIS);
             case COMPLETE -> seat.completeClaim(sessionId, hostId);
             case ABANDON -> seat.abandonClaim(sessionId);
-            case SESSION_STATE -> seat.withSession(sessionId, hostId, SessionState.valueOf(state));
+            case SESSION_STATE -> seat.withSession(sessionId, hostId, parsedState);
         };
         if (next.isVacant()) {
             return null;

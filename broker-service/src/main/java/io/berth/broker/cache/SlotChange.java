@@ -23,10 +23,13 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
     final String userId;
     @ProtoField(4)
     final String poolId;
+    /** {@link #kind} parsed once: the feed applies a change locally before sending it. */
+    private final Kind parsedKind;
 
     @ProtoFactory
     SlotChange(String kind, String sessionId, String userId, String poolId) {
         this.kind = kind;
+        this.parsedKind = Kind.valueOf(kind);
         this.sessionId = sessionId;
         this.userId = userId;
         this.poolId = poolId;
@@ -46,7 +49,7 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
 
     @Override
     public HostEntry apply(String hostId, HostEntry current) {
-        return switch (Kind.valueOf(kind)) {
+        return switch (parsedKind) {
             // A session may be seen before its host's health (replay order across topics): keep its slot anyway.
             case CONFIRM -> (current != null ? current : HostEntry.placeholder(hostId, poolId))
                     .confirm(sessionId, userId);

@@ -2,7 +2,6 @@ package io.berth.broker.domain;
 
 import io.berth.common.events.Health;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,12 +20,12 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
     public HostEntry {
         Objects.requireNonNull(hostId, "hostId");
         health = health == null ? Health.UNAVAILABLE : health;
-        slots = slots == null ? List.of() : List.copyOf(slots);
+        slots = SlotList.of(slots);
     }
 
     /** A host known only from its sessions so far (replay order across topics): no new sessions, no reconnects. */
     public static HostEntry placeholder(String hostId, String poolId) {
-        return new HostEntry(hostId, poolId, Health.UNAVAILABLE, false, null, 0L, List.of(), null, 0L);
+        return new HostEntry(hostId, poolId, Health.UNAVAILABLE, false, null, 0L, SlotList.EMPTY, null, 0L);
     }
 
     /** Live sessions plus reservations: what counts against {@code maxSessionsPerHost}. */
@@ -74,9 +73,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         if (personal && owner != null && !owner.equals(userId)) {
             return this;
         }
-        List<SlotHolder> next = new ArrayList<>(slots.size() + 1);
-        next.addAll(slots);
-        next.add(new SlotHolder(sessionId, userId, Math.max(1L, nowMillis)));
+        SlotList next = slotList().plus(new SlotHolder(sessionId, userId, Math.max(1L, nowMillis)));
         String claim = personal && owner == null ? userId : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
                 revision + 1);
@@ -91,13 +88,8 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         if (index >= 0 && !slots.get(index).isUnconfirmed()) {
             return this;
         }
-        List<SlotHolder> next = new ArrayList<>(slots);
         SlotHolder confirmed = new SlotHolder(sessionId, userId, 0L);
-        if (index >= 0) {
-            next.set(index, confirmed);
-        } else {
-            next.add(confirmed);
-        }
+        SlotList next = index >= 0 ? slotList().replaced(index, confirmed) : slotList().plus(confirmed);
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next,
                 claimedUser, revision + 1);
     }
@@ -108,10 +100,8 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         if (index < 0) {
             return this;
         }
-        List<SlotHolder> next = new ArrayList<>(slots);
-        next.remove(index);
-        return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next,
-                claimedUser, revision + 1);
+        return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
+                slotList().without(index), claimedUser, revision + 1);
     }
 
     /**
@@ -125,9 +115,11 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
             return this;
         }
         SlotHolder holder = slots.get(index);
-        List<SlotHolder> next = new ArrayList<>(slots);
-        next.remove(index);
-        boolean userHoldsOther = next.stream().anyMatch(h -> h.userId() != null && h.userId().equals(holder.userId()));
+        SlotList next = slotList().without(index);
+        boolean userHoldsOther = false;
+        for (SlotHolder other : next) {
+            userHoldsOther |= other.userId() != null && other.userId().equals(holder.userId());
+        }
         String claim = claimedUser != null && claimedUser.equals(holder.userId()) && !userHoldsOther
                 ? null : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
@@ -135,11 +127,11 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
     }
 
     private int indexOf(String sessionId) {
-        for (int i = 0; i < slots.size(); i++) {
-            if (slots.get(i).sessionId().equals(sessionId)) {
-                return i;
-            }
-        }
-        return -1;
+        return slotList().indexOfSession(sessionId);
+    }
+
+    /** The slots as the compact constructor keeps them (see {@link SlotList}). */
+    private SlotList slotList() {
+        return (SlotList) slots;
     }
 }

@@ -2,11 +2,8 @@ package io.berth.broker.feed;
 
 import io.berth.broker.cache.ApplyHealth;
 import io.berth.broker.cache.BrokerCaches;
-import io.berth.broker.cache.SeatChange;
-import io.berth.broker.cache.SlotChange;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.PoolPolicy;
-import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
 import io.berth.common.events.EventCodec;
@@ -17,6 +14,8 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.infinispan.Cache;
+import org.infinispan.container.entries.InternalCacheEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +23,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * Applies records of {@code berth.config}, {@code berth.host-health} and {@code berth.sessions} to the
  * replicated caches. Every change is idempotent (a record applied twice after a rebalance changes nothing
  * more), and within a batch only the last record of each key is applied, as compaction would keep it.
+ * A batch's session records become one compute per host and one per seat ({@link SessionChanges}).
  * Blocking: it waits until the batch is replicated; runs on the feed's own thread.
+ *
+ * <p>A change that would leave its entry as it is is not sent at all (e.g. ACTIVE confirming a slot that
+ * PENDING already confirmed, or PENDING adding to a seat the connect already added the session to): a compute
+ * costs the entry's lock, a replication to every node and the index listeners even when it writes back the
+ * same value. Why skipping is safe although connects on other nodes write the same entries:
+ * <ul>
+ *   <li>The change is tried on this node's copy of the entry (every node holds every entry of a
+ *   {@code REPL_SYNC} cache). A write completes only once every node has applied it, so that copy holds every
+ *   write that came before this record: the feed's earlier batches (it waits for each) and the connect that led
+ *   to it (its reservation and seat claim completed before the allocation was sent to Kafka).</li>
+ *   <li>The writes it may miss are still in flight, so unordered with this change: the entry's owner could as
+ *   well have applied the change first, where it would have changed nothing. Skipping gives that order, one
+ *   the cluster could always produce. And the connect path's writes never undo what made a change a no-op: a
+ *   reservation or an abandoned one leaves a confirmed slot alone, a seat claim, completion or abandonment
+ *   keeps the seat's sessions ({@code FeedApplierTest}).</li>
+ *   <li>The change functions are pure: trying one on the local copy has no effect of its own.</li>
+ * </ul>
  */
 public final class FeedApplier {
 
@@ -40,38 +59,61 @@ public final class FeedApplier {
 
     private final BrokerCaches caches;
     private final Counter malformed;
+    private final Counter computed;
+    private final Counter unchanged;
 
-    public FeedApplier(BrokerCaches caches, Counter malformed) {
+    /**
+     * @param computed  host and seat changes sent to the caches
+     * @param unchanged host and seat changes not sent because they would have changed nothing
+     */
+    public FeedApplier(BrokerCaches caches, Counter malformed, Counter computed, Counter unchanged) {
         this.caches = caches;
         this.malformed = malformed;
+        this.computed = computed;
+        this.unchanged = unchanged;
     }
 
     public void apply(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>(records.size() * 2);
+        Map<String, ConsumerRecord<String, byte[]>> configs = lastPerKey();
+        Map<String, ConsumerRecord<String, byte[]>> healths = lastPerKey();
+        Map<String, ConsumerRecord<String, byte[]>> sessions = lastPerKey();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.key() == null) {
                 malformed.increment();
                 continue;
             }
-            String identity = record.topic() + '\u0000' + record.key();
-            latest.remove(identity);
-            latest.put(identity, record);
-        }
-        List<CompletableFuture<?>> writes = new ArrayList<>(latest.size() * 2);
-        for (ConsumerRecord<String, byte[]> record : latest.values()) {
-            try {
-                switch (record.topic()) {
-                    case Topics.CONFIG -> applyConfig(record, writes);
-                    case Topics.HOST_HEALTH -> applyHealth(record, writes);
-                    case Topics.SESSIONS -> applySession(record, writes);
-                    default -> LOG.debug("Ignoring a record of {}", record.topic());
-                }
-            } catch (MalformedEventException e) {
-                malformed.increment();
-                LOG.warn("Skipping a malformed record {}/{}@{}: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
+            switch (record.topic()) {
+                case Topics.CONFIG -> configs.put(record.key(), record);
+                case Topics.HOST_HEALTH -> healths.put(record.key(), record);
+                case Topics.SESSIONS -> sessions.put(record.key(), record);
+                default -> LOG.debug("Ignoring a record of {}", record.topic());
             }
         }
+        List<CompletableFuture<?>> writes = new ArrayList<>(configs.size() + healths.size() + sessions.size() * 2);
+        for (ConsumerRecord<String, byte[]> record : configs.values()) {
+            try {
+                applyConfig(record, writes);
+            } catch (MalformedEventException e) {
+                skipMalformed(record, e);
+            }
+        }
+        for (ConsumerRecord<String, byte[]> record : healths.values()) {
+            try {
+                applyHealth(record, writes);
+            } catch (MalformedEventException e) {
+                skipMalformed(record, e);
+            }
+        }
+        SessionChanges changes = new SessionChanges();
+        for (ConsumerRecord<String, byte[]> record : sessions.values()) {
+            try {
+                addSession(record, changes);
+            } catch (MalformedEventException e) {
+                skipMalformed(record, e);
+            }
+        }
+        changes.forEachHost((hostId, change) -> computeIfChanging(caches.hosts(), hostId, change, writes));
+        changes.forEachSeat((key, change) -> computeIfChanging(caches.seats(), key, change, writes));
         try {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
@@ -80,6 +122,39 @@ public final class FeedApplier {
         } catch (Exception e) {
             throw new IllegalStateException("the caches did not take a batch", e);
         }
+    }
+
+    /** Keys in the order of their last record: putting a key again moves it to the end. */
+    private static Map<String, ConsumerRecord<String, byte[]>> lastPerKey() {
+        return new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    private void skipMalformed(ConsumerRecord<String, byte[]> record, MalformedEventException e) {
+        malformed.increment();
+        LOG.warn("Skipping a malformed record {}/{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+    }
+
+    /** Whether {@code change} leaves {@code current} as it is (value equality; null is an absent entry). */
+    static <V> boolean changesNothing(String key, V current, BiFunction<String, V, V> change) {
+        return Objects.equals(change.apply(key, current), current);
+    }
+
+    /**
+     * Sends {@code change} to the entry's owner unless it changes nothing (see the class comment). The entry is
+     * read from this node's data container: a map lookup, where {@code get} costs about a third of a compute
+     * (its invocation chain). An entry this node does not hold is always sent, so a node that does not own it
+     * yet (while joining) skips nothing.
+     */
+    private <V> void computeIfChanging(Cache<String, V> cache, String key, BiFunction<String, V, V> change,
+                                       List<CompletableFuture<?>> writes) {
+        InternalCacheEntry<String, V> local = cache.getAdvancedCache().getDataContainer().peek(key);
+        if (local != null && changesNothing(key, local.getValue(), change)) {
+            unchanged.increment();
+            return;
+        }
+        computed.increment();
+        writes.add(cache.computeAsync(key, change));
     }
 
     private void applyConfig(ConsumerRecord<String, byte[]> record, List<CompletableFuture<?>> writes)
@@ -118,11 +193,11 @@ public final class FeedApplier {
             throw new MalformedEventException("a host-health record without hostId or health");
         }
         long lastHeartbeat = health.lastHeartbeat() == null ? 0L : health.lastHeartbeat().toEpochMilli();
-        writes.add(caches.hosts().computeAsync(health.hostId(), new ApplyHealth(health.poolId(),
-                health.health().name(), health.allowNewSessions(), health.assignedUser(), lastHeartbeat)));
+        computeIfChanging(caches.hosts(), health.hostId(), new ApplyHealth(health.poolId(), health.health().name(),
+                health.allowNewSessions(), health.assignedUser(), lastHeartbeat), writes);
     }
 
-    private void applySession(ConsumerRecord<String, byte[]> record, List<CompletableFuture<?>> writes)
+    private void addSession(ConsumerRecord<String, byte[]> record, SessionChanges changes)
             throws MalformedEventException {
         if (record.value() == null) {
             // Tombstones follow ENDED, which already freed the slot and left the seat.
@@ -133,12 +208,6 @@ public final class FeedApplier {
                 || session.hostId() == null || session.state() == null) {
             throw new MalformedEventException("a session record without sessionId, userId, poolId, hostId or state");
         }
-        SlotChange slot = session.state().isLive()
-                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId())
-                : SlotChange.end(session.sessionId());
-        writes.add(caches.hosts().computeAsync(session.hostId(), slot));
-        writes.add(caches.seats().computeAsync(UserSeat.key(session.poolId(), session.userId()),
-                SeatChange.sessionState(session.poolId(), session.userId(), session.sessionId(), session.hostId(),
-                        session.state())));
+        changes.add(session);
     }
 }

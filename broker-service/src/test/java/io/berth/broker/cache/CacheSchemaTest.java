@@ -77,4 +77,24 @@ class CacheSchemaTest {
         assertThat(claimed.isClaimedBy("s1")).isTrue();
         assertThat(vacated).as("a vacant seat is removed").isNull();
     }
+
+    @Test
+    void theFeedsChangesOfOneHostOrSeatTravelAsOneFunction() throws Exception {
+        HostEntry host = new HostEntry("h1", "pool", Health.AVAILABLE, true, null, 1L,
+                List.of(new SlotHolder("s1", "alice", 5L), new SlotHolder("s2", "bob", 0L)), null, 1);
+        SlotChanges slots = new SlotChanges(List.of(SlotChange.confirm("s1", "alice", "pool"), SlotChange.end("s2"),
+                SlotChange.confirm("s3", "carol", "pool")));
+        SeatChanges seats = new SeatChanges(List.of(
+                SeatChange.sessionState("pool", "alice", "s1", "h1", SessionState.ENDED),
+                SeatChange.sessionState("pool", "alice", "s4", "h2", SessionState.ACTIVE)));
+        UserSeat seat = UserSeat.empty("pool", "alice").withSession("s1", "h1", SessionState.ACTIVE);
+
+        HostEntry after = roundTrip(slots).apply("h1", host);
+        UserSeat seatAfter = roundTrip(seats).apply("pool/alice", seat);
+
+        assertThat(after).isEqualTo(slots.apply("h1", host));
+        assertThat(after.slots()).containsExactly(new SlotHolder("s1", "alice", 0L), new SlotHolder("s3", "carol", 0L));
+        assertThat(seatAfter.sessions()).containsExactly(new SeatSession("s4", "h2", SessionState.ACTIVE));
+        assertThat(roundTrip(new SlotChanges(List.of())).apply("h1", host)).isSameAs(host);
+    }
 }

@@ -1,0 +1,56 @@
+package io.berth.broker.feed;
+
+import io.berth.broker.cache.SeatChange;
+import io.berth.broker.cache.SeatChanges;
+import io.berth.broker.cache.SlotChange;
+import io.berth.broker.cache.SlotChanges;
+import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.UserSeat;
+import io.berth.common.events.SessionEvent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The {@code berth.sessions} records of one feed batch as one change per host (its slots) and one per seat,
+ * each applying its key's changes in the order the records came: a host with many sessions in a batch costs
+ * one atomic compute, not one per session.
+ */
+final class SessionChanges {
+
+    private final Map<String, List<SlotChange>> byHost = new LinkedHashMap<>();
+    private final Map<String, List<SeatChange>> bySeat = new LinkedHashMap<>();
+
+    /** Adds a session record's changes; its ids and state must be present (checked by the caller). */
+    void add(SessionEvent session) {
+        SlotChange slot = session.state().isLive()
+                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId())
+                : SlotChange.end(session.sessionId());
+        byHost.computeIfAbsent(session.hostId(), hostId -> new ArrayList<>(2)).add(slot);
+        bySeat.computeIfAbsent(UserSeat.key(session.poolId(), session.userId()), key -> new ArrayList<>(1))
+                .add(SeatChange.sessionState(session.poolId(), session.userId(), session.sessionId(),
+                        session.hostId(), session.state()));
+    }
+
+    int hosts() {
+        return byHost.size();
+    }
+
+    int seats() {
+        return bySeat.size();
+    }
+
+    /** Each host's slot changes as one function, hosts in the order they were first seen. */
+    void forEachHost(BiConsumer<String, BiFunction<String, HostEntry, HostEntry>> action) {
+        byHost.forEach((hostId, changes) -> action.accept(hostId, SlotChanges.of(changes)));
+    }
+
+    /** Each seat's changes as one function, seats in the order they were first seen. */
+    void forEachSeat(BiConsumer<String, BiFunction<String, UserSeat, UserSeat>> action) {
+        bySeat.forEach((key, changes) -> action.accept(key, SeatChanges.of(changes)));
+    }
+}

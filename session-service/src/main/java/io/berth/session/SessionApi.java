@@ -136,11 +136,21 @@ final class SessionApi {
     private static String sessionIdOf(RoutingContext ctx) {
         String sessionId = ctx.pathParam("sessionId");
         if (sessionId == null || sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH
-                || sessionId.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                || hasSpaceOrControl(sessionId)) {
             throw ProblemException.badRequest("the session id must be 1 to " + MAX_SESSION_ID_LENGTH
                     + " characters without spaces");
         }
         return sessionId;
+    }
+
+    private static boolean hasSpaceOrControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String queryParam(RoutingContext ctx, String name) {

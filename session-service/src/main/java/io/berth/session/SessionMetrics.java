@@ -22,7 +22,9 @@ final class SessionMetrics {
 
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> sessionCounts = new ConcurrentHashMap<>();
-    private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+    /** By {@code [from + 1][to]} in {@link SessionState#ordinal()}s, row 0 for a first record; made on first use. */
+    private final Counter[][] transitions =
+            new Counter[SessionState.values().length + 1][SessionState.values().length];
     private final Counter pendingTimeouts;
 
     SessionMetrics(MeterRegistry meters) {
@@ -40,13 +42,7 @@ final class SessionMetrics {
         if (!change.isTransition()) {
             return;
         }
-        String from = change.from().map(Enum::name).orElse("NONE");
-        String to = change.to().name();
-        transitions.computeIfAbsent(from + ">" + to, key -> Counter.builder("berth_session_transitions_total")
-                .description("Session state changes published on berth.sessions")
-                .tag("from", from)
-                .tag("to", to)
-                .register(meters)).increment();
+        transition(change.previous() == null ? null : change.previous().state(), change.to()).increment();
         if (change.to() == SessionState.ENDED && change.current().endReason() != null) {
             switch (change.current().endReason()) {
                 case PENDING_TIMEOUT -> pendingTimeouts.increment();
@@ -55,6 +51,21 @@ final class SessionMetrics {
                 }
             }
         }
+    }
+
+    /** Called on the event loop only; registering a counter twice would return the same one anyway. */
+    private Counter transition(SessionState from, SessionState to) {
+        int row = from == null ? 0 : from.ordinal() + 1;
+        Counter counter = transitions[row][to.ordinal()];
+        if (counter == null) {
+            counter = Counter.builder("berth_session_transitions_total")
+                    .description("Session state changes published on berth.sessions")
+                    .tag("from", from == null ? "NONE" : from.name())
+                    .tag("to", to.name())
+                    .register(meters);
+            transitions[row][to.ordinal()] = counter;
+        }
+        return counter;
     }
 
     private Counter reconciliationEndings(EndReason reason) {

@@ -1,5 +1,6 @@
 package io.berth.session;
 
+import io.berth.common.events.EventCodec;
 import io.berth.common.events.HostCommandEvent;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.Topics;
@@ -7,9 +8,11 @@ import io.berth.session.domain.Session;
 import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
 import io.vertx.core.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +27,7 @@ final class SessionPublisher {
     private final EventProducer producer;
     private final SessionRegistry registry;
     private final SessionMetrics metrics;
+    private final OwnRecords ownRecords = new OwnRecords();
 
     SessionPublisher(EventProducer producer, SessionRegistry registry, SessionMetrics metrics) {
         this.producer = producer;
@@ -36,17 +40,37 @@ final class SessionPublisher {
         if (changes.isEmpty()) {
             return Future.succeededFuture();
         }
-        List<Future<?>> sends = changes.stream()
-                .map(change -> producer.send(Topics.SESSIONS, change.sessionId(), change.event())
-                        .onSuccess(metadata -> metrics.published(change))
-                        .onFailure(error -> {
-                            LOG.warn("Session {} -> {} not published, undone: {}", change.sessionId(), change.to(),
-                                    error.getMessage());
-                            registry.revert(change);
-                        }))
-                .<Future<?>>map(future -> future)
-                .toList();
+        if (changes.size() == 1) {
+            return send(changes.get(0)).mapEmpty();
+        }
+        List<Future<?>> sends = new ArrayList<>(changes.size());
+        for (SessionChange change : changes) {
+            sends.add(send(change));
+        }
         return Future.all(sends).mapEmpty();
+    }
+
+    private Future<RecordMetadata> send(SessionChange change) {
+        String sessionId = change.sessionId();
+        byte[] value = EventCodec.encode(change.event());
+        ownRecords.sending(sessionId, value, change.current());
+        return producer.sendEncoded(Topics.SESSIONS, sessionId, value)
+                .onSuccess(metadata -> metrics.published(change))
+                .onFailure(error -> {
+                    LOG.warn("Session {} -> {} not published, undone: {}", sessionId, change.to(),
+                            error.getMessage());
+                    ownRecords.failed(sessionId, value);
+                    registry.revert(change);
+                });
+    }
+
+    /**
+     * Whether a record read from {@code berth.sessions} is one this publisher wrote and the registry still holds
+     * as written: applying it would change nothing, so it need not even be decoded.
+     */
+    boolean isAppliedOwnRecord(String sessionId, byte[] value) {
+        Session written = ownRecords.readBack(sessionId, value);
+        return written != null && registry.holdsRecordOf(written);
     }
 
     Future<Void> tombstone(List<Session> endedSessions) {

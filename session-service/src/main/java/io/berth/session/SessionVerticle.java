@@ -96,7 +96,8 @@ public final class SessionVerticle extends BerthVerticle {
         readiness().require("berth.allocations", () -> allocationReader != null && allocationReader.isCaughtUp());
 
         return blocking(() -> {
-            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry());
+            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry(),
+                    KafkaClients.offConnectPathProducer());
             return sessionsPartitionCount(kafka);
         }).compose(partitionCount -> {
             ownership = new PartitionOwnership(partitionCount);
@@ -146,6 +147,10 @@ public final class SessionVerticle extends BerthVerticle {
             }
             if (record.value() == null) {
                 sessions.applyTombstone(record.key());
+                continue;
+            }
+            if (publisher.isAppliedOwnRecord(record.key(), record.value())) {
+                // Applied before it was published; the replay at start has no own records, so decodes them all.
                 continue;
             }
             decode(record, SessionEvent.class).ifPresent(sessions::applyPublished);

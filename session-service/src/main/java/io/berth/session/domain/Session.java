@@ -34,6 +34,18 @@ public record Session(String sessionId, String userId, String poolId, String hos
                 updatedAt, state == SessionState.ENDED && endReason != null ? endReason.name() : null);
     }
 
+    /** Whether both are the same record on {@code berth.sessions} ({@link #toEvent}), bookkeeping fields aside. */
+    boolean sameRecordAs(Session other) {
+        return sessionId.equals(other.sessionId) && state == other.state
+                && Objects.equals(updatedAt, other.updatedAt) && Objects.equals(createdAt, other.createdAt)
+                && Objects.equals(hostId, other.hostId) && Objects.equals(poolId, other.poolId)
+                && Objects.equals(userId, other.userId) && publishedEndReason() == other.publishedEndReason();
+    }
+
+    private EndReason publishedEndReason() {
+        return state == SessionState.ENDED ? endReason : null;
+    }
+
     public boolean isLive() {
         return state.isLive();
     }

@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +51,21 @@ public final class SessionRegistry {
 
     private final Map<String, Session> sessions = new HashMap<>();
     private final Map<String, Set<String>> liveSessionsByHost = new HashMap<>();
-    /** Live sessions: the only ones a tick has to look at for endings (ended ones stay listed for a day). */
-    private final Set<String> liveSessionIds = new HashSet<>();
-    /** Ended sessions by when they are due for a tombstone, so a tick finds them without a scan. */
+    /*
+     * What the sweep decides, kept so that a tick looks only at what is due, never at every live session: PENDING
+     * sessions by when they became pending (per pool, for its pending timeout), live sessions by when their host
+     * stopped listing them (per pool, for its reconciliation grace), removed hosts that still have live sessions,
+     * and ENDED sessions by when their tombstone is due. Queue keys are pool ids ({@code null} for no pool).
+     */
+    private final Map<String, DeadlineQueue> pendingByPool = new HashMap<>();
+    private final Map<String, DeadlineQueue> unlistedByPool = new HashMap<>();
+    private final Set<String> removedHostsWithLiveSessions = new HashSet<>();
+    /** Sessions whose ending is due but that another instance owns: looked at again on every tick. */
+    private final Set<String> dueNotOwned = new HashSet<>();
     private final PriorityQueue<TombstoneDue> tombstonesDue =
             new PriorityQueue<>(Comparator.comparing(TombstoneDue::at));
-    private final Map<String, Map<SessionState, Long>> countsByPool = new HashMap<>();
+    /** Sessions per pool key and state, indexed by {@link SessionState#ordinal()}. */
+    private final Map<String, long[]> countsByPool = new HashMap<>();
     private final Map<String, PoolTimings> poolTimings = new HashMap<>();
     private final Map<String, HostRecord> hosts = new HashMap<>();
     private final Set<String> removedHosts = new HashSet<>();
@@ -91,6 +100,7 @@ public final class SessionRegistry {
         hosts.put(registration.hostId(),
                 new HostRecord(registration.poolId(), true, registration.agentTokenId()));
         removedHosts.remove(registration.hostId());
+        removedHostsWithLiveSessions.remove(registration.hostId());
     }
 
     /**
@@ -101,6 +111,9 @@ public final class SessionRegistry {
     public void onHostRemoved(String hostId) {
         hosts.remove(hostId);
         removedHosts.add(hostId);
+        if (liveSessionsByHost.containsKey(hostId)) {
+            removedHostsWithLiveSessions.add(hostId);
+        }
     }
 
     // ---------------------------------------------------------------- allocations
@@ -218,22 +231,40 @@ public final class SessionRegistry {
         } else if (snapshot.poolId() != null && !snapshot.poolId().equals(host.poolId())) {
             hosts.put(snapshot.hostId(), new HostRecord(snapshot.poolId(), host.registered(), host.agentTokenId()));
         }
-        Set<String> listed = new HashSet<>(snapshot.sessionIds());
+        Set<String> live = liveSessionsByHost.get(snapshot.hostId());
+        if (live == null) {
+            return List.of();
+        }
         boolean evidence = isEvidence(snapshot);
-        List<SessionChange> changes = new ArrayList<>();
-        for (String sessionId : List.copyOf(liveSessionsByHost.getOrDefault(snapshot.hostId(), Set.of()))) {
+        Set<String> listed = evidence ? new HashSet<>(snapshot.sessionIds()) : Set.of();
+        List<Session> loggedOn = null;
+        // Only bookkeeping inside the loop (no change to the host's live set); the moves come after it.
+        for (String sessionId : live) {
             Session session = sessions.get(sessionId);
             if (!evidence || listed.contains(sessionId)) {
                 if (session.unlistedSince() != null) {
-                    sessions.put(sessionId, session.withUnlistedSince(null));
+                    session = session.withUnlistedSince(null);
+                    sessions.put(sessionId, session);
                 }
                 if (evidence && session.state() == SessionState.PENDING && owns.test(sessionId)) {
-                    changes.add(put(session, session.movedTo(SessionState.ACTIVE, now, null)));
+                    if (loggedOn == null) {
+                        loggedOn = new ArrayList<>();
+                    }
+                    loggedOn.add(session);
                 }
             } else if (session.state() != SessionState.PENDING && session.unlistedSince() == null
                     && !takenBefore(snapshot, session)) {
-                sessions.put(sessionId, session.withUnlistedSince(now));
+                Session marked = session.withUnlistedSince(now);
+                sessions.put(sessionId, marked);
+                arm(session, marked);
             }
+        }
+        if (loggedOn == null) {
+            return List.of();
+        }
+        List<SessionChange> changes = new ArrayList<>(loggedOn.size());
+        for (Session session : loggedOn) {
+            changes.add(put(session, session.movedTo(SessionState.ACTIVE, now, null)));
         }
         return changes;
     }
@@ -259,17 +290,47 @@ public final class SessionRegistry {
      * The periodic sweep over the sessions this instance owns: PENDING sessions past their pool's pending timeout
      * end, live sessions unlisted by their host past the grace period end, live sessions of removed hosts end, and
      * ENDED sessions older than the retention are removed and returned for tombstoning.
+     *
+     * <p>It costs what is due, not what is live: it looks at the sessions of removed hosts, at the queue entries
+     * whose time has come (each re-checked against its session, since entries stay queued when sessions move on),
+     * and at the due sessions another instance owned on an earlier tick (ownership can move here at any time).
      */
     public TickResult tick(Instant now, Predicate<String> owns) {
         List<SessionChange> changes = new ArrayList<>();
-        for (String sessionId : List.copyOf(liveSessionIds)) {
-            if (!owns.test(sessionId)) {
-                continue;
+        endSessionsOfRemovedHosts(now, owns, changes);
+        recheckDueNotOwned(now, owns, changes);
+        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = pendingByPool.entrySet().iterator();
+             pools.hasNext(); ) {
+            Map.Entry<String, DeadlineQueue> pool = pools.next();
+            Duration timeout = timingsOf(pool.getKey()).pendingTimeout();
+            DeadlineQueue.Waiting due;
+            while ((due = pool.getValue().pollDue(now, timeout)) != null) {
+                Session session = sessions.get(due.sessionId());
+                if (session != null && session.state() == SessionState.PENDING
+                        && Objects.equals(session.poolId(), pool.getKey())
+                        && due.since().equals(pendingSince(session))) {
+                    endIfDue(session, now, owns, changes);
+                }
             }
-            Session session = sessions.get(sessionId);
-            EndReason ending = endingDue(session, now);
-            if (ending != null) {
-                changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
+            if (pool.getValue().isEmpty()) {
+                pools.remove();
+            }
+        }
+        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = unlistedByPool.entrySet().iterator();
+             pools.hasNext(); ) {
+            Map.Entry<String, DeadlineQueue> pool = pools.next();
+            Duration grace = timingsOf(pool.getKey()).reconciliationGrace();
+            DeadlineQueue.Waiting due;
+            while ((due = pool.getValue().pollDue(now, grace)) != null) {
+                Session session = sessions.get(due.sessionId());
+                if (session != null && isUnlistedLive(session)
+                        && Objects.equals(session.poolId(), pool.getKey())
+                        && due.since().equals(session.unlistedSince())) {
+                    endIfDue(session, now, owns, changes);
+                }
+            }
+            if (pool.getValue().isEmpty()) {
+                pools.remove();
             }
         }
         List<Session> tombstones = new ArrayList<>();
@@ -300,13 +361,69 @@ public final class SessionRegistry {
     private record TombstoneDue(Instant at, String sessionId) {
     }
 
+    /** Ends the live sessions of removed hosts that this instance owns; forgets the hosts that have none left. */
+    private void endSessionsOfRemovedHosts(Instant now, Predicate<String> owns, List<SessionChange> changes) {
+        for (Iterator<String> removed = removedHostsWithLiveSessions.iterator(); removed.hasNext(); ) {
+            Set<String> live = liveSessionsByHost.get(removed.next());
+            if (live == null) {
+                removed.remove();
+                continue;
+            }
+            for (String sessionId : List.copyOf(live)) {
+                if (owns.test(sessionId)) {
+                    Session session = sessions.get(sessionId);
+                    changes.add(put(session, session.movedTo(SessionState.ENDED, now, EndReason.HOST_REMOVED)));
+                }
+            }
+        }
+    }
+
+    /**
+     * The sessions that were due on an earlier tick while another instance owned them: ended if this instance
+     * owns them now, forgotten once they have ended or are no longer due (queued again if they wait anew).
+     */
+    private void recheckDueNotOwned(Instant now, Predicate<String> owns, List<SessionChange> changes) {
+        for (Iterator<String> due = dueNotOwned.iterator(); due.hasNext(); ) {
+            String sessionId = due.next();
+            Session session = sessions.get(sessionId);
+            if (session == null || !session.isLive()) {
+                due.remove();
+                continue;
+            }
+            EndReason ending = endingDue(session, now);
+            if (ending == null) {
+                due.remove();
+                arm(null, session);
+            } else if (owns.test(sessionId)) {
+                due.remove();
+                changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
+            }
+        }
+    }
+
+    /**
+     * A session taken from a deadline queue whose entry still holds, so it is due (the queue's delay is the one
+     * {@link #endingDue} applies): it ends, or waits for its owner.
+     */
+    private void endIfDue(Session session, Instant now, Predicate<String> owns, List<SessionChange> changes) {
+        EndReason ending = endingDue(session, now);
+        if (ending == null) {
+            return;
+        }
+        if (owns.test(session.sessionId())) {
+            changes.add(put(session, session.movedTo(SessionState.ENDED, now, ending)));
+        } else {
+            dueNotOwned.add(session.sessionId());
+        }
+    }
+
     private EndReason endingDue(Session session, Instant now) {
         if (session.hostId() != null && removedHosts.contains(session.hostId())) {
             return EndReason.HOST_REMOVED;
         }
         PoolTimings timings = timingsOf(session.poolId());
         if (session.state() == SessionState.PENDING) {
-            Instant pendingSince = session.createdAt() != null ? session.createdAt() : session.updatedAt();
+            Instant pendingSince = pendingSince(session);
             if (pendingSince != null && !now.isBefore(pendingSince.plus(timings.pendingTimeout()))) {
                 return EndReason.PENDING_TIMEOUT;
             }
@@ -317,6 +434,16 @@ public final class SessionRegistry {
             return EndReason.NOT_REPORTED_BY_HOST;
         }
         return null;
+    }
+
+    /** When a PENDING session's timeout starts: its creation (the allocation's time). */
+    private static Instant pendingSince(Session session) {
+        return session.createdAt() != null ? session.createdAt() : session.updatedAt();
+    }
+
+    /** A live session past PENDING that its host has stopped listing: it waits out the reconciliation grace. */
+    private static boolean isUnlistedLive(Session session) {
+        return session.isLive() && session.state() != SessionState.PENDING && session.unlistedSince() != null;
     }
 
     // ---------------------------------------------------------------- operator
@@ -350,7 +477,7 @@ public final class SessionRegistry {
         Session known = sessions.get(event.sessionId());
         Session incoming = Session.fromEvent(event);
         if (known != null) {
-            if (known.toEvent().equals(incoming.toEvent())) {
+            if (known.sameRecordAs(incoming)) {
                 return false;
             }
             if (known.state() == SessionState.ENDED && incoming.state() != SessionState.ENDED) {
@@ -363,6 +490,15 @@ public final class SessionRegistry {
         }
         put(known, incoming);
         return true;
+    }
+
+    /**
+     * Whether the registry holds {@code published} as it is on {@code berth.sessions} (bookkeeping aside): then
+     * reading that record back would change nothing, so the caller may skip decoding and applying it.
+     */
+    public boolean holdsRecordOf(Session published) {
+        Session known = sessions.get(published.sessionId());
+        return known != null && known.sameRecordAs(published);
     }
 
     /** A tombstone read from {@code berth.sessions}. */
@@ -416,8 +552,8 @@ public final class SessionRegistry {
 
     /** The number of sessions of a pool in a state; pool {@code null} counts sessions of no known pool. */
     public long count(String poolId, SessionState state) {
-        Map<SessionState, Long> counts = countsByPool.get(poolKey(poolId));
-        return counts == null ? 0 : counts.getOrDefault(state, 0L);
+        long[] counts = countsByPool.get(poolKey(poolId));
+        return counts == null ? 0 : counts[state.ordinal()];
     }
 
     /** The pools that have or had sessions here, for the per-pool gauges ({@code null} is not listed). */
@@ -433,46 +569,110 @@ public final class SessionRegistry {
 
     private SessionChange put(Session previous, Session next) {
         Session replaced = sessions.put(next.sessionId(), next);
-        unindex(replaced);
-        index(next);
+        reindex(replaced, next);
         return new SessionChange(previous, next);
     }
 
     private void remove(String sessionId) {
-        unindex(sessions.remove(sessionId));
-    }
-
-    private void index(Session session) {
-        if (session.isLive()) {
-            liveSessionIds.add(session.sessionId());
-            if (session.hostId() != null) {
-                liveSessionsByHost.computeIfAbsent(session.hostId(), h -> new HashSet<>()).add(session.sessionId());
-            }
-        } else if (session.updatedAt() != null) {
-            tombstonesDue.add(new TombstoneDue(session.updatedAt().plus(endedRetention), session.sessionId()));
+        Session removed = sessions.remove(sessionId);
+        if (removed != null) {
+            reindex(removed, null);
         }
-        countsByPool.computeIfAbsent(poolKey(session.poolId()), p -> new EnumMap<>(SessionState.class))
-                .merge(session.state(), 1L, Long::sum);
     }
 
-    private void unindex(Session session) {
-        if (session == null) {
+    /**
+     * Brings the indexes from {@code before} (the session the map held, or {@code null}) to {@code after} (the one
+     * it holds now, or {@code null} once removed), touching only what a field that changed requires: a logon, the
+     * most common change, moves neither the host's live set nor the pool's key, so it costs one count update.
+     */
+    private void reindex(Session before, Session after) {
+        String sessionId = before != null ? before.sessionId() : after.sessionId();
+        String liveHostBefore = before != null && before.isLive() ? before.hostId() : null;
+        String liveHostAfter = after != null && after.isLive() ? after.hostId() : null;
+        if (!Objects.equals(liveHostBefore, liveHostAfter)) {
+            if (liveHostBefore != null) {
+                removeLive(liveHostBefore, sessionId);
+            }
+            if (liveHostAfter != null) {
+                addLive(liveHostAfter, sessionId);
+            }
+        }
+        recount(before, after);
+        if (after != null && after.state() == SessionState.ENDED && after.updatedAt() != null
+                && (before == null || before.state() != SessionState.ENDED
+                || !after.updatedAt().equals(before.updatedAt()))) {
+            tombstonesDue.add(new TombstoneDue(after.updatedAt().plus(endedRetention), sessionId));
+        }
+        if (after != null) {
+            arm(before, after);
+        }
+    }
+
+    private void addLive(String hostId, String sessionId) {
+        Set<String> live = liveSessionsByHost.get(hostId);
+        if (live == null) {
+            live = new HashSet<>();
+            liveSessionsByHost.put(hostId, live);
+            if (removedHosts.contains(hostId)) {
+                removedHostsWithLiveSessions.add(hostId);
+            }
+        }
+        live.add(sessionId);
+    }
+
+    private void removeLive(String hostId, String sessionId) {
+        Set<String> live = liveSessionsByHost.get(hostId);
+        if (live != null && live.remove(sessionId) && live.isEmpty()) {
+            liveSessionsByHost.remove(hostId);
+        }
+    }
+
+    private void recount(Session before, Session after) {
+        if (before != null && after != null && Objects.equals(poolKey(before.poolId()), poolKey(after.poolId()))) {
+            if (before.state() != after.state()) {
+                long[] counts = counts(before.poolId());
+                counts[before.state().ordinal()]--;
+                counts[after.state().ordinal()]++;
+            }
             return;
         }
-        liveSessionIds.remove(session.sessionId());
-        if (session.hostId() != null) {
-            Set<String> live = liveSessionsByHost.get(session.hostId());
-            if (live != null) {
-                live.remove(session.sessionId());
-                if (live.isEmpty()) {
-                    liveSessionsByHost.remove(session.hostId());
-                }
+        if (before != null) {
+            counts(before.poolId())[before.state().ordinal()]--;
+        }
+        if (after != null) {
+            counts(after.poolId())[after.state().ordinal()]++;
+        }
+    }
+
+    private long[] counts(String poolId) {
+        return countsByPool.computeIfAbsent(poolKey(poolId), p -> new long[SessionState.values().length]);
+    }
+
+    /**
+     * Queues the timed decision {@code after} waits for, unless {@code before} (whose entry, still queued or
+     * among {@link #dueNotOwned}, holds for {@code after} too) waited for the same one.
+     */
+    private void arm(Session before, Session after) {
+        if (after.state() == SessionState.PENDING) {
+            Instant since = pendingSince(after);
+            if (since != null && !(before != null && before.state() == SessionState.PENDING
+                    && Objects.equals(before.poolId(), after.poolId()) && since.equals(pendingSince(before)))) {
+                queue(pendingByPool, after.poolId()).add(after.sessionId(), since);
             }
+        } else if (isUnlistedLive(after) && !(before != null && isUnlistedLive(before)
+                && Objects.equals(before.poolId(), after.poolId())
+                && after.unlistedSince().equals(before.unlistedSince()))) {
+            queue(unlistedByPool, after.poolId()).add(after.sessionId(), after.unlistedSince());
         }
-        Map<SessionState, Long> counts = countsByPool.get(poolKey(session.poolId()));
-        if (counts != null) {
-            counts.merge(session.state(), -1L, Long::sum);
+    }
+
+    private static DeadlineQueue queue(Map<String, DeadlineQueue> byPool, String poolId) {
+        DeadlineQueue queue = byPool.get(poolId);
+        if (queue == null) {
+            queue = new DeadlineQueue();
+            byPool.put(poolId, queue);
         }
+        return queue;
     }
 
     private static String poolKey(String poolId) {

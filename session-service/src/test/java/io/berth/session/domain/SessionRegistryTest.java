@@ -576,22 +576,25 @@ class SessionRegistryTest {
         }
 
         @Test
-        void aTickLooksOnlyAtLiveSessionsAndDueTombstones() {
-            // given many ended sessions, none due yet, and one live one
+        void aTickLooksOnlyAtDueSessionsAndDueTombstones() {
+            // given many ended sessions and many live ones, none due yet, and one PENDING session past its timeout
             for (int i = 0; i < 1000; i++) {
                 registry.onAgentReport(report("ended-" + i, AgentEventType.LOGOFF), AGENT, T0);
+                activeSession("live-" + i, T0);
             }
-            registry.onAllocation(allocation("live"), T0);
+            registry.onAllocation(new AllocationEvent(1, "due", "alice", POOL, HOST, "desktop", T0.minusSeconds(60),
+                    "broker-1"), T0);
             List<String> asked = new ArrayList<>();
 
             // when
-            registry.tick(T0.plusSeconds(1), sessionId -> {
+            TickResult result = registry.tick(T0.plusSeconds(1), sessionId -> {
                 asked.add(sessionId);
                 return true;
             });
 
             // then
-            assertThat(asked).containsExactly("live");
+            assertThat(asked).containsExactly("due");
+            assertThat(result.changes()).extracting(SessionChange::sessionId).containsExactly("due");
         }
 
         @Test

@@ -12,7 +12,7 @@ import java.util.Optional;
 public record LoadGenOptions(
         int pools, int hostsPerPool, int maxSessionsPerHost, String loadBalancer,
         double rate, Duration duration, Duration warmup, Duration sessionLength, Duration logonDelay,
-        int connections, Duration requestTimeout,
+        int connections, int agentConnections, Duration requestTimeout,
         boolean baseline, boolean max, double p99BoundMillis, Duration stepDuration, double maxRate,
         int brokerPort, int inventoryPort, int sessionPort,
         Path dataDir, Optional<String> adminToken, Optional<String> gatewayToken,
@@ -39,6 +39,9 @@ public record LoadGenOptions(
               --duration SECONDS         measured time (default 60)
               --warmup SECONDS           unmeasured time at the same rate before it (default 5)
               --connections C            HTTP connections to the broker (default 64)
+              --agent-connections A      HTTP connections the simulated agents share per service (default 256:
+                                         real agents each have their own; too few and their reports queue,
+                                         sessions stay PENDING and hold their slots)
               --timeout-ms T             a request not answered by then counts as an error (default 10000)
               --baseline                 also drive the same rate at the broker's GET /health/live (no-op) and
                                          report connect throughput / no-op throughput
@@ -59,7 +62,7 @@ public record LoadGenOptions(
 
     public static LoadGenOptions defaults() {
         return new LoadGenOptions(4, 250, 50, "BREADTH_FIRST", 1000, Duration.ofSeconds(60), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofMillis(200), 64, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), Duration.ofMillis(200), 64, 256, Duration.ofSeconds(10),
                 false, false, 25, Duration.ofSeconds(10), 50_000,
                 8080, 8081, 8082, Path.of(".berth"), Optional.empty(), Optional.empty(),
                 Path.of("loadgen-summary.json"), false, false);
@@ -110,6 +113,10 @@ public record LoadGenOptions(
                 case "--duration" -> { int n = integer(flag, v, 1, 3600); yield o.with(b -> b.duration = Duration.ofSeconds(n)); }
                 case "--warmup" -> { int n = integer(flag, v, 0, 600); yield o.with(b -> b.warmup = Duration.ofSeconds(n)); }
                 case "--connections" -> { int n = integer(flag, v, 1, 1024); yield o.with(b -> b.connections = n); }
+                case "--agent-connections" -> {
+                    int n = integer(flag, v, 1, 4096);
+                    yield o.with(b -> b.agentConnections = n);
+                }
                 case "--timeout-ms" -> { int n = integer(flag, v, 100, 120_000); yield o.with(b -> b.requestTimeout = Duration.ofMillis(n)); }
                 case "--p99-ms" -> { double d = decimal(flag, v, 0.1, 60_000); yield o.with(b -> b.p99BoundMillis = d); }
                 case "--step-seconds" -> { int n = integer(flag, v, 1, 600); yield o.with(b -> b.stepDuration = Duration.ofSeconds(n)); }
@@ -175,7 +182,7 @@ public record LoadGenOptions(
 
     /** Mutable copy used while parsing. */
     private static final class Builder {
-        int pools, hostsPerPool, maxSessionsPerHost, connections, brokerPort, inventoryPort, sessionPort;
+        int pools, hostsPerPool, maxSessionsPerHost, connections, agentConnections, brokerPort, inventoryPort, sessionPort;
         String loadBalancer;
         double rate, p99BoundMillis, maxRate;
         Duration duration, warmup, sessionLength, logonDelay, requestTimeout, stepDuration;
@@ -187,6 +194,7 @@ public record LoadGenOptions(
             pools = o.pools; hostsPerPool = o.hostsPerPool; maxSessionsPerHost = o.maxSessionsPerHost;
             loadBalancer = o.loadBalancer; rate = o.rate; duration = o.duration; warmup = o.warmup;
             sessionLength = o.sessionLength; logonDelay = o.logonDelay; connections = o.connections;
+            agentConnections = o.agentConnections;
             requestTimeout = o.requestTimeout; baseline = o.baseline; max = o.max; p99BoundMillis = o.p99BoundMillis;
             stepDuration = o.stepDuration; maxRate = o.maxRate; brokerPort = o.brokerPort;
             inventoryPort = o.inventoryPort; sessionPort = o.sessionPort; dataDir = o.dataDir;
@@ -196,7 +204,7 @@ public record LoadGenOptions(
 
         LoadGenOptions build() {
             return new LoadGenOptions(pools, hostsPerPool, maxSessionsPerHost, loadBalancer, rate, duration, warmup,
-                    sessionLength, logonDelay, connections, requestTimeout, baseline, max, p99BoundMillis,
+                    sessionLength, logonDelay, connections, agentConnections, requestTimeout, baseline, max, p99BoundMillis,
                     stepDuration, maxRate, brokerPort, inventoryPort, sessionPort, dataDir, adminToken, gatewayToken,
                     output, cleanup, help);
         }

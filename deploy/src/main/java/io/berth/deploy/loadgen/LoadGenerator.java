@@ -61,7 +61,7 @@ public final class LoadGenerator {
         BerthEndpoints endpoints = new BerthEndpoints("127.0.0.1", options.brokerPort(), options.inventoryPort(),
                 options.sessionPort());
         this.driverApi = new BerthApiClient(vertx, endpoints, options.connections());
-        this.fleetApi = new BerthApiClient(vertx, endpoints, options.connections());
+        this.fleetApi = new BerthApiClient(vertx, endpoints, options.agentConnections());
         TokenIssuer issuer = options.adminToken().isPresent() && options.gatewayToken().isPresent() ? null
                 : new TokenIssuer(vertx, AuthConfig.load(Env.system(), options.dataDir()));
         this.adminToken = options.adminToken().orElseGet(() -> issuer.issue("berth-loadgen", List.of(Role.ADMIN), Duration.ofHours(6)));

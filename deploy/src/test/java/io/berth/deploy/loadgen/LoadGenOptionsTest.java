@@ -14,7 +14,7 @@ class LoadGenOptionsTest {
         // when
         LoadGenOptions options = LoadGenOptions.parse("--pools", "2", "--hosts-per-pool=100", "--rate", "2000",
                 "--duration", "30", "--baseline", "--load-balancer", "depth_first", "--session-seconds", "5",
-                "--broker-port", "18080");
+                "--broker-port", "18080", "--agent-connections", "512");
 
         // then
         assertThat(options.pools()).isEqualTo(2);
@@ -26,12 +26,17 @@ class LoadGenOptionsTest {
         assertThat(options.loadBalancer()).isEqualTo("DEPTH_FIRST");
         assertThat(options.brokerPort()).isEqualTo(18080);
         assertThat(options.inventoryPort()).isEqualTo(8081);
+        assertThat(options.agentConnections()).isEqualTo(512);
+        assertThat(options.connections()).isEqualTo(64);
+        assertThat(LoadGenOptions.defaults().agentConnections()).isEqualTo(256);
     }
 
     @Test
     void refusesUnboundedOrImpossibleRuns() {
         assertThatThrownBy(() -> LoadGenOptions.parse("--duration", "100000"))
                 .isInstanceOf(LoadGenOptions.UsageException.class).hasMessageContaining("--duration");
+        assertThatThrownBy(() -> LoadGenOptions.parse("--agent-connections", "0"))
+                .isInstanceOf(LoadGenOptions.UsageException.class).hasMessageContaining("--agent-connections");
         assertThatThrownBy(() -> LoadGenOptions.parse("--rate", "fast"))
                 .isInstanceOf(LoadGenOptions.UsageException.class).hasMessageContaining("--rate");
         assertThatThrownBy(() -> LoadGenOptions.parse("--host", "example.com"))

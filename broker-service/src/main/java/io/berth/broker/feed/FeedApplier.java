@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,28 +91,10 @@ public final class FeedApplier {
             }
         }
         List<CompletableFuture<?>> writes = new ArrayList<>(configs.size() + healths.size() + sessions.size() * 2);
-        for (ConsumerRecord<String, byte[]> record : configs.values()) {
-            try {
-                applyConfig(record, writes);
-            } catch (MalformedEventException e) {
-                skipMalformed(record, e);
-            }
-        }
-        for (ConsumerRecord<String, byte[]> record : healths.values()) {
-            try {
-                applyHealth(record, writes);
-            } catch (MalformedEventException e) {
-                skipMalformed(record, e);
-            }
-        }
+        eachWellFormed(configs.values(), record -> applyConfig(record, writes));
+        eachWellFormed(healths.values(), record -> applyHealth(record, writes));
         SessionChanges changes = new SessionChanges();
-        for (ConsumerRecord<String, byte[]> record : sessions.values()) {
-            try {
-                addSession(record, changes);
-            } catch (MalformedEventException e) {
-                skipMalformed(record, e);
-            }
-        }
+        eachWellFormed(sessions.values(), record -> addSession(record, changes));
         changes.forEachHost((hostId, change) -> computeIfChanging(caches.hosts(), hostId, change, writes));
         changes.forEachSeat((key, change) -> computeIfChanging(caches.seats(), key, change, writes));
         try {
@@ -129,10 +112,22 @@ public final class FeedApplier {
         return new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    private void skipMalformed(ConsumerRecord<String, byte[]> record, MalformedEventException e) {
-        malformed.increment();
-        LOG.warn("Skipping a malformed record {}/{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
+    /** What is done with one record; a malformed one is skipped and counted, and the batch goes on. */
+    @FunctionalInterface
+    private interface RecordStep {
+        void accept(ConsumerRecord<String, byte[]> record) throws MalformedEventException;
+    }
+
+    private void eachWellFormed(Collection<ConsumerRecord<String, byte[]>> records, RecordStep step) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                step.accept(record);
+            } catch (MalformedEventException e) {
+                malformed.increment();
+                LOG.warn("Skipping a malformed record {}/{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+            }
+        }
     }
 
     /** Whether {@code change} leaves {@code current} as it is (value equality; null is an absent entry). */

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -299,40 +300,10 @@ public final class SessionRegistry {
         List<SessionChange> changes = new ArrayList<>();
         endSessionsOfRemovedHosts(now, owns, changes);
         recheckDueNotOwned(now, owns, changes);
-        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = pendingByPool.entrySet().iterator();
-             pools.hasNext(); ) {
-            Map.Entry<String, DeadlineQueue> pool = pools.next();
-            Duration timeout = timingsOf(pool.getKey()).pendingTimeout();
-            DeadlineQueue.Waiting due;
-            while ((due = pool.getValue().pollDue(now, timeout)) != null) {
-                Session session = sessions.get(due.sessionId());
-                if (session != null && session.state() == SessionState.PENDING
-                        && Objects.equals(session.poolId(), pool.getKey())
-                        && due.since().equals(pendingSince(session))) {
-                    endIfDue(session, now, owns, changes);
-                }
-            }
-            if (pool.getValue().isEmpty()) {
-                pools.remove();
-            }
-        }
-        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = unlistedByPool.entrySet().iterator();
-             pools.hasNext(); ) {
-            Map.Entry<String, DeadlineQueue> pool = pools.next();
-            Duration grace = timingsOf(pool.getKey()).reconciliationGrace();
-            DeadlineQueue.Waiting due;
-            while ((due = pool.getValue().pollDue(now, grace)) != null) {
-                Session session = sessions.get(due.sessionId());
-                if (session != null && isUnlistedLive(session)
-                        && Objects.equals(session.poolId(), pool.getKey())
-                        && due.since().equals(session.unlistedSince())) {
-                    endIfDue(session, now, owns, changes);
-                }
-            }
-            if (pool.getValue().isEmpty()) {
-                pools.remove();
-            }
-        }
+        endDue(pendingByPool, PoolTimings::pendingTimeout,
+                session -> session.state() == SessionState.PENDING ? pendingSince(session) : null, now, owns, changes);
+        endDue(unlistedByPool, PoolTimings::reconciliationGrace,
+                session -> isUnlistedLive(session) ? session.unlistedSince() : null, now, owns, changes);
         List<Session> tombstones = new ArrayList<>();
         List<TombstoneDue> notOwned = new ArrayList<>();
         while (!tombstonesDue.isEmpty() && !now.isBefore(tombstonesDue.peek().at())) {
@@ -663,6 +634,31 @@ public final class SessionRegistry {
                 && Objects.equals(before.poolId(), after.poolId())
                 && after.unlistedSince().equals(before.unlistedSince()))) {
             queue(unlistedByPool, after.poolId()).add(after.sessionId(), after.unlistedSince());
+        }
+    }
+
+    /**
+     * Ends the sessions of {@code byPool}'s queues whose wait of their pool's {@code delay} is over. A polled entry
+     * counts only if its session is still waiting in that pool since the same instant ({@code waitingSince} answers
+     * null for a session that no longer waits); entries are not removed when sessions move on.
+     */
+    private void endDue(Map<String, DeadlineQueue> byPool, Function<PoolTimings, Duration> delay,
+                        Function<Session, Instant> waitingSince, Instant now, Predicate<String> owns,
+                        List<SessionChange> changes) {
+        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = byPool.entrySet().iterator(); pools.hasNext(); ) {
+            Map.Entry<String, DeadlineQueue> pool = pools.next();
+            Duration wait = delay.apply(timingsOf(pool.getKey()));
+            DeadlineQueue.Waiting due;
+            while ((due = pool.getValue().pollDue(now, wait)) != null) {
+                Session session = sessions.get(due.sessionId());
+                if (session != null && Objects.equals(session.poolId(), pool.getKey())
+                        && due.since().equals(waitingSince.apply(session))) {
+                    endIfDue(session, now, owns, changes);
+                }
+            }
+            if (pool.getValue().isEmpty()) {
+                pools.remove();
+            }
         }
     }
 

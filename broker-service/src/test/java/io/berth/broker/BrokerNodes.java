@@ -138,7 +138,9 @@ final class BrokerNodes implements AutoCloseable {
         int[] ports = new int[count];
         int found = 0;
         while (found < count) {
-            int candidate = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            // Below Linux's ephemeral range (32768-60999): a port from it can be taken by any outgoing connection
+            // (a Kafka client's, say) between this check and JGroups' bind, which failed a CI run once.
+            int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
             if (isFree(candidate) && isFree(candidate + 100)) {
                 boolean clash = false;
                 for (int i = 0; i < found; i++) {

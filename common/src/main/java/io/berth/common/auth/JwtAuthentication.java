@@ -20,14 +20,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Verifies {@code Authorization: Bearer <JWT>} on protected routes: HS256 with the shared secret (or RS256
- * with a configured public key), {@code exp} required and checked. A missing, forged or expired token is
- * 401; a valid token without the route's role is 403. Tokens are never logged.
+ * with a configured public key), {@code exp} required and checked, {@code iss} and {@code aud} checked when
+ * configured. A missing, forged or expired token is 401, and so is a validly signed one whose claims have
+ * the wrong types; a valid token without the route's role is 403. Tokens are never logged.
  *
  * <p>Gateways and agents send the same token with every request, so a token whose signature and claims
  * were verified once is remembered (by its exact text, for a few minutes, a bounded number of them) and not
@@ -45,18 +47,28 @@ public final class JwtAuthentication {
     private final Function<String, Future<User>> signatureCheck;
     private final Clock clock;
     private final Cache<String, VerifiedToken> verified;
+    private final String expectedIssuer;
+    private final String expectedAudience;
 
     public JwtAuthentication(Vertx vertx, AuthConfig config) {
-        this(signatureCheck(vertx, config), Clock.systemUTC(), MAX_CACHED_TOKENS);
+        this(signatureCheck(vertx, config), Clock.systemUTC(), MAX_CACHED_TOKENS, config);
+    }
+
+    JwtAuthentication(Function<String, Future<User>> signatureCheck, Clock clock, long maxCachedTokens) {
+        this(signatureCheck, clock, maxCachedTokens, null);
     }
 
     /**
-     * With the full verification of a token, the clock that {@code exp} is checked against, and the cache's
-     * bound: the seams the tests use.
+     * With the full verification of a token, the clock that {@code exp} is checked against, the cache's
+     * bound, and the configuration whose issuer and audience tokens must name (null: none): the seams the
+     * tests use.
      */
-    JwtAuthentication(Function<String, Future<User>> signatureCheck, Clock clock, long maxCachedTokens) {
+    JwtAuthentication(Function<String, Future<User>> signatureCheck, Clock clock, long maxCachedTokens,
+                      AuthConfig expectations) {
         this.signatureCheck = signatureCheck;
         this.clock = clock;
+        this.expectedIssuer = expectations == null ? null : expectations.issuer().orElse(null);
+        this.expectedAudience = expectations == null ? null : expectations.audience().orElse(null);
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxCachedTokens)
                 .expireAfterWrite(CACHE_TTL)
@@ -105,7 +117,8 @@ public final class JwtAuthentication {
 
     /**
      * Who {@code token} speaks for, or a failed future with the 401 {@link ProblemException} to answer: the
-     * token is forged, malformed or expired, or has no {@code exp}. Roles are the caller's to check.
+     * token is forged, malformed or expired, has no {@code exp}, has claims of the wrong type, or names
+     * another issuer or audience than the configured ones. Roles are the caller's to check.
      */
     public Future<Principal> authenticate(String token) {
         VerifiedToken known = verified.getIfPresent(token);
@@ -116,25 +129,73 @@ public final class JwtAuthentication {
             }
             return Future.succeededFuture(known.principal());
         }
-        return signatureCheck.apply(token).transform(ar -> {
+        Future<User> checked;
+        try {
+            checked = signatureCheck.apply(token);
+        } catch (RuntimeException malformedClaim) {
+            // Vert.x reads some claims (exp, iat, nbf) with typed getters that throw on a claim of another type.
+            return Future.failedFuture(invalidOrExpired());
+        }
+        return checked.transform(ar -> {
             if (ar.failed()) {
                 return Future.failedFuture(invalidOrExpired());
             }
             // Vert.x keeps the decoded claims in the user's attributes; the principal holds the raw token.
             JsonObject claims = ar.result().attributes().getJsonObject("accessToken", ar.result().principal());
-            if (!(claims.getValue("exp") instanceof Number exp)) {
-                return Future.failedFuture(new ProblemException(401, "Unauthorized",
-                        "the bearer token has no expiry (exp)"));
+            VerifiedToken verifiedToken;
+            try {
+                verifiedToken = verify(claims);
+            } catch (ProblemException rejected) {
+                return Future.failedFuture(rejected);
             }
-            VerifiedToken checked = new VerifiedToken(
-                    new Principal(claims.getString("sub"), rolesOf(claims), claims.getString("jti")), exp.longValue());
             // Vert.x checked exp against the system clock; the same rule against ours keeps a hit and a miss alike.
-            if (checked.expiredAt(clock)) {
+            if (verifiedToken.expiredAt(clock)) {
                 return Future.failedFuture(invalidOrExpired());
             }
-            verified.put(token, checked);
-            return Future.succeededFuture(checked.principal());
+            verified.put(token, verifiedToken);
+            return Future.succeededFuture(verifiedToken.principal());
         });
+    }
+
+    /**
+     * The principal of a token whose signature is valid, once its claims have the types Berth reads them as
+     * and name the expected issuer and audience; a validly signed token is still input from outside.
+     */
+    private VerifiedToken verify(JsonObject claims) {
+        if (!(claims.getValue("exp") instanceof Number exp)) {
+            throw unauthorized(claims.containsKey("exp") ? "the bearer token's 'exp' is not a number"
+                    : "the bearer token has no expiry (exp)");
+        }
+        String subject = optionalStringClaim(claims, "sub");
+        String tokenId = optionalStringClaim(claims, "jti");
+        Set<Role> roles = rolesOf(claims);
+        if (expectedIssuer != null && !expectedIssuer.equals(claims.getValue("iss"))) {
+            throw unauthorized("the bearer token was not issued by the expected issuer");
+        }
+        if (expectedAudience != null && !audienceOf(claims).contains(expectedAudience)) {
+            throw unauthorized("the bearer token is not meant for this audience");
+        }
+        return new VerifiedToken(new Principal(subject, roles, tokenId), exp.longValue());
+    }
+
+    private static String optionalStringClaim(JsonObject claims, String name) {
+        Object value = claims.getValue(name);
+        if (value != null && !(value instanceof String)) {
+            throw unauthorized("the bearer token's '" + name + "' is not a string");
+        }
+        return (String) value;
+    }
+
+    /** {@code aud} is one string or an array of them (RFC 7519 section 4.1.3). */
+    private static List<Object> audienceOf(JsonObject claims) {
+        Object aud = claims.getValue("aud");
+        if (aud instanceof String single) {
+            return List.of(single);
+        }
+        if (aud instanceof JsonArray many) {
+            return many.getList();
+        }
+        return List.of();
     }
 
     /** How many verified tokens are remembered now. */
@@ -144,18 +205,29 @@ public final class JwtAuthentication {
     }
 
     private static ProblemException invalidOrExpired() {
-        return new ProblemException(401, "Unauthorized", "the bearer token is invalid or expired");
+        return unauthorized("the bearer token is invalid or expired");
     }
 
+    private static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "Unauthorized", detail);
+    }
+
+    /** Absent roles are no roles (403 on every route); roles of another shape make the token invalid. */
     private static Set<Role> rolesOf(JsonObject claims) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         Object raw = claims.getValue("roles");
-        if (raw instanceof JsonArray array) {
-            for (Object value : array) {
-                if (value instanceof String claim) {
-                    Role.fromClaim(claim).ifPresent(roles::add);
-                }
+        if (raw == null) {
+            return Collections.unmodifiableSet(roles);
+        }
+        if (!(raw instanceof JsonArray array)) {
+            throw unauthorized("the bearer token's 'roles' is not an array of strings");
+        }
+        for (Object value : array) {
+            if (!(value instanceof String claim)) {
+                throw unauthorized("the bearer token's 'roles' is not an array of strings");
             }
+            // A role Berth does not know grants nothing here (tokens may be shared with other systems).
+            Role.fromClaim(claim).ifPresent(roles::add);
         }
         // One principal now serves many requests: nobody may change its roles.
         return Collections.unmodifiableSet(roles);

@@ -20,30 +20,40 @@ public final class AuthConfig {
 
     public static final String SECRET = "BERTH_JWT_SECRET";
     public static final String PUBLIC_KEY = "BERTH_JWT_PUBLIC_KEY";
+    public static final String ISSUER = "BERTH_JWT_ISSUER";
+    public static final String AUDIENCE = "BERTH_JWT_AUDIENCE";
     private static final int MIN_SECRET_BYTES = 32;
 
     private final String hmacSecret;
     private final String rsaPublicKeyPem;
+    private final String issuer;
+    private final String audience;
 
-    private AuthConfig(String hmacSecret, String rsaPublicKeyPem) {
+    private AuthConfig(String hmacSecret, String rsaPublicKeyPem, String issuer, String audience) {
         this.hmacSecret = hmacSecret;
         this.rsaPublicKeyPem = rsaPublicKeyPem;
+        this.issuer = issuer;
+        this.audience = audience;
     }
 
     public static AuthConfig ofSecret(String secret) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new ConfigException(SECRET + " must be at least " + MIN_SECRET_BYTES + " bytes long");
         }
-        return new AuthConfig(secret, null);
+        return new AuthConfig(secret, null, null, null);
     }
 
     public static AuthConfig load(Env env, Path dataDir) {
+        return keys(env, dataDir).expecting(env.get(ISSUER), env.get(AUDIENCE));
+    }
+
+    private static AuthConfig keys(Env env, Path dataDir) {
         Optional<String> publicKey = env.get(PUBLIC_KEY);
         if (publicKey.isPresent()) {
             if (!publicKey.get().contains("BEGIN PUBLIC KEY")) {
                 throw new ConfigException(PUBLIC_KEY + " must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
             }
-            return new AuthConfig(null, publicKey.get());
+            return new AuthConfig(null, publicKey.get(), null, null);
         }
         Optional<String> secret = env.get(SECRET);
         if (secret.isPresent()) {
@@ -79,6 +89,24 @@ public final class AuthConfig {
             throw new UncheckedIOException("cannot read or create the JWT secret file " + file
                     + " (set " + SECRET + " instead)", e);
         }
+    }
+
+    /**
+     * This configuration, additionally requiring tokens to name {@code issuer} as their {@code iss} and
+     * {@code audience} among their {@code aud} (each only when present).
+     */
+    public AuthConfig expecting(Optional<String> issuer, Optional<String> audience) {
+        return new AuthConfig(hmacSecret, rsaPublicKeyPem, issuer.orElse(null), audience.orElse(null));
+    }
+
+    /** The {@code iss} every token must carry, when {@code BERTH_JWT_ISSUER} is set. */
+    public Optional<String> issuer() {
+        return Optional.ofNullable(issuer);
+    }
+
+    /** A value every token's {@code aud} must contain, when {@code BERTH_JWT_AUDIENCE} is set. */
+    public Optional<String> audience() {
+        return Optional.ofNullable(audience);
     }
 
     /** The HS256 secret, when tokens are verified (and can be minted) with one. */

@@ -1,6 +1,8 @@
 package io.berth.common.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -10,16 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * A router with what every Berth API shares: request ids, a 64 KiB body limit, and one failure handler
- * that turns every failure into a problem response, so that bad input is never answered with a 5xx.
+ * A router with what every Berth API shares: request ids (the caller's when safe), JSON-only bodies, a
+ * 64 KiB body limit, and one failure handler that turns every failure into a problem response, so that bad
+ * input is never answered with a 5xx.
  */
 public final class ApiRouter {
 
     public static final String REQUEST_ID = "berth.requestId";
     public static final long MAX_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private ApiRouter() {
     }
@@ -27,20 +32,51 @@ public final class ApiRouter {
     public static Router create(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
-            String requestId = ctx.request().getHeader("X-Request-Id");
-            if (requestId == null || requestId.length() > 100) {
-                requestId = UUID.randomUUID().toString();
-            }
+            String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
             ctx.put(REQUEST_ID, requestId);
             ctx.response().putHeader("X-Request-Id", requestId);
             ctx.next();
         });
+        router.route().handler(ApiRouter::requireJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.route().failureHandler(ApiRouter::handleFailure);
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not Found", "no such resource: " + ctx.normalizedPath()));
         router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method Not Allowed",
                 ctx.request().method() + " is not allowed on " + ctx.normalizedPath()));
         return router;
+    }
+
+    /**
+     * The caller's request id when it is short and made of safe characters (it is echoed in a header, in
+     * problems and in logs), else a fresh one.
+     */
+    static String requestId(String offered) {
+        return offered != null && SAFE_REQUEST_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    }
+
+    /**
+     * Every Berth API reads JSON: a body of another media type is refused (415) before it is read, so that
+     * nothing parses it as JSON by accident.
+     */
+    private static void requireJsonBody(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean hasBody = request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !length.trim().equals("0"));
+        if (hasBody && !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            Problems.send(ctx, 415, "Unsupported Media Type", "the request body must be application/json");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        return mediaType.equalsIgnoreCase("application/json");
     }
 
     /** Writes any failure as a problem; logs unexpected ones once, with the request id. */

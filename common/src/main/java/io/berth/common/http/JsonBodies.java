@@ -1,12 +1,16 @@
 package io.berth.common.http;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.berth.common.ids.UserIds;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +20,16 @@ import java.util.stream.Collectors;
 
 /**
  * Strict reading of JSON request bodies at the edge: each getter either returns a value of the expected
- * type or throws a 400 {@link ProblemException} that names the field. Unknown fields are ignored.
+ * type or throws a 400 {@link ProblemException} that names the field. Unknown fields are ignored; a field
+ * that appears twice in one object is refused, since two readers of such a body (a proxy, a logger, this
+ * service) may each believe a different value.
  */
 public final class JsonBodies {
+
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private JsonBodies() {
     }
@@ -31,9 +42,13 @@ public final class JsonBodies {
         }
         Object parsed;
         try {
-            parsed = Json.CODEC.fromBuffer(body, Object.class);
-        } catch (DecodeException e) {
-            throw ProblemException.badRequest("the body is not valid JSON");
+            parsed = STRICT.readValue(body.getBytes(), Object.class);
+        } catch (IOException e) {
+            boolean duplicate = e instanceof JacksonException jackson
+                    && String.valueOf(jackson.getOriginalMessage()).startsWith("Duplicate field");
+            throw ProblemException.badRequest(duplicate
+                    ? "the body is not valid JSON: an object has the same field twice"
+                    : "the body is not valid JSON");
         }
         if (parsed instanceof Map<?, ?> map) {
             parsed = new JsonObject(castMap(map));
@@ -69,6 +84,15 @@ public final class JsonBodies {
             throw ProblemException.badRequest("'" + field + "' is longer than 1024 characters");
         }
         return Optional.of(text);
+    }
+
+    /** A user or group id ({@link UserIds}): a non-empty string of at most 256 characters, no control characters. */
+    public static String requiredUserId(JsonObject json, String field) {
+        String id = requiredString(json, field);
+        UserIds.violation(field, id).ifPresent(violation -> {
+            throw ProblemException.badRequest(violation);
+        });
+        return id;
     }
 
     public static boolean requiredBoolean(JsonObject json, String field) {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,10 @@ class JwtAuthenticationTest {
             return fullCheck.apply(token);
         }, Clock.systemUTC(), JwtAuthentication.MAX_CACHED_TOKENS);
         router.get("/admin-only-counted").handler(counted.require(Role.ADMIN))
+                .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
+        JwtAuthentication scoped = new JwtAuthentication(vertx,
+                config.expecting(Optional.of("https://idp.example.com"), Optional.of("berth")));
+        router.get("/admin-only-scoped").handler(scoped.require(Role.ADMIN))
                 .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
         client = WebClient.create(vertx);
@@ -160,5 +165,58 @@ class JwtAuthenticationTest {
         assertThat(List.of(first.statusCode(), second.statusCode())).containsExactly(200, 200);
         assertThat(second.bodyAsString()).isEqualTo("ops-2@example.com");
         assertThat(countedChecks.get() - before).as("verified once").isEqualTo(1);
+    }
+
+    private static String signed(JsonObject claims) {
+        return JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                .setAlgorithm("HS256").setBuffer(SECRET))).generateToken(claims, new JWTOptions());
+    }
+
+    private static long inAnHour() {
+        return System.currentTimeMillis() / 1000 + 3600;
+    }
+
+    @Test
+    void aValidlySignedTokenWhoseClaimsHaveTheWrongTypesIs401NotA500() {
+        JsonObject good = new JsonObject().put("sub", "ops").put("roles", List.of("admin")).put("exp", inAnHour());
+        List<JsonObject> wrongTypes = List.of(
+                good.copy().put("exp", String.valueOf(inAnHour())),
+                good.copy().put("exp", new JsonObject().put("when", "later")),
+                good.copy().put("roles", "admin"),
+                good.copy().put("roles", new JsonObject().put("admin", true)),
+                good.copy().put("roles", List.of(1, 2)),
+                good.copy().put("sub", 42),
+                good.copy().put("sub", List.of("a", "b")),
+                good.copy().put("jti", 7),
+                good.copy().put("iat", "yesterday"),
+                good.copy().put("nbf", List.of()));
+
+        assertThat(get("Bearer " + signed(good)).statusCode()).as("the well-typed token").isEqualTo(200);
+        for (JsonObject claims : wrongTypes) {
+            HttpResponse<Buffer> response = get("Bearer " + signed(claims));
+
+            assertThat(response.statusCode()).as("claims %s", claims).isEqualTo(401);
+            assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        }
+    }
+
+    @Test
+    void aConfiguredIssuerAndAudienceAreRequired() {
+        JsonObject claims = new JsonObject().put("sub", "ops").put("roles", List.of("admin")).put("exp", inAnHour())
+                .put("iss", "https://idp.example.com").put("aud", List.of("other", "berth"));
+
+        assertThat(get("/admin-only-scoped", "Bearer " + signed(claims)).statusCode()).isEqualTo(200);
+        assertThat(get("/admin-only-scoped", "Bearer " + signed(claims.copy().put("aud", "berth"))).statusCode())
+                .as("a single audience").isEqualTo(200);
+        assertThat(get("/admin-only-scoped", "Bearer " + signed(claims.copy().put("aud", "other"))).statusCode())
+                .as("another audience").isEqualTo(401);
+        assertThat(get("/admin-only-scoped", "Bearer " + signed(claims.copy().put("iss", "https://evil.example")))
+                .statusCode()).as("another issuer").isEqualTo(401);
+        assertThat(get("/admin-only-scoped", "Bearer " + signed(claims.copy().put("iss", 5))).statusCode())
+                .as("an issuer of the wrong type").isEqualTo(401);
+        assertThat(get("/admin-only-scoped", "Bearer " + issuer.issue("ops", List.of(Role.ADMIN), Duration.ofMinutes(5)))
+                .statusCode()).as("neither claim").isEqualTo(401);
+        assertThat(get("/admin-only", "Bearer " + signed(claims.copy().put("aud", "other"))).statusCode())
+                .as("unchecked where not configured").isEqualTo(200);
     }
 }

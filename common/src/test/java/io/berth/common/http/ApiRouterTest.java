@@ -104,4 +104,56 @@ class ApiRouterTest {
         assertProblem(response, 500, response.getHeader("X-Request-Id"));
         assertThat(response.bodyAsString()).doesNotContain("IllegalStateException");
     }
+
+    @Test
+    void aBodyThatIsNotJsonIs415AndChangesNothing() {
+        int before = accepted.get();
+        String valid = "{\"size\":3,\"color\":\"RED\"}";
+
+        for (String type : new String[]{"text/plain", "application/x-www-form-urlencoded", "application/jsonx"}) {
+            HttpResponse<Buffer> response = client.put(server.actualPort(), "127.0.0.1", "/things/1")
+                    .putHeader("Content-Type", type).sendBuffer(Buffer.buffer(valid)).await();
+            assertProblem(response, 415, "application/json");
+        }
+        assertProblem(client.put(server.actualPort(), "127.0.0.1", "/things/1")
+                .sendBuffer(Buffer.buffer(valid)).await(), 415, "application/json");
+        assertThat(client.put(server.actualPort(), "127.0.0.1", "/things/1")
+                .putHeader("Content-Type", "Application/JSON; charset=utf-8").sendBuffer(Buffer.buffer(valid)).await()
+                .statusCode()).as("JSON with a charset").isEqualTo(200);
+
+        assertThat(accepted.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aFieldGivenTwiceIs400AndChangesNothing() {
+        int before = accepted.get();
+
+        assertProblem(put("{\"size\":3,\"color\":\"RED\",\"size\":9}"), 400, "same field twice");
+        assertProblem(put("{\"size\":3,\"color\":\"RED\",\"tags\":[],\"tags\":[\"a\"]}"), 400, "same field twice");
+        assertProblem(put("{\"size\":3,\"color\":\"RED\"} {\"size\":4}"), 400, "JSON");
+
+        assertThat(accepted.get()).isEqualTo(before);
+    }
+
+    @Test
+    void aSafeRequestIdIsEchoedAndAnUnsafeOneReplaced() {
+        var uuid = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        String safe = "gw-7.trace:0042_a";
+
+        assertThat(requestIdAnswered(safe)).isEqualTo(safe);
+        for (String unsafe : new String[]{"x".repeat(101), "a b", "a\tb", "${jndi:ldap://x}", "<script>", "é"}) {
+            assertThat(requestIdAnswered(unsafe)).as("for %s", unsafe).matches(uuid).isNotEqualTo(unsafe);
+        }
+        assertThat(ApiRouter.requestId("evil\r\nSet-Cookie: x=1")).matches(uuid);
+        assertThat(ApiRouter.requestId("id\u0007bell")).matches(uuid);
+        assertThat(ApiRouter.requestId(null)).matches(uuid);
+    }
+
+    private String requestIdAnswered(String offered) {
+        HttpResponse<Buffer> response = client.get(server.actualPort(), "127.0.0.1", "/nowhere")
+                .putHeader("X-Request-Id", offered).send().await();
+        assertThat(response.bodyAsJsonObject().getString("instance"))
+                .isEqualTo("urn:berth:request:" + response.getHeader("X-Request-Id"));
+        return response.getHeader("X-Request-Id");
+    }
 }

@@ -1,7 +1,10 @@
 package io.berth.common.config;
 
-/** Where Kafka is and how Berth's topics are laid out on it. */
-public record KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor, int fetchWaitMillis) {
+import java.util.Objects;
+
+/** Where Kafka is, how Berth's clients authenticate to it, and how Berth's topics are laid out on it. */
+public record KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor, int fetchWaitMillis,
+                          KafkaSecurity security) {
 
     public static final String BOOTSTRAP = "BERTH_KAFKA_BOOTSTRAP";
     public static final String PARTITIONS = "BERTH_TOPIC_PARTITIONS";
@@ -17,7 +20,12 @@ public record KafkaConfig(String bootstrapServers, int topicPartitions, short re
         this(bootstrapServers, topicPartitions, replicationFactor, DEFAULT_FETCH_WAIT_MILLIS);
     }
 
+    public KafkaConfig(String bootstrapServers, int topicPartitions, short replicationFactor, int fetchWaitMillis) {
+        this(bootstrapServers, topicPartitions, replicationFactor, fetchWaitMillis, KafkaSecurity.NONE);
+    }
+
     public KafkaConfig {
+        Objects.requireNonNull(security, "security");
         if (bootstrapServers == null || bootstrapServers.isBlank() || !bootstrapServers.contains(":")) {
             throw new ConfigException(BOOTSTRAP + " must list host:port pairs, was '" + bootstrapServers + "'");
         }
@@ -28,10 +36,15 @@ public record KafkaConfig(String bootstrapServers, int topicPartitions, short re
                 env.string(BOOTSTRAP, "127.0.0.1:9092"),
                 env.integer(PARTITIONS, 6, 1, 1000),
                 (short) env.integer(REPLICATION, 1, 1, 32),
-                env.integer(FETCH_WAIT, DEFAULT_FETCH_WAIT_MILLIS, 0, 500));
+                env.integer(FETCH_WAIT, DEFAULT_FETCH_WAIT_MILLIS, 0, 500),
+                KafkaSecurity.load(env));
     }
 
     public KafkaConfig withBootstrapServers(String servers) {
-        return new KafkaConfig(servers, topicPartitions, replicationFactor, fetchWaitMillis);
+        return new KafkaConfig(servers, topicPartitions, replicationFactor, fetchWaitMillis, security);
+    }
+
+    public KafkaConfig withSecurity(KafkaSecurity security) {
+        return new KafkaConfig(bootstrapServers, topicPartitions, replicationFactor, fetchWaitMillis, security);
     }
 }

@@ -1,9 +1,12 @@
 package io.berth.common.kafka;
 
 import io.berth.common.config.KafkaConfig;
+import io.berth.common.config.KafkaSecurity;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,11 +21,41 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
+    /** What every client (admin, producer, consumer) starts from: where Kafka is and how to authenticate. */
     public static Map<String, Object> adminProps(KafkaConfig config, String clientId) {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        props.putAll(securityProps(config.security()));
         return props;
+    }
+
+    /**
+     * The security settings of every client. The password goes into {@code sasl.jaas.config}, a setting Kafka
+     * types as a password and never prints in its config logs; Berth never logs these maps.
+     */
+    static Map<String, Object> securityProps(KafkaSecurity security) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, security.protocol());
+        if (security.usesSasl()) {
+            String loginModule = security.saslMechanism().equals("PLAIN")
+                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            props.put(SaslConfigs.SASL_MECHANISM, security.saslMechanism());
+            props.put(SaslConfigs.SASL_JAAS_CONFIG, loginModule + " required username=\""
+                    + jaasQuoted(security.username().orElseThrow()) + "\" password=\""
+                    + jaasQuoted(security.password().orElseThrow()) + "\";");
+        }
+        security.truststoreLocation().ifPresent(path ->
+                props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, path.toString()));
+        security.truststorePassword().ifPresent(password ->
+                props.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, password));
+        return props;
+    }
+
+    /** A value inside a JAAS double-quoted string: a quote or backslash in a password must not end it. */
+    private static String jaasQuoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /**

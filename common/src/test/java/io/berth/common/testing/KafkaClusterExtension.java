@@ -7,6 +7,15 @@ import io.berth.common.config.HttpConfig;
 import io.berth.common.config.KafkaConfig;
 import io.berth.common.config.ServiceConfig;
 import io.berth.common.config.ServiceName;
+import io.berth.common.config.KafkaSecurity;
+import io.berth.common.kafka.KafkaClients;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -17,9 +26,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Gives a test class a real Kafka broker (KRaft). By default it runs in this JVM from Kafka's own test kit
@@ -27,6 +38,10 @@ import java.util.UUID;
  * container instead. Use as {@code @RegisterExtension static KafkaClusterExtension kafka = new
  * KafkaClusterExtension();}. Each test class gets its own broker, so Berth's fixed topic names never
  * carry data from one class to another.
+ *
+ * <p>{@link #withScramAuthentication()} gives a broker (always in-JVM) whose listeners require SASL
+ * (SCRAM-SHA-512 for Berth's users, PLAIN for the test kit's super user) and whose authorizer refuses
+ * whatever no ACL allows: the shape of a production Kafka, for tests of credentials and ACLs.
  */
 public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -35,10 +50,28 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterExtension.class);
 
+    /** The test kit's super user (SASL PLAIN): creates users, ACLs and topics in the secured broker. */
+    private static final String SUPER_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+    private static final String SUPER_USER_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+    private final boolean scram;
     private KafkaClusterTestKit testKit;
     private AutoCloseable container;
     private String bootstrapServers;
     private Path dataDir;
+
+    public KafkaClusterExtension() {
+        this(false);
+    }
+
+    private KafkaClusterExtension(boolean scram) {
+        this.scram = scram;
+    }
+
+    /** A broker that authenticates every client (SASL) and authorizes every request (ACLs, deny by default). */
+    public static KafkaClusterExtension withScramAuthentication() {
+        return new KafkaClusterExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -57,14 +90,24 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
         }
         dataDir = Files.createTempDirectory("berth-test-");
         long started = System.nanoTime();
-        if ("testcontainers".equals(System.getProperty("berth.kafka"))) {
+        if ("testcontainers".equals(System.getProperty("berth.kafka")) && !scram) {
             bootstrapServers = TestcontainersKafka.start(this::setContainer);
         } else {
-            testKit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
+                    .setNumControllerNodes(1);
+            if (scram) {
+                nodes.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                        .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+            }
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+            if (scram) {
+                // The test kit writes a JAAS file with its PLAIN super user and turns on StandardAuthorizer with
+                // allow.everyone.if.no.acl.found=false; SCRAM is added for the users the tests create.
+                builder.setConfigProp(BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG, "PLAIN,SCRAM-SHA-512");
+            }
+            testKit = builder
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "6")
@@ -106,6 +149,28 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
     public KafkaConfig kafkaConfig() {
         return new KafkaConfig(bootstrapServers(), 6, (short) 1);
+    }
+
+    /** A configuration that authenticates as {@code user} with SCRAM-SHA-512 (see {@link #addScramUser}). */
+    public KafkaConfig kafkaConfig(String user, String password) {
+        return kafkaConfig().withSecurity(KafkaSecurity.sasl("SASL_PLAINTEXT", "SCRAM-SHA-512", user, password));
+    }
+
+    /** An admin client of the secured broker's super user: for creating users, ACLs and topics in tests. */
+    public Admin superUserAdmin() {
+        if (!scram) {
+            throw new IllegalStateException("only a broker made withScramAuthentication() has a super user");
+        }
+        return Admin.create(KafkaClients.adminProps(kafkaConfig().withSecurity(
+                KafkaSecurity.sasl("SASL_PLAINTEXT", "PLAIN", SUPER_USER, SUPER_USER_PASSWORD)), "berth-test-super-user"));
+    }
+
+    /** Creates (or replaces) a SCRAM-SHA-512 user in the secured broker. */
+    public void addScramUser(String user, String password) throws Exception {
+        try (Admin admin = superUserAdmin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** A temporary data directory for this test class's services. */

@@ -1,8 +1,11 @@
 package io.berth.common.http;
 
+import io.berth.common.config.HttpConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,12 +14,15 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A router with what every Berth API shares: request ids (the caller's when safe), JSON-only bodies, a
- * 64 KiB body limit, and one failure handler that turns every failure into a problem response, so that bad
+ * A router with what every Berth API shares: request ids (the caller's when safe), a deadline for a request
+ * to arrive in full, JSON-only bodies, a 64 KiB body limit, and one failure handler that turns every failure into a problem response, so that bad
  * input is never answered with a 5xx.
  */
 public final class ApiRouter {
@@ -30,6 +36,11 @@ public final class ApiRouter {
     }
 
     public static Router create(Vertx vertx) {
+        return create(vertx, HttpConfig.DEFAULT_REQUEST_DEADLINE);
+    }
+
+    /** A router whose requests must arrive in full (headers and body) within {@code requestDeadline}. */
+    public static Router create(Vertx vertx, Duration requestDeadline) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
@@ -37,6 +48,7 @@ public final class ApiRouter {
             ctx.response().putHeader("X-Request-Id", requestId);
             ctx.next();
         });
+        router.route().handler(ctx -> cutAtDeadline(vertx, ctx, requestDeadline));
         router.route().handler(ApiRouter::requireJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.route().failureHandler(ApiRouter::handleFailure);
@@ -52,6 +64,30 @@ public final class ApiRouter {
      */
     static String requestId(String offered) {
         return offered != null && SAFE_REQUEST_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    }
+
+    /**
+     * A body that has not arrived in full by the deadline is cut: 408, and the connection is closed (its
+     * remaining bytes would otherwise be read as the next request). Without it a client that announces a
+     * body and then trickles or withholds it holds a connection and a body buffer for as long as it likes;
+     * the idle timeout alone does not stop one that sends a byte now and then.
+     */
+    private static void cutAtDeadline(Vertx vertx, RoutingContext ctx, Duration deadline) {
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            long timer = vertx.setTimer(deadline.toMillis(), id -> {
+                if (request.isEnded() || ctx.response().headWritten()) {
+                    return;
+                }
+                LOG.debug("Request {} {} {} cut: not received in full within {} ms", ctx.get(REQUEST_ID),
+                        request.method(), request.path(), deadline.toMillis());
+                ctx.addEndHandler(written -> request.connection().close());
+                Problems.send(ctx, 408, "Request Timeout", "the request did not arrive in full within "
+                        + deadline.toMillis() + " ms", Map.of("Connection", "close"));
+            });
+            request.end().onComplete(received -> vertx.cancelTimer(timer));
+        }
+        ctx.next();
     }
 
     /**
@@ -82,6 +118,14 @@ public final class ApiRouter {
     /** Writes any failure as a problem; logs unexpected ones once, with the request id. */
     public static void handleFailure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
+        if (failure instanceof HttpClosedException || failure instanceof StreamResetException
+                || failure instanceof IOException) {
+            // The client hung up or reset the connection while sending: nobody is left to answer, and it is
+            // not the server's fault. (Only reading the request fails a route with an IOException.)
+            LOG.debug("Request {} {} {}: the client closed the connection", ctx.get(REQUEST_ID),
+                    ctx.request().method(), ctx.normalizedPath());
+            return;
+        }
         if (failure instanceof ProblemException problem) {
             Problems.send(ctx, problem);
             return;
@@ -113,6 +157,7 @@ public final class ApiRouter {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
             case 406 -> "Not Acceptable";
             case 409 -> "Conflict";
             case 413 -> "Content Too Large";

@@ -1,5 +1,6 @@
 package io.berth.common.http;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,7 +24,16 @@ public final class Problems {
     }
 
     public static void send(RoutingContext ctx, int status, String title, String detail, Map<String, String> headers) {
-        if (ctx.response().headWritten()) {
+        send(ctx.response(), ctx.get(ApiRouter.REQUEST_ID), status, title, detail, headers);
+    }
+
+    /**
+     * Writes a problem on a bare response: for answers given before a request reaches a router (an invalid
+     * request line or headers). {@code requestId} may be null.
+     */
+    public static void send(HttpServerResponse response, String requestId, int status, String title, String detail,
+                            Map<String, String> headers) {
+        if (response.headWritten()) {
             return;
         }
         JsonObject body = new JsonObject()
@@ -31,11 +41,10 @@ public final class Problems {
                 .put("title", title)
                 .put("status", status)
                 .put("detail", detail == null ? title : detail);
-        String requestId = ctx.get(ApiRouter.REQUEST_ID);
         if (requestId != null) {
             body.put("instance", "urn:berth:request:" + requestId);
         }
-        var response = ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+        response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
         headers.forEach(response::putHeader);
         response.end(body.toBuffer());
     }

@@ -35,6 +35,11 @@ class ApiRouterTest {
             accepted.incrementAndGet();
             ctx.json(new JsonObject().put("size", size).put("color", color.name()));
         });
+        router.post("/users").handler(ctx -> {
+            String userId = JsonBodies.requiredUserId(JsonBodies.object(ctx), "userId");
+            accepted.incrementAndGet();
+            ctx.json(new JsonObject().put("userId", userId));
+        });
         router.get("/boom").handler(ctx -> {
             throw new IllegalStateException("bug");
         });
@@ -155,5 +160,19 @@ class ApiRouterTest {
         assertThat(response.bodyAsJsonObject().getString("instance"))
                 .isEqualTo("urn:berth:request:" + response.getHeader("X-Request-Id"));
         return response.getHeader("X-Request-Id");
+    }
+
+    @Test
+    void aUserIdThatIsTooLongOrHoldsControlCharactersIs400() {
+        int before = accepted.get();
+
+        for (String bad : new String[]{"u".repeat(257), "alice\u0000", "bob\r\nX-Injected: 1", "  "}) {
+            HttpResponse<Buffer> response = client.post(server.actualPort(), "127.0.0.1", "/users")
+                    .sendJsonObject(new JsonObject().put("userId", bad)).await();
+            assertProblem(response, 400, "userId");
+        }
+        assertThat(accepted.get()).isEqualTo(before);
+        assertThat(client.post(server.actualPort(), "127.0.0.1", "/users")
+                .sendJsonObject(new JsonObject().put("userId", "CN=Alice,OU=Staff")).await().statusCode()).isEqualTo(200);
     }
 }

@@ -194,6 +194,6 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
                 ServiceConfig.DATA_DIR, dataDir.toString())).with(env);
         ServiceConfig config = ServiceConfig.load(service, base, false);
         Optional<String> port = base.get(service.envPrefix() + "_HTTP_PORT");
-        return port.isPresent() ? config : config.withHttp(new HttpConfig("127.0.0.1", 0));
+        return port.isPresent() ? config : config.withHttp(config.http().withAddress("127.0.0.1", 0));
     }
 }

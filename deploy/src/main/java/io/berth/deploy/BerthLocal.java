@@ -13,7 +13,8 @@ import java.util.Locale;
 
 /**
  * {@code java -jar berth-local.jar [--data-dir DIR] [--demo-hosts N] [--help]}: Berth on one machine, in one
- * process. Starts Kafka and the three services (see {@link LocalStack}), prints where they listen, how long
+ * process. Starts Kafka and the three services (see {@link LocalStack}; they listen on 127.0.0.1 unless
+ * {@code BERTH_HTTP_HOST} says otherwise, Kafka on 127.0.0.1 always), prints where they listen, how long
  * they took to become ready, an admin and a gateway token and a command to try; stops everything cleanly
  * on SIGTERM or Ctrl-C. Exit codes: 0 after a clean stop or {@code --help}, 1 when it cannot start, 2 for a
  * command line it does not understand.

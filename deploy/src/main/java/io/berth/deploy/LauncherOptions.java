@@ -25,7 +25,8 @@ public record LauncherOptions(Optional<Path> dataDir, int demoHosts, boolean hel
 
             Environment (all optional): BERTH_KAFKA_BOOTSTRAP (use that Kafka, start none), BERTH_KAFKA_PORT
             (9092), BERTH_KAFKA_CONTROLLER_PORT (Kafka port + 1), BERTH_BROKER_HTTP_PORT (8080),
-            BERTH_INVENTORY_HTTP_PORT (8081), BERTH_SESSION_HTTP_PORT (8082), BERTH_JWT_SECRET, and every other
+            BERTH_INVENTORY_HTTP_PORT (8081), BERTH_SESSION_HTTP_PORT (8082), BERTH_HTTP_HOST (127.0.0.1:
+            this machine only; 0.0.0.0 opens the services to the network), BERTH_JWT_SECRET, and every other
             BERTH_* setting of the services.
             """;
 

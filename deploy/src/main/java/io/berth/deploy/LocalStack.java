@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path dataDir, int demoHosts, Env environment, Services toRun) {
         long startedAt = System.nanoTime();
-        Env env = environment.with(Map.of(ServiceConfig.DATA_DIR, dataDir.toString()));
+        Env env = onThisMachine(environment).with(Map.of(ServiceConfig.DATA_DIR, dataDir.toString()));
         EmbeddedKafkaServer kafka = null;
         Map<ServiceName, RunningService> running = new LinkedHashMap<>();
         Vertx vertx = null;
@@ -280,6 +280,15 @@ public final class LocalStack implements AutoCloseable {
      * Fails at once, naming the port and its variable, when a port the stack is about to bind is taken
      * (most often by a launcher that is already running), instead of half-starting.
      */
+    /**
+     * The launcher's services answer this machine only ({@value HttpConfig#LOOPBACK}) unless
+     * {@code BERTH_HTTP_HOST} opens them to the network: a demo with a well-known secret file and minted
+     * tokens is not for other machines. A service started on its own keeps listening on every interface.
+     */
+    static Env onThisMachine(Env env) {
+        return env.with(Map.of(HttpConfig.HOST, env.string(HttpConfig.HOST, HttpConfig.LOOPBACK)));
+    }
+
     private static void requirePortsFree(Env env, Set<ServiceName> services, boolean embeddedKafka) {
         if (embeddedKafka) {
             int kafkaPort = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);

@@ -1,5 +1,7 @@
 package io.berth.inventory.domain;
 
+import io.berth.common.ids.UserIds;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,6 @@ public final class Identifiers {
     private static final Pattern OBJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
     private static final int MAX_HOST_NAME = 253;
-    private static final int MAX_USER_ID = 256;
 
     private Identifiers() {
     }
@@ -47,12 +48,11 @@ public final class Identifiers {
         return lower;
     }
 
-    /** A user id as an identity provider gives it: any non-blank text without control characters. */
+    /** A user or group id as an identity provider gives it: Berth's one rule for them ({@link UserIds}). */
     public static String userId(String field, String userId) {
-        if (userId.length() > MAX_USER_ID || userId.chars().anyMatch(Character::isISOControl)) {
-            throw Rejection.invalid(field + " must be at most " + MAX_USER_ID
-                    + " characters without control characters");
-        }
+        UserIds.violation(field, userId).ifPresent(violation -> {
+            throw Rejection.invalid(violation);
+        });
         return userId;
     }
 

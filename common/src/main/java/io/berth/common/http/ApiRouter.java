@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * A router with what every Berth API shares: request ids (the caller's when safe), a deadline for a request
- * to arrive in full, JSON-only bodies, a 64 KiB body limit, and one failure handler that turns every failure into a problem response, so that bad
- * input is never answered with a 5xx.
+ * to arrive in full, JSON-only bodies, a 64 KiB body limit, and one failure handler that turns every
+ * failure into a problem response, so that bad input is never answered with a 5xx.
  */
 public final class ApiRouter {
 
@@ -119,9 +119,9 @@ public final class ApiRouter {
     public static void handleFailure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure instanceof HttpClosedException || failure instanceof StreamResetException
-                || failure instanceof IOException) {
-            // The client hung up or reset the connection while sending: nobody is left to answer, and it is
-            // not the server's fault. (Only reading the request fails a route with an IOException.)
+                || (failure instanceof IOException && !ctx.request().isEnded())) {
+            // The client hung up or reset the connection while sending its request: nobody is left to
+            // answer, and it is not the server's fault.
             LOG.debug("Request {} {} {}: the client closed the connection", ctx.get(REQUEST_ID),
                     ctx.request().method(), ctx.normalizedPath());
             return;

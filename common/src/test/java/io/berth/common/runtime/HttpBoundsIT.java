@@ -126,6 +126,18 @@ class HttpBoundsIT {
     }
 
     @Test
+    void javasHttpClientWithItsH2cUpgradeIsServed() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + service.httpPort() + "/health/live"))
+                .timeout(Duration.ofSeconds(10)).build();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosed() throws Exception {
         try (Socket socket = connect()) {
             long started = System.nanoTime();

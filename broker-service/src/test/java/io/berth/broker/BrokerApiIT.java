@@ -165,11 +165,13 @@ class BrokerApiIT {
     void anOverlongOrControlCharacterIdIsA400ProblemAndAllocatesNothing() {
         int allocationsBefore = topics.allocations().size();
 
-        HttpResponse<Buffer> longUser = gateway.connect(port(), "a".repeat(257), "roomy-desk", List.of("roomers"), null).await();
-        HttpResponse<Buffer> controlUser = gateway.connect(port(), "eve\u0000\nadmin", "roomy-desk", List.of("roomers"), null)
+        List<String> roomers = List.of("roomers");
+        HttpResponse<Buffer> longUser = gateway.connect(port(), "a".repeat(257), "roomy-desk", roomers, null).await();
+        HttpResponse<Buffer> controlUser = gateway.connect(port(), "eve\u0000\nadmin", "roomy-desk", roomers, null)
                 .await();
-        HttpResponse<Buffer> longGroup = gateway.connect(port(), "dave", "roomy-desk", List.of("g".repeat(257)), null).await();
-        HttpResponse<Buffer> longestUser = gateway.connect(port(), "b".repeat(256), "roomy-desk", List.of("roomers"), null)
+        HttpResponse<Buffer> longGroup = gateway.connect(port(), "dave", "roomy-desk", List.of("g".repeat(257)), null)
+                .await();
+        HttpResponse<Buffer> longestUser = gateway.connect(port(), "b".repeat(256), "roomy-desk", roomers, null)
                 .await();
 
         for (HttpResponse<Buffer> refused : List.of(longUser, controlUser, longGroup)) {
@@ -183,8 +185,9 @@ class BrokerApiIT {
 
     @Test
     void aReplayedAnswerCarriesATicketThatIsStillValid() {
-        HttpResponse<Buffer> first = gateway.connect(port(), "rita", "roomy-desk", List.of("roomers"), "key-rita-1").await();
-        HttpResponse<Buffer> replay = gateway.connect(port(), "rita", "roomy-desk", List.of("roomers"), "key-rita-1").await();
+        List<String> roomers = List.of("roomers");
+        HttpResponse<Buffer> first = gateway.connect(port(), "rita", "roomy-desk", roomers, "key-rita-1").await();
+        HttpResponse<Buffer> replay = gateway.connect(port(), "rita", "roomy-desk", roomers, "key-rita-1").await();
 
         assertThat(replay.statusCode()).isEqualTo(200);
         String[] parts = replay.bodyAsJsonObject().getString("ticket").split("\\.");

@@ -60,7 +60,8 @@ class BrokerClusterSecurityIT {
         assertThat(second.appGroups().get("office")).as("replicated to the member with the secret").isNotNull();
 
         // when a real third cache manager with another secret starts against the same members
-        BrokerCaches rogue = startedOrNull(() -> node(2, ClusterSecret.ofPassphrase("a-guessed-secret-" + UUID.randomUUID())));
+        ClusterSecret guessed = ClusterSecret.ofPassphrase("a-guessed-secret-" + UUID.randomUUID());
+        BrokerCaches rogue = startedOrNull(() -> node(2, guessed));
 
         // then it is in no view of theirs and sees none of their entries
         assertThat(first.clusterSize()).isEqualTo(2);

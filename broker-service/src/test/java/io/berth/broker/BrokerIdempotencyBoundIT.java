@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The idempotency cache of a real broker node stays under its bound however many keys arrive, and counts what it evicts. */
+/**
+ * The idempotency cache of a real broker node stays under its bound however many keys arrive, and counts what it
+ * evicts.
+ */
 class BrokerIdempotencyBoundIT {
 
     @Test

@@ -98,7 +98,8 @@ public final class ClusterSecret {
                 }
             }
             // Another node of this machine may have won the race: everyone uses the file's content.
-            return new ClusterSecret(Base64.getUrlDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim()));
+            String encoded = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return new ClusterSecret(Base64.getUrlDecoder().decode(encoded));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the cluster secret file " + file, e);
         } catch (IllegalArgumentException e) {

@@ -48,7 +48,8 @@ class GatewayQuotaTest {
     }
 
     private int serve(GatewayQuota quota, boolean hold) {
-        JwtAuthentication jwt = new JwtAuthentication(vertx, AuthConfig.ofSecret(KafkaClusterExtension.TEST_JWT_SECRET));
+        JwtAuthentication jwt = new JwtAuthentication(vertx,
+                AuthConfig.ofSecret(KafkaClusterExtension.TEST_JWT_SECRET));
         Router router = ApiRouter.create(vertx);
         router.get("/work").handler(jwt.require(Role.GATEWAY)).handler(quota).handler(ctx -> {
             if (hold) {

@@ -12,9 +12,11 @@ import io.berth.broker.feed.FeedApplier;
 import io.berth.broker.ticket.TicketSigner;
 import io.berth.common.auth.Role;
 import io.berth.common.config.Env;
+import io.berth.common.http.GatewayQuota;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -72,7 +74,8 @@ public final class BrokerVerticle extends BerthVerticle {
         metrics = new ConnectMetrics(registry());
         String node = serviceConfig().cluster().nodeName();
         return blocking(() -> {
-            caches = BrokerCaches.start(serviceConfig().cluster(), settings);
+            caches = BrokerCaches.start(serviceConfig().cluster(), settings,
+                    settings.clusterSecret().open(serviceConfig().dataDir()));
             index = new LocalIndex(clock::millis);
             index.follow(caches);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
@@ -114,8 +117,11 @@ public final class BrokerVerticle extends BerthVerticle {
         ConnectEndpoint connect = new ConnectEndpoint(vertx, flow, caches.idempotency(), tickets,
                 settings.ticketTtlSeconds(), metrics, clock::millis);
         Router router = apiRouter();
-        router.post("/api/v1/connect").handler(jwt().require(Role.GATEWAY)).handler(connect::handle);
-        router.get("/api/v1/users/:userId/resources").handler(jwt().require(Role.GATEWAY)).handler(this::resources);
+        GatewayQuota quota = new GatewayQuota(settings.gatewayRatePerSecond(), settings.gatewayMaxConcurrent(),
+                registry());
+        router.post("/api/v1/connect").handler(jwt().require(Role.GATEWAY)).handler(quota).handler(connect::handle);
+        router.get("/api/v1/users/:userId/resources").handler(jwt().require(Role.GATEWAY)).handler(quota)
+                .handler(this::resources);
         router.get("/api/v1/ticket-key").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/jwk-set+json")
                 .putHeader("Cache-Control", "max-age=300")
@@ -157,6 +163,9 @@ public final class BrokerVerticle extends BerthVerticle {
         gauge("hosts", caches.hosts());
         gauge("seats", caches.seats());
         gauge("idempotency", caches.idempotency());
+        FunctionCounter.builder("berth_idempotency_evictions_total", caches, BrokerCaches::idempotencyEvictions)
+                .description("Idempotency keys this node forgot before their ten minutes because the cache was full")
+                .register(registry());
         Gauge.builder("berth_broker_cluster_members", caches, BrokerCaches::clusterSize)
                 .description("Broker nodes in this node's Infinispan cluster view")
                 .register(registry());

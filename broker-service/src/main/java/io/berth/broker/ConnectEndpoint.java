@@ -18,13 +18,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.infinispan.Cache;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * {@code POST /api/v1/connect}: validates the request, honours {@code Idempotency-Key}, runs the
- * {@link ConnectFlow} and writes its outcome (200 with a signed ticket, 202, or a problem).
+ * {@code POST /api/v1/connect}: validates the request (ids bounded, no control characters), honours
+ * {@code Idempotency-Key}, runs the {@link ConnectFlow} and writes its outcome (200 with a signed ticket, 202,
+ * or a problem).
  */
 final class ConnectEndpoint {
 
@@ -33,6 +38,8 @@ final class ConnectEndpoint {
     private static final long IN_PROGRESS_SECONDS = 30;
     private static final long WAIT_STEP_MILLIS = 50;
     private static final int MAX_WAIT_STEPS = 200;
+    /** DESIGN.md 7.8: the longest user or group id. */
+    static final int MAX_ID_LENGTH = 256;
 
     /** An outcome with the second its ticket was issued at (kept, so a replay gives the same ticket). */
     record Answer(ConnectOutcome outcome, long issuedAtSeconds) {
@@ -62,6 +69,10 @@ final class ConnectEndpoint {
         JsonObject body = JsonBodies.object(ctx);
         ConnectRequest request = new ConnectRequest(JsonBodies.requiredString(body, "userId"),
                 JsonBodies.requiredString(body, "appGroupId"), JsonBodies.stringList(body, "groups"));
+        requireValidId("userId", request.userId());
+        for (String group : request.groups()) {
+            requireValidId("groups", group);
+        }
         String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
         if (key != null && (key.isBlank() || key.length() > 255)) {
             throw ProblemException.badRequest("the Idempotency-Key header must have 1 to 255 characters");
@@ -69,7 +80,7 @@ final class ConnectEndpoint {
         Context context = vertx.getOrCreateContext();
         Future<Answer> answer = key == null
                 ? fresh(request, context)
-                : idempotent(Principal.of(ctx).subject() + "\u0000" + key, request, context, 0);
+                : idempotent(idempotencyCacheKey(Principal.of(ctx).subject(), key), request, context, 0);
         answer.onComplete(result -> {
             if (result.failed()) {
                 metrics.failedRequest(started);
@@ -79,6 +90,35 @@ final class ConnectEndpoint {
             metrics.answered(result.result().outcome(), started);
             write(ctx, request, result.result());
         });
+    }
+
+    /**
+     * DESIGN.md 7.8: a user or group id is at most 256 characters without control characters; anything else is
+     * refused before it reaches a cache, a ticket or Kafka. (The one place for this rule in the broker: to be
+     * replaced by common's shared id validator once it lands.)
+     */
+    static void requireValidId(String field, String id) {
+        if (id.isBlank() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.badRequest("'" + field + "' must hold 1 to " + MAX_ID_LENGTH
+                    + " characters without control characters");
+        }
+    }
+
+    /**
+     * The cache key of a gateway's {@code Idempotency-Key}: a SHA-256 of the token subject and the key, so every
+     * entry of the replicated cache has the same small key whatever the gateway sends (43 characters instead of
+     * up to 255 + the subject).
+     */
+    static String idempotencyCacheKey(String subject, String key) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(subject.getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            sha256.update(key.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Future<Answer> fresh(ConnectRequest request, Context context) {
@@ -155,8 +195,12 @@ final class ConnectEndpoint {
     }
 
     private void ok(RoutingContext ctx, StoredAnswer session) {
-        String ticket = tickets.sign(session.sessionId(), session.userId(), session.hostId(),
-                session.issuedAtSeconds(), ticketTtlSeconds);
+        // A replay re-signs the ticket: the same one while it has half its lifetime left, then a fresh one, so a
+        // replayed answer never carries an expired ticket.
+        long issuedAt = TicketSigner.reissueTime(session.issuedAtSeconds(), clock.getAsLong() / 1000,
+                ticketTtlSeconds);
+        String ticket = tickets.sign(session.sessionId(), session.userId(), session.hostId(), issuedAt,
+                ticketTtlSeconds);
         ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject()

@@ -51,6 +51,9 @@ class BrokerApiIT {
         topics.pooled("tiny", LoadBalancer.DEPTH_FIRST, 1);
         topics.host("t1.tiny", "tiny", Health.AVAILABLE, true, null);
         topics.appGroup("tiny-desk", "tiny", List.of(), List.of("staff"));
+        topics.pooled("roomy", LoadBalancer.BREADTH_FIRST, 10);
+        topics.host("r1.roomy", "roomy", Health.AVAILABLE, true, null);
+        topics.appGroup("roomy-desk", "roomy", List.of(), List.of("roomers"));
         topics.personal("pcs", PersonalAssignment.DIRECT, true);
         topics.host("pc1.pcs", "pcs", Health.SHUTDOWN, true, "dave");
         topics.appGroup("my-pc", "pcs", List.of("dave", "erin"), List.of());
@@ -156,6 +159,45 @@ class BrokerApiIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void anOverlongOrControlCharacterIdIsA400ProblemAndAllocatesNothing() {
+        int allocationsBefore = topics.allocations().size();
+
+        List<String> roomers = List.of("roomers");
+        HttpResponse<Buffer> longUser = gateway.connect(port(), "a".repeat(257), "roomy-desk", roomers, null).await();
+        HttpResponse<Buffer> controlUser = gateway.connect(port(), "eve\u0000\nadmin", "roomy-desk", roomers, null)
+                .await();
+        HttpResponse<Buffer> longGroup = gateway.connect(port(), "dave", "roomy-desk", List.of("g".repeat(257)), null)
+                .await();
+        HttpResponse<Buffer> longestUser = gateway.connect(port(), "b".repeat(256), "roomy-desk", roomers, null)
+                .await();
+
+        for (HttpResponse<Buffer> refused : List.of(longUser, controlUser, longGroup)) {
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.getHeader("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.bodyAsJsonObject().getString("detail")).contains("256 characters");
+        }
+        assertThat(longestUser.statusCode()).as("256 characters are allowed").isEqualTo(200);
+        assertThat(topics.allocations()).hasSize(allocationsBefore + 1);
+    }
+
+    @Test
+    void aReplayedAnswerCarriesATicketThatIsStillValid() {
+        List<String> roomers = List.of("roomers");
+        HttpResponse<Buffer> first = gateway.connect(port(), "rita", "roomy-desk", roomers, "key-rita-1").await();
+        HttpResponse<Buffer> replay = gateway.connect(port(), "rita", "roomy-desk", roomers, "key-rita-1").await();
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        String[] parts = replay.bodyAsJsonObject().getString("ticket").split("\\.");
+        JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(claims.getLong("exp")).isGreaterThan(System.currentTimeMillis() / 1000);
+        assertThat(claims.getString("sessionId")).isEqualTo(first.bodyAsJsonObject().getString("sessionId"));
+        assertThat(claims.getString("userId")).isEqualTo("rita");
+        assertThat(claims.getString("hostId")).isEqualTo(first.bodyAsJsonObject().getString("hostId"));
+        assertThat(topics.allocations()).filteredOn(a -> a.userId().equals("rita")).hasSize(1);
     }
 
     @Test

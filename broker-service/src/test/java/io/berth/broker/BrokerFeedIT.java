@@ -1,6 +1,7 @@
 package io.berth.broker;
 
 import io.berth.broker.cache.BrokerCaches;
+import io.berth.broker.cluster.ClusterSecret;
 import io.berth.broker.cache.LocalIndex;
 import io.berth.broker.cache.ReplicatedLedger;
 import io.berth.broker.domain.SeatSession;
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BrokerFeedIT {
 
+    static final ClusterSecret SECRET = ClusterSecret.ofPassphrase("berth-feed-it-" + UUID.randomUUID());
     static BrokerCaches feedNode;
     static BrokerCaches otherNode;
     static LocalIndex otherIndex;
@@ -60,9 +62,9 @@ class BrokerFeedIT {
         String initialHosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
         String cluster = "berth-feed-it-" + UUID.randomUUID();
         feedNode = BrokerCaches.start(new ClusterConfig(cluster, Optional.empty(), "feed-0"),
-                new BrokerSettings("127.0.0.1", ports[0], initialHosts, 100, Optional.empty(), 300, "it"));
+                new BrokerSettings("127.0.0.1", ports[0], initialHosts, 100, Optional.empty(), 300, "it"), SECRET);
         otherNode = BrokerCaches.start(new ClusterConfig(cluster, Optional.empty(), "feed-1"),
-                new BrokerSettings("127.0.0.1", ports[1], initialHosts, 100, Optional.empty(), 300, "it"));
+                new BrokerSettings("127.0.0.1", ports[1], initialHosts, 100, Optional.empty(), 300, "it"), SECRET);
         otherIndex = new LocalIndex(System::currentTimeMillis);
         otherIndex.follow(otherNode);
         applier = new FeedApplier(feedNode, metrics.counter("malformed"), metrics.counter("computed"),

@@ -1,10 +1,13 @@
 package io.berth.broker;
 
+import io.berth.broker.cluster.ClusterSecretSource;
 import io.berth.common.config.ConfigException;
 import io.berth.common.config.Env;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +24,39 @@ class BrokerSettingsTest {
         assertThat(settings.consumerGroup()).isEqualTo("berth-broker");
         assertThat(settings.ticketTtlSeconds()).isEqualTo(300);
         assertThat(settings.ticketKeyFile()).isEmpty();
+    }
+
+    @Test
+    void theClusterSecretComesFromThePassphraseTheKeystoreOrTheDataDirFile() {
+        assertThat(BrokerSettings.load(Env.of(Map.of())).clusterSecret())
+                .isEqualTo(new ClusterSecretSource.SecretFile(Optional.empty()));
+        BrokerSettings withSecret = BrokerSettings.load(Env.of(Map.of(BrokerSettings.CLUSTER_SECRET,
+                "a-long-enough-cluster-secret")));
+        assertThat(withSecret.clusterSecret()).isInstanceOf(ClusterSecretSource.Passphrase.class);
+        assertThat(withSecret.toString()).doesNotContain("a-long-enough-cluster-secret");
+        assertThat(BrokerSettings.load(Env.of(Map.of(BrokerSettings.CLUSTER_KEYSTORE, "/etc/berth/cluster.p12",
+                BrokerSettings.CLUSTER_KEYSTORE_PASSWORD, "pw"))).clusterSecret())
+                .isEqualTo(new ClusterSecretSource.Keystore(Path.of("/etc/berth/cluster.p12"), "pw"));
+
+        assertThatThrownBy(() -> BrokerSettings.load(Env.of(Map.of(BrokerSettings.CLUSTER_SECRET, "short"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(BrokerSettings.CLUSTER_SECRET);
+        assertThatThrownBy(() -> BrokerSettings.load(Env.of(Map.of(BrokerSettings.CLUSTER_KEYSTORE, "/k.p12"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(BrokerSettings.CLUSTER_KEYSTORE_PASSWORD);
+    }
+
+    @Test
+    void theBoundsHaveGenerousDefaultsAndZeroTurnsAGatewayQuotaOff() {
+        BrokerSettings defaults = BrokerSettings.load(Env.of(Map.of()));
+        assertThat(defaults.gatewayRatePerSecond()).isEqualTo(20_000);
+        assertThat(defaults.gatewayMaxConcurrent()).isEqualTo(10_000);
+        assertThat(defaults.idempotencyMaxKeys()).isEqualTo(200_000);
+
+        BrokerSettings off = BrokerSettings.load(Env.of(Map.of(BrokerSettings.GATEWAY_RATE, "0",
+                BrokerSettings.GATEWAY_MAX_CONCURRENT, "0")));
+        assertThat(off.gatewayRatePerSecond()).isZero();
+        assertThat(off.gatewayMaxConcurrent()).isZero();
+        assertThatThrownBy(() -> BrokerSettings.load(Env.of(Map.of(BrokerSettings.IDEMPOTENCY_MAX_KEYS, "10"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(BrokerSettings.IDEMPOTENCY_MAX_KEYS);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.berth.broker.cache;
 
 import io.berth.broker.BrokerSettings;
+import io.berth.broker.cluster.ClusterSecret;
+import io.berth.broker.cluster.SecureClusterChannel;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.PoolPolicy;
@@ -10,6 +12,7 @@ import org.infinispan.Cache;
 import org.infinispan.commons.dataconversion.MediaType;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.eviction.EvictionStrategy;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
 import org.infinispan.manager.DefaultCacheManager;
@@ -46,12 +49,17 @@ public final class BrokerCaches implements AutoCloseable {
     private final Cache<String, UserSeat> seats;
     private final Cache<String, StoredAnswer> idempotency;
     private final Cache<String, Long> feedOffsets;
+    private final EvictionCounter idempotencyEvictions = new EvictionCounter();
 
-    private BrokerCaches(EmbeddedCacheManager manager) {
+    private BrokerCaches(EmbeddedCacheManager manager, long idempotencyMaxKeys) {
         this.manager = manager;
         ConfigurationBuilder replicated = replicated();
         ConfigurationBuilder expiring = replicated();
         expiring.expiration().lifespan(IDEMPOTENCY_MINUTES, TimeUnit.MINUTES).wakeUpInterval(30, TimeUnit.SECONDS);
+        // Bounded: every node holds every key, so keys beyond the bound evict the least recently used (counted).
+        // An entry is small and bounded (a hashed key, ids of at most 256 characters), so the count bounds the
+        // memory too; a retry whose key was evicted finds the user's session and reconnects to it.
+        expiring.memory().maxCount(idempotencyMaxKeys).whenFull(EvictionStrategy.REMOVE);
         for (String name : new String[]{POOLS, APP_GROUPS, HOSTS, SEATS, FEED_OFFSETS}) {
             manager.defineConfiguration(name, replicated.build());
         }
@@ -63,11 +71,15 @@ public final class BrokerCaches implements AutoCloseable {
         this.hosts = manager.getCache(HOSTS);
         this.seats = manager.getCache(SEATS);
         this.idempotency = manager.getCache(IDEMPOTENCY);
+        this.idempotency.addListener(idempotencyEvictions);
         this.feedOffsets = manager.getCache(FEED_OFFSETS);
     }
 
-    /** Starts this node's cache manager and joins the cluster (blocking). */
-    public static BrokerCaches start(ClusterConfig cluster, BrokerSettings settings) {
+    /**
+     * Starts this node's cache manager and joins the cluster (blocking), over a channel encrypted and authenticated
+     * with {@code secret}: a node with another secret cannot join.
+     */
+    public static BrokerCaches start(ClusterConfig cluster, BrokerSettings settings, ClusterSecret secret) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.cacheManagerName(cluster.nodeName());
         global.jmx().disable();
@@ -76,15 +88,15 @@ public final class BrokerCaches implements AutoCloseable {
         global.transport().defaultTransport()
                 .clusterName(cluster.clusterName())
                 .nodeName(cluster.nodeName());
-        if (cluster.jgroupsConfig().isPresent()) {
-            // A file path or a classpath resource, e.g. jgroups/berth-kubernetes.xml (DNS_PING).
-            global.transport().addProperty(JGroupsTransport.CONFIGURATION_FILE, cluster.jgroupsConfig().get());
-        } else {
-            global.transport().addProperty(JGroupsTransport.CONFIGURATION_STRING, defaultStack(settings));
-        }
+        // A file path or a classpath resource, e.g. jgroups/berth-kubernetes.xml (DNS_PING), or the default stack;
+        // either way a channel built here, so the keys reach SYM_ENCRYPT and AUTH without a file or a property.
+        SecureClusterChannel channel = cluster.jgroupsConfig().isPresent()
+                ? SecureClusterChannel.fromFile(cluster.jgroupsConfig().get(), secret)
+                : SecureClusterChannel.fromXml(defaultStack(settings), secret);
+        global.transport().addProperty(JGroupsTransport.CHANNEL_CONFIGURATOR, channel);
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), true);
         try {
-            return new BrokerCaches(manager);
+            return new BrokerCaches(manager, settings.idempotencyMaxKeys());
         } catch (RuntimeException e) {
             manager.stop();
             throw e;
@@ -139,6 +151,11 @@ public final class BrokerCaches implements AutoCloseable {
 
     public Cache<String, StoredAnswer> idempotency() {
         return idempotency;
+    }
+
+    /** Idempotency keys this node evicted before their ten minutes because the cache was full. */
+    public long idempotencyEvictions() {
+        return idempotencyEvictions.count();
     }
 
     public Cache<String, Long> feedOffsets() {

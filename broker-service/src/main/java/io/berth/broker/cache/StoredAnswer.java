@@ -6,8 +6,9 @@ import org.infinispan.protostream.annotations.ProtoField;
 
 /**
  * What an {@code Idempotency-Key} stands for during ten minutes: the request it came with and, once answered,
- * the 200 answer (the ticket is re-signed from {@code issuedAtSeconds}: Ed25519 is deterministic, so it is the
- * same ticket). {@code sessionId == null} while the first request is still being answered.
+ * the 200 answer (the ticket is re-signed from {@code issuedAtSeconds}, or a later step of it once half its
+ * lifetime is gone: {@code TicketSigner.reissueTime}). {@code sessionId == null} while the first request is
+ * still being answered. Small by construction: ids are at most 256 characters and the cache key is a hash.
  */
 public final class StoredAnswer {
 

@@ -106,6 +106,20 @@ public final class TicketSigner {
         return signingInput + "." + BASE64URL.encodeToString(signer.generateSignature());
     }
 
+    /**
+     * The issue time to sign a replayed answer with: the original one while its ticket still has at least half its
+     * lifetime ahead (so a prompt replay is the same ticket, byte for byte), else the latest half-lifetime step
+     * after it. A replay's ticket is therefore always valid for at least half the lifetime, and steady within a
+     * step (Ed25519 is deterministic).
+     */
+    public static long reissueTime(long issuedAtSeconds, long nowSeconds, long ttlSeconds) {
+        long step = Math.max(1, ttlSeconds / 2);
+        if (nowSeconds <= issuedAtSeconds) {
+            return issuedAtSeconds;
+        }
+        return issuedAtSeconds + (nowSeconds - issuedAtSeconds) / step * step;
+    }
+
     /** The public key as a JWK Set (RFC 7517, OKP key type of RFC 8037). */
     public Map<String, Object> jwkSet() {
         Map<String, Object> key = new LinkedHashMap<>();

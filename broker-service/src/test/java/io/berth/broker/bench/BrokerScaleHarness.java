@@ -3,6 +3,7 @@ package io.berth.broker.bench;
 import io.berth.broker.BrokerSettings;
 import io.berth.broker.BrokerVerticle;
 import io.berth.broker.cache.BrokerCaches;
+import io.berth.broker.cluster.ClusterSecret;
 import io.berth.broker.cache.LocalIndex;
 import io.berth.broker.cache.ReplicatedLedger;
 import io.berth.broker.domain.HostEntry;
@@ -134,7 +135,7 @@ public final class BrokerScaleHarness {
     private static void heap(int hosts, int sessions) throws Exception {
         BrokerCaches caches = BrokerCaches.start(new ClusterConfig("berth-scale-" + ProcessHandle.current().pid(),
                 Optional.empty(), "scale"), new BrokerSettings("127.0.0.1", 7880, "127.0.0.1[7880]", 100,
-                Optional.empty(), 300, "berth-scale"));
+                Optional.empty(), 300, "berth-scale"), ClusterSecret.ofPassphrase("berth-scale-harness-secret"));
         LocalIndex index = new LocalIndex(System::currentTimeMillis);
         index.follow(caches);
         FeedApplier applier = feedApplier(caches);
@@ -193,7 +194,7 @@ public final class BrokerScaleHarness {
     private static void storm(int hosts, int sessions, int batchSize) throws Exception {
         BrokerCaches caches = BrokerCaches.start(new ClusterConfig("berth-scale-" + ProcessHandle.current().pid(),
                 Optional.empty(), "scale"), new BrokerSettings("127.0.0.1", 7880, "127.0.0.1[7880]", 100,
-                Optional.empty(), 300, "berth-scale"));
+                Optional.empty(), 300, "berth-scale"), ClusterSecret.ofPassphrase("berth-scale-harness-secret"));
         LocalIndex index = new LocalIndex(System::currentTimeMillis);
         index.follow(caches);
         FeedApplier applier = feedApplier(caches);

@@ -2,6 +2,7 @@ package io.berth.broker.bench;
 
 import io.berth.broker.BrokerSettings;
 import io.berth.broker.cache.BrokerCaches;
+import io.berth.broker.cluster.ClusterSecret;
 import io.berth.broker.cache.CacheSchemaImpl;
 import io.berth.broker.cache.ReserveSlot;
 import io.berth.broker.cache.SlotChange;
@@ -85,7 +86,7 @@ public class ReservationBenchmark {
             BrokerCaches caches = BrokerCaches.start(
                     new ClusterConfig("berth-bench-" + ProcessHandle.current().pid(), Optional.empty(), "bench"),
                     new BrokerSettings("127.0.0.1", 7870, "127.0.0.1[7870]", 100, Optional.empty(), 300,
-                            "berth-bench"));
+                            "berth-bench"), ClusterSecret.ofPassphrase("berth-bench-cluster-secret"));
             hosts = caches.hosts();
             closer = caches;
         }

@@ -58,6 +58,27 @@ class TicketSignerTest {
         assertThat(Files.getPosixFilePermissions(file)).hasSize(2);
     }
 
+    @Test
+    void aReplayedTicketIsTheSameWhileHalfItsLifeIsLeftThenAFreshOneNeverExpired() {
+        long issued = 1_000;
+        long ttl = 300;
+
+        // given a prompt replay: the original issue time, so the same ticket byte for byte
+        assertThat(TicketSigner.reissueTime(issued, issued, ttl)).isEqualTo(issued);
+        assertThat(TicketSigner.reissueTime(issued, issued + 149, ttl)).isEqualTo(issued);
+        // given a late replay: a later step, the same within the step
+        assertThat(TicketSigner.reissueTime(issued, issued + 150, ttl)).isEqualTo(issued + 150);
+        assertThat(TicketSigner.reissueTime(issued, issued + 299, ttl)).isEqualTo(issued + 150);
+        assertThat(TicketSigner.reissueTime(issued, issued + 599, ttl)).isEqualTo(issued + 450);
+        // then, whenever the replay comes (up to the key's ten minutes and beyond), the ticket is valid at least
+        // half its lifetime more, and never issued in the future
+        for (long now = issued; now <= issued + 3_600; now++) {
+            long reissued = TicketSigner.reissueTime(issued, now, ttl);
+            assertThat(reissued + ttl - now).isGreaterThan(ttl / 2);
+            assertThat(reissued).isLessThanOrEqualTo(now).isGreaterThanOrEqualTo(issued);
+        }
+    }
+
     private static boolean verify(TicketSigner signer, String[] parts) {
         @SuppressWarnings("unchecked")
         Map<String, Object> key = ((List<Map<String, Object>>) signer.jwkSet().get("keys")).get(0);

@@ -80,22 +80,27 @@ class SessionRegistryTest {
         }
 
         @Test
-        void anAllocationSeenAfterTheAgentsLogonDoesNotMoveTheSessionBack() {
-            // given
+        void aLogonHeldBeforeTheAllocationIsAppliedWithItInOneRecord() {
+            // given the agent's logon came before the broker's allocation was read
             registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
 
             // when
             List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
 
             // then
-            assertThat(changes).isEmpty();
-            assertThat(registry.find("s1")).map(Session::state).contains(ACTIVE);
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.event()).isEqualTo(new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE,
+                        T0.minusSeconds(1), T0.plusSeconds(1), null));
+            });
+            assertThat(registry.heldReports()).isZero();
         }
 
         @Test
         void anAllocationSeenAfterALogoffDoesNotResurrectTheSession() {
-            // given the agent's logoff came before the broker's allocation was read
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            // given the session's end was read from berth.sessions before the broker's allocation
+            registry.applyPublished(new SessionEvent(1, "s1", "alice", POOL, HOST, ENDED, T0.minusSeconds(1), T0,
+                    "LOGOFF"));
 
             // when
             List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
@@ -169,48 +174,17 @@ class SessionRegistryTest {
         }
 
         @Test
-        void aLogonForAnUnseenSessionCreatesItWithThePoolOfTheHostsRegistration() {
-            // when the agent is faster than the allocation on Kafka
-            ReportOutcome outcome = registry.onAgentReport(
-                    new AgentReport("s1", AgentEventType.LOGON, "alice", HOST, T0.minusSeconds(2)), AGENT, T0);
+        void aReportForAnUnseenSessionIsHeldAndCreatesNothing() {
+            for (AgentEventType type : AgentEventType.values()) {
+                // when the agent is faster than the allocation on Kafka (or the session was never allocated)
+                ReportOutcome outcome = registry.onAgentReport(report("s-" + type, type), AGENT, T0);
 
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
-                assertThat(change.from()).isEmpty();
-                assertThat(change.event()).isEqualTo(
-                        new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0.minusSeconds(2), T0, null));
-            });
-        }
-
-        @Test
-        void anUnseenSessionOfAHostKnownOnlyFromItsHeartbeatTakesThePoolFromTheHeartbeat() {
-            // given a host whose health names another pool than its (older) registration
-            registry.onHostHealth(health(HOST, "pool-b", Health.AVAILABLE, List.of(), T0), T0, ALL);
-
-            // when
-            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
-
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement()
-                    .satisfies(change -> assertThat(change.event().poolId()).isEqualTo("pool-b"));
-        }
-
-        @Test
-        void aLogoffForAnUnseenSessionEndsIt() {
-            // when
-            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
-
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
-                assertThat(change.to()).isEqualTo(ENDED);
-                assertThat(change.event().endReason()).isEqualTo("LOGOFF");
-            });
-        }
-
-        @Test
-        void aDisconnectForAnUnseenSessionCreatesItDisconnected() {
-            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT, T0)))
-                    .singleElement().satisfies(change -> assertThat(change.to()).isEqualTo(DISCONNECTED));
+                // then
+                assertThat(outcome).as("%s", type).isInstanceOf(ReportOutcome.Held.class);
+                assertThat(registry.find("s-" + type)).as("%s", type).isEmpty();
+            }
+            assertThat(registry.size()).isZero();
+            assertThat(registry.heldReports()).isEqualTo(AgentEventType.values().length);
         }
 
         @Test
@@ -562,7 +536,7 @@ class SessionRegistryTest {
         @Test
         void anEndedSessionOfAnotherInstanceIsTombstonedOnceThisInstanceOwnsIt() {
             // given an ended session whose partition another instance owns when it falls due
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
             Instant due = T0.plus(RETENTION);
             assertThat(registry.tick(due, sessionId -> false).tombstones()).isEmpty();
 
@@ -579,11 +553,11 @@ class SessionRegistryTest {
         void aTickLooksOnlyAtDueSessionsAndDueTombstones() {
             // given many ended sessions and many live ones, none due yet, and one PENDING session past its timeout
             for (int i = 0; i < 1000; i++) {
-                registry.onAgentReport(report("ended-" + i, AgentEventType.LOGOFF), AGENT, T0);
+                endedSession("ended-" + i, T0);
                 activeSession("live-" + i, T0);
             }
             registry.onAllocation(new AllocationEvent(1, "due", "alice", POOL, HOST, "desktop", T0.minusSeconds(60),
-                    "broker-1"), T0);
+                    "broker-1"), T0.minusSeconds(60));
             List<String> asked = new ArrayList<>();
 
             // when
@@ -600,7 +574,7 @@ class SessionRegistryTest {
         @Test
         void anEndedSessionWhoseTombstoneFailedIsRestoredForTheNextSweep() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
             Session ended = registry.tick(T0.plus(RETENTION), ALL).tombstones().get(0);
 
             // when
@@ -660,7 +634,7 @@ class SessionRegistryTest {
         @Test
         void aLiveRecordDoesNotMoveAnEndedSessionBack() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
 
             // when
             boolean applied = registry.applyPublished(
@@ -781,7 +755,7 @@ class SessionRegistryTest {
         @Test
         void anOperatorLogoffOfAnUnknownOrEndedSessionSendsNothing() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
 
             // then
             assertThat(registry.requestLogoff("s1", T0)).isInstanceOf(LogoffDecision.AlreadyEnded.class);
@@ -794,6 +768,11 @@ class SessionRegistryTest {
     private void activeSession(String sessionId, Instant at) {
         registry.onAllocation(allocation(sessionId), at);
         registry.onAgentReport(report(sessionId, AgentEventType.LOGON), AGENT, at);
+    }
+
+    private void endedSession(String sessionId, Instant at) {
+        registry.onAllocation(allocation(sessionId), at);
+        registry.onAgentReport(report(sessionId, AgentEventType.LOGOFF), AGENT, at);
     }
 
     private List<String> ids(SessionQuery query) {

@@ -57,6 +57,8 @@ public final class SessionVerticle extends BerthVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
     private static final Predicate<String> NONE = sessionId -> false;
+    /** How long to wait before publishing an allocation's session again when Kafka did not acknowledge it. */
+    private static final long ALLOCATION_RETRY_MILLIS = 1_000;
 
     /**
      * Every write path answers within 10 s while Kafka is unreachable (DESIGN.md 7.1): a send not acknowledged in
@@ -81,6 +83,7 @@ public final class SessionVerticle extends BerthVerticle {
     private TopicReader allocationReader;
     private Counter malformedRecords;
     private long sweepTimer = -1;
+    private volatile boolean stopping;
     private boolean deciding;
     private boolean sweeping;
 
@@ -219,15 +222,34 @@ public final class SessionVerticle extends BerthVerticle {
     }
 
     private Future<?> onAllocationRecords(List<ConsumerRecord<String, byte[]>> records) {
-        List<SessionChange> changes = new ArrayList<>();
-        Instant now = clock.instant();
+        List<AllocationEvent> allocations = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() != null) {
-                decode(record, AllocationEvent.class).ifPresent(allocation ->
-                        changes.addAll(sessions.onAllocation(allocation, now)));
+                decode(record, AllocationEvent.class).ifPresent(allocations::add);
             }
         }
-        return publisher.publish(changes);
+        return applyAllocations(allocations);
+    }
+
+    /**
+     * Decides and publishes the allocations' sessions, again while Kafka does not acknowledge them (a failed change
+     * is undone, so deciding again redoes it): the reader commits the batch only after, so no allocation the broker
+     * acknowledged is skipped, and reports held for it are not dropped for want of it.
+     */
+    private Future<Void> applyAllocations(List<AllocationEvent> allocations) {
+        List<SessionChange> changes = new ArrayList<>();
+        Instant now = clock.instant();
+        for (AllocationEvent allocation : allocations) {
+            changes.addAll(sessions.onAllocation(allocation, now));
+        }
+        return publisher.publish(changes).recover(error -> {
+            if (stopping) {
+                return Future.failedFuture(error);
+            }
+            LOG.warn("Sessions of {} allocations not published, retrying in {} ms: {}", allocations.size(),
+                    ALLOCATION_RETRY_MILLIS, error.getMessage());
+            return vertx.timer(ALLOCATION_RETRY_MILLIS).compose(fired -> applyAllocations(allocations));
+        });
     }
 
     private <T extends Event> Optional<T> decode(
@@ -285,6 +307,7 @@ public final class SessionVerticle extends BerthVerticle {
 
     @Override
     public Future<?> stop() throws Exception {
+        stopping = true;
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }

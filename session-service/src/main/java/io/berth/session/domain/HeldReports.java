@@ -15,16 +15,11 @@ import java.util.Objects;
  */
 final class HeldReports {
 
-    /** One waiting report; identity matters (the same report may be sent twice), hence the sequence number. */
-    private record Held(long sequence, AgentReport report, Instant heldAt) {
-    }
-
     private final UnknownReportHold limits;
-    private final Map<String, List<Held>> bySession = new HashMap<>();
+    private final Map<String, List<HeldReport>> bySession = new HashMap<>();
     private final Map<String, Integer> countByHost = new HashMap<>();
     /** Every waiting report, oldest first, so that expiry looks only at the head. */
-    private final LinkedHashSet<Held> byArrival = new LinkedHashSet<>();
-    private long sequence;
+    private final LinkedHashSet<HeldReport> byArrival = new LinkedHashSet<>();
 
     HeldReports(UnknownReportHold limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -36,11 +31,22 @@ final class HeldReports {
         if (ofHost >= limits.maxPerHost() || byArrival.size() >= limits.maxTotal()) {
             return false;
         }
-        Held held = new Held(sequence++, report, now);
-        bySession.computeIfAbsent(report.sessionId(), id -> new ArrayList<>(2)).add(held);
-        countByHost.put(report.hostId(), ofHost + 1);
-        byArrival.add(held);
+        add(new HeldReport(report, now));
         return true;
+    }
+
+    /**
+     * Holds again reports that were released but whose application was undone (its record was not published),
+     * with their first hold time, so they expire when they would have. Within the limits they were taken under.
+     */
+    void restore(List<HeldReport> released) {
+        released.forEach(this::add);
+    }
+
+    private void add(HeldReport held) {
+        bySession.computeIfAbsent(held.report().sessionId(), id -> new ArrayList<>(2)).add(held);
+        countByHost.merge(held.report().hostId(), 1, Integer::sum);
+        byArrival.add(held);
     }
 
     boolean isHolding(String sessionId) {
@@ -48,30 +54,29 @@ final class HeldReports {
     }
 
     /** Takes the reports held for a session, in arrival order (empty when none). */
-    List<AgentReport> release(String sessionId) {
-        List<Held> held = bySession.remove(sessionId);
+    List<HeldReport> release(String sessionId) {
+        List<HeldReport> held = bySession.remove(sessionId);
         if (held == null) {
             return List.of();
         }
-        List<AgentReport> reports = new ArrayList<>(held.size());
-        for (Held one : held) {
-            forget(one);
-            reports.add(one.report());
+        for (HeldReport one : held) {
+            byArrival.remove(one);
+            uncount(one.report().hostId());
         }
-        return reports;
+        return held;
     }
 
     /** Drops the reports held for the whole hold time by {@code now}; returns how many. */
     int expire(Instant now) {
         int expired = 0;
-        for (Iterator<Held> oldest = byArrival.iterator(); oldest.hasNext(); ) {
-            Held held = oldest.next();
+        for (Iterator<HeldReport> oldest = byArrival.iterator(); oldest.hasNext(); ) {
+            HeldReport held = oldest.next();
             if (held.heldAt().plus(limits.hold()).isAfter(now)) {
                 break;
             }
             oldest.remove();
             uncount(held.report().hostId());
-            List<Held> ofSession = bySession.get(held.report().sessionId());
+            List<HeldReport> ofSession = bySession.get(held.report().sessionId());
             ofSession.remove(held);
             if (ofSession.isEmpty()) {
                 bySession.remove(held.report().sessionId());
@@ -83,11 +88,6 @@ final class HeldReports {
 
     int size() {
         return byArrival.size();
-    }
-
-    private void forget(Held held) {
-        byArrival.remove(held);
-        uncount(held.report().hostId());
     }
 
     private void uncount(String hostId) {

@@ -156,11 +156,12 @@ public final class SessionRegistry {
             Instant createdAt = allocation.allocatedAt() != null ? allocation.allocatedAt() : now;
             Session created = new Session(allocation.sessionId(), allocation.userId(), allocation.poolId(),
                     allocation.hostId(), SessionState.PENDING, createdAt, now, null, null, null);
-            created = afterHeldReports(created, now);
+            List<HeldReport> applied = new ArrayList<>();
+            created = afterHeldReports(created, applied, now);
             if (created.state() == SessionState.PENDING && isListedByItsHost(created)) {
                 created = created.movedTo(SessionState.ACTIVE, now, null);
             }
-            return List.of(put(null, created));
+            return List.of(put(null, created, applied));
         }
         if (known.poolId() == null && allocation.poolId() != null) {
             return List.of(put(known, known.withPoolId(allocation.poolId(), now)));
@@ -168,16 +169,21 @@ public final class SessionRegistry {
         return List.of();
     }
 
-    /** The session after the reports held for it, each checked as if it had arrived now; drops the others. */
-    private Session afterHeldReports(Session session, Instant now) {
+    /**
+     * The session after the reports held for it, each checked as if it had arrived now (added to {@code applied});
+     * drops the others.
+     */
+    private Session afterHeldReports(Session session, List<HeldReport> applied, Instant now) {
         Session result = session;
-        for (AgentReport report : heldReports.release(session.sessionId())) {
+        for (HeldReport held : heldReports.release(session.sessionId())) {
+            AgentReport report = held.report();
             if (!report.hostId().equals(result.hostId())) {
                 dropped(HeldReportDrop.OTHER_HOST);
             } else if (result.userId() != null && !result.userId().equals(report.userId())) {
                 dropped(HeldReportDrop.OTHER_USER);
             } else {
                 result = afterReport(result, report, now);
+                applied.add(held);
             }
         }
         return result;
@@ -269,9 +275,10 @@ public final class SessionRegistry {
             if (known == null) {
                 continue; // tombstoned meanwhile; its reports stay held until they expire
             }
-            Session after = afterHeldReports(known, now);
+            List<HeldReport> applied = new ArrayList<>();
+            Session after = afterHeldReports(known, applied, now);
             if (after.state() != known.state()) {
-                changes.add(put(known, after));
+                changes.add(put(known, after, applied));
             } else if (after != known) {
                 sessions.put(sessionId, after);
             }
@@ -612,11 +619,18 @@ public final class SessionRegistry {
         remove(sessionId);
     }
 
-    /** Undoes a change whose publication failed, unless the session has moved on since. */
+    /**
+     * Undoes a change whose publication failed, unless the session has moved on since; the held reports it applied
+     * are held again, so that deciding the allocation again (or its record arriving) applies them.
+     */
     public void revert(SessionChange change) {
         Session now = sessions.get(change.sessionId());
         if (now != change.current()) {
             return;
+        }
+        heldReports.restore(change.appliedReports());
+        if (change.previous() != null && !change.appliedReports().isEmpty()) {
+            releasable.add(change.sessionId()); // the session stays known: apply them on the next release
         }
         if (change.previous() == null) {
             remove(change.sessionId());
@@ -684,9 +698,13 @@ public final class SessionRegistry {
     private static final String NO_POOL = "";
 
     private SessionChange put(Session previous, Session next) {
+        return put(previous, next, List.of());
+    }
+
+    private SessionChange put(Session previous, Session next, List<HeldReport> appliedReports) {
         Session replaced = sessions.put(next.sessionId(), next);
         reindex(replaced, next);
-        return new SessionChange(previous, next);
+        return new SessionChange(previous, next, appliedReports);
     }
 
     private void remove(String sessionId) {

@@ -23,7 +23,7 @@ class HeldReportsTest {
         held.hold(disconnect, T0.plusSeconds(1));
 
         // when / then
-        assertThat(held.release("s1")).containsExactly(logon, disconnect);
+        assertThat(held.release("s1")).extracting(HeldReport::report).containsExactly(logon, disconnect);
         assertThat(held.release("s1")).isEmpty();
         assertThat(held.size()).isZero();
     }
@@ -88,7 +88,21 @@ class HeldReportsTest {
 
         // then
         assertThat(held.size()).isEqualTo(2);
-        assertThat(held.release("s1")).containsExactly(logon, logon);
+        assertThat(held.release("s1")).extracting(HeldReport::report).containsExactly(logon, logon);
+    }
+
+    @Test
+    void releasedReportsRestoredKeepTheirHoldTime() {
+        // given a report released at T0 + 10 s whose application was undone
+        held.hold(report("s1", AgentEventType.LOGON, "h1"), T0);
+        java.util.List<HeldReport> released = held.release("s1");
+
+        // when
+        held.restore(released);
+
+        // then it is held again and still expires 30 s after it was first held
+        assertThat(held.isHolding("s1")).isTrue();
+        assertThat(held.expire(T0.plus(HOLD))).isOne();
     }
 
     private static AgentReport report(String sessionId, AgentEventType type, String hostId) {

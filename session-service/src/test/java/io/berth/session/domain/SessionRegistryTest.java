@@ -426,6 +426,22 @@ class SessionRegistryTest {
         }
 
         @Test
+        void aLogonAppliedWithAnAllocationWhosePublicationFailedIsHeldAgain() {
+            // given a held logon applied with the allocation
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+            SessionChange created = registry.onAllocation(allocation("s1"), T0.plusSeconds(1)).get(0);
+
+            // when Kafka did not acknowledge the record
+            registry.revert(created);
+
+            // then nothing exists, the logon waits again, and deciding the allocation again applies it
+            assertThat(registry.find("s1")).isEmpty();
+            assertThat(registry.heldReports()).isOne();
+            assertThat(registry.onAllocation(allocation("s1"), T0.plusSeconds(2))).singleElement()
+                    .satisfies(change -> assertThat(change.to()).isEqualTo(ACTIVE));
+        }
+
+        @Test
         void aHeartbeatListingASessionNeverAllocatedCreatesNothing() {
             // when
             List<SessionChange> changes = registry.onHostHealth(

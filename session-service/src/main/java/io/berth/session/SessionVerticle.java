@@ -175,8 +175,9 @@ public final class SessionVerticle extends BerthVerticle {
             }
             decode(record, SessionEvent.class).ifPresent(sessions::applyPublished);
         }
-        // Reports held here for sessions another instance allocated meanwhile.
-        return publisher.publish(sessions.releaseHeldReports(clock.instant()));
+        // Reports held here for sessions another instance allocated meanwhile. Not a failure of this batch if Kafka
+        // refuses them: they are held again and released with the next one.
+        return publisher.publish(sessions.releaseHeldReports(clock.instant())).otherwiseEmpty();
     }
 
     private Future<?> onContextRecords(List<ConsumerRecord<String, byte[]>> records) {

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +32,9 @@ import java.util.function.BooleanSupplier;
 final class SessionApi {
 
     private static final int MAX_SESSION_ID_LENGTH = 200;
+    /** Kafka outages last seconds to minutes: agents and operators retry after this many seconds. */
+    private static final int KAFKA_RETRY_AFTER_SECONDS = 5;
+    private static final int HELD_RETRY_AFTER_SECONDS = 5;
 
     private final SessionRegistry registry;
     private final SessionPublisher publisher;
@@ -75,6 +79,11 @@ final class SessionApi {
         if (outcome instanceof ReportOutcome.Refused refused) {
             throw refusal(refused);
         }
+        if (outcome instanceof ReportOutcome.Held) {
+            // Accepted for later: applied if the session's allocation to this host arrives within the hold time.
+            JsonAnswers.send(ctx, 202, Map.of("sessionId", sessionId, "held", true));
+            return;
+        }
         publisher.publish(((ReportOutcome.Accepted) outcome).changes())
                 .onSuccess(published -> {
                     JsonObject answer = new JsonObject().put("sessionId", sessionId);
@@ -82,8 +91,7 @@ final class SessionApi {
                     ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                             .end(answer.toBuffer());
                 })
-                .onFailure(error -> ctx.fail(ProblemException.unavailable(
-                        "the session change could not be recorded on Kafka; retry", 1)));
+                .onFailure(error -> ctx.fail(kafkaUnavailable("the session change was not recorded")));
     }
 
     private static ProblemException refusal(ReportOutcome.Refused refused) {
@@ -92,7 +100,14 @@ final class SessionApi {
                     ProblemException.forbidden(refused.detail());
             case TOKEN_REVOKED -> new ProblemException(401, "Unauthorized", refused.detail());
             case SESSION_OF_ANOTHER_USER -> ProblemException.conflict(refused.detail());
+            case TOO_MANY_HELD -> new ProblemException(429, "Too Many Requests", refused.detail(),
+                    Map.of("Retry-After", String.valueOf(HELD_RETRY_AFTER_SECONDS)));
         };
+    }
+
+    /** A write Kafka did not acknowledge in time (the producer gives up after 8 s): nothing changed. */
+    private static ProblemException kafkaUnavailable(String what) {
+        return ProblemException.unavailable("Kafka unavailable: " + what + "; retry", KAFKA_RETRY_AFTER_SECONDS);
     }
 
     private void list(RoutingContext ctx) {
@@ -129,8 +144,7 @@ final class SessionApi {
                                 .put("hostId", command.hostId())
                                 .put("command", command.command().name())
                                 .toBuffer()))
-                .onFailure(error -> ctx.fail(ProblemException.unavailable(
-                        "the logoff command could not be sent on Kafka; retry", 1)));
+                .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
     }
 
     private static String sessionIdOf(RoutingContext ctx) {

@@ -2,19 +2,23 @@ package io.berth.session;
 
 import io.berth.common.events.SessionState;
 import io.berth.session.domain.EndReason;
+import io.berth.session.domain.HeldReportDrop;
 import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The session service's meters: {@code berth_sessions{pool,state}}, {@code berth_session_transitions_total{from,to}},
- * {@code berth_session_reconciliation_endings_total{reason}} and {@code berth_session_pending_timeouts_total}.
+ * {@code berth_session_reconciliation_endings_total{reason}}, {@code berth_session_pending_timeouts_total},
+ * {@code berth_session_reports_dropped_total{reason}} and {@code berth_session_reports_held}.
  * The gauges read a copy of the registry's counts refreshed on the event loop, because Prometheus scrapes on
  * another thread and the registry is not thread-safe.
  */
@@ -26,6 +30,8 @@ final class SessionMetrics {
     private final Counter[][] transitions =
             new Counter[SessionState.values().length + 1][SessionState.values().length];
     private final Counter pendingTimeouts;
+    private final Map<HeldReportDrop, AtomicLong> droppedReports = new EnumMap<>(HeldReportDrop.class);
+    private final AtomicLong heldReports = new AtomicLong();
 
     SessionMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -35,6 +41,18 @@ final class SessionMetrics {
         for (EndReason reason : new EndReason[]{EndReason.NOT_REPORTED_BY_HOST, EndReason.HOST_REMOVED}) {
             reconciliationEndings(reason);
         }
+        for (HeldReportDrop reason : HeldReportDrop.values()) {
+            AtomicLong dropped = new AtomicLong();
+            droppedReports.put(reason, dropped);
+            FunctionCounter.builder("berth_session_reports_dropped_total", dropped, AtomicLong::get)
+                    .description("Agent reports for sessions never allocated to the reporting host, dropped after "
+                            + "being held")
+                    .tag("reason", reason.tag())
+                    .register(meters);
+        }
+        Gauge.builder("berth_session_reports_held", heldReports, AtomicLong::get)
+                .description("Agent reports for sessions not allocated yet, waiting for their allocation")
+                .register(meters);
     }
 
     /** Counts a change once Kafka has acknowledged it. */
@@ -77,6 +95,10 @@ final class SessionMetrics {
 
     /** Copies the registry's counts for the gauges; registers the gauges of pools seen for the first time. */
     void refresh(SessionRegistry registry) {
+        for (Map.Entry<HeldReportDrop, AtomicLong> dropped : droppedReports.entrySet()) {
+            dropped.getValue().set(registry.droppedReports(dropped.getKey()));
+        }
+        heldReports.set(registry.heldReports());
         for (String pool : registry.poolsWithSessions()) {
             for (SessionState state : SessionState.values()) {
                 gauge(pool, state).set(registry.count(pool, state));

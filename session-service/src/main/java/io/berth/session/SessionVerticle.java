@@ -25,12 +25,14 @@ import io.vertx.ext.web.Router;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,8 @@ import java.util.function.Predicate;
  * beginning and then followed. Only once both replays have caught up does it decide anything: it then joins the
  * {@code berth-session-service} consumer group on {@code berth.allocations} and starts the periodic sweep (pending
  * timeouts, reconciliation endings, removed hosts, tombstones). Deciding earlier could resurrect a session whose
- * ENDED record had not been read yet.
+ * ENDED record had not been read yet. Pending time counts from then at the earliest: while the service was down
+ * or replaying, no agent could report a logon.
  */
 public final class SessionVerticle extends BerthVerticle {
 
@@ -54,6 +57,17 @@ public final class SessionVerticle extends BerthVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
     private static final Predicate<String> NONE = sessionId -> false;
+    /** How long to wait before publishing an allocation's session again when Kafka did not acknowledge it. */
+    private static final long ALLOCATION_RETRY_MILLIS = 1_000;
+
+    /**
+     * Every write path answers within 10 s while Kafka is unreachable (DESIGN.md 7.1): a send not acknowledged in
+     * 8 s fails (and its change is undone) instead of waiting out common's 15 s. The delivery timeout must cover
+     * the linger and one request timeout, hence the shorter request timeout.
+     */
+    static final Map<String, Object> PRODUCER_TIMEOUTS = Map.of(
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
 
     private final SessionSettings settings;
     private final Clock clock;
@@ -69,6 +83,7 @@ public final class SessionVerticle extends BerthVerticle {
     private TopicReader allocationReader;
     private Counter malformedRecords;
     private long sweepTimer = -1;
+    private volatile boolean stopping;
     private boolean deciding;
     private boolean sweeping;
 
@@ -85,7 +100,7 @@ public final class SessionVerticle extends BerthVerticle {
     @Override
     public Future<?> start() {
         KafkaConfig kafka = serviceConfig().kafka();
-        sessions = new SessionRegistry(settings.endedRetention());
+        sessions = new SessionRegistry(settings.endedRetention(), settings.unknownReportHold());
         metrics = new SessionMetrics(registry());
         malformedRecords = Counter.builder("berth_session_malformed_records_total")
                 .description("Records on the consumed topics that are not valid events; skipped")
@@ -96,8 +111,9 @@ public final class SessionVerticle extends BerthVerticle {
         readiness().require("berth.allocations", () -> allocationReader != null && allocationReader.isCaughtUp());
 
         return blocking(() -> {
-            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry(),
-                    KafkaClients.offConnectPathProducer());
+            Map<String, Object> producerSettings = new HashMap<>(KafkaClients.offConnectPathProducer());
+            producerSettings.putAll(PRODUCER_TIMEOUTS);
+            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings);
             return sessionsPartitionCount(kafka);
         }).compose(partitionCount -> {
             ownership = new PartitionOwnership(partitionCount);
@@ -121,6 +137,7 @@ public final class SessionVerticle extends BerthVerticle {
 
     private void startDeciding(KafkaConfig kafka) {
         LOG.info("Session state rebuilt from Kafka: {} sessions", sessions.size());
+        sessions.startDeciding(clock.instant());
         deciding = true;
         allocationReader = TopicReader.group(vertx, kafka, clientId("allocations"), CONSUMER_GROUP,
                         Topics.ALLOCATIONS)
@@ -129,6 +146,9 @@ public final class SessionVerticle extends BerthVerticle {
                 .onAssigned(partitions -> {
                     ownership.assigned(partitions);
                     LOG.info("Owning allocation partitions {}", ownership.owned());
+                    // Called on the reader's thread: the registry is the event loop's.
+                    context.runOnContext(v -> publisher.publish(
+                            sessions.activateListedPending(clock.instant(), ownership::owns)));
                 })
                 .onRevoked(partitions -> {
                     ownership.revoked(partitions);
@@ -155,7 +175,9 @@ public final class SessionVerticle extends BerthVerticle {
             }
             decode(record, SessionEvent.class).ifPresent(sessions::applyPublished);
         }
-        return null;
+        // Reports held here for sessions another instance allocated meanwhile. Not a failure of this batch if Kafka
+        // refuses them: they are held again and released with the next one.
+        return publisher.publish(sessions.releaseHeldReports(clock.instant())).otherwiseEmpty();
     }
 
     private Future<?> onContextRecords(List<ConsumerRecord<String, byte[]>> records) {
@@ -201,15 +223,34 @@ public final class SessionVerticle extends BerthVerticle {
     }
 
     private Future<?> onAllocationRecords(List<ConsumerRecord<String, byte[]>> records) {
-        List<SessionChange> changes = new ArrayList<>();
-        Instant now = clock.instant();
+        List<AllocationEvent> allocations = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() != null) {
-                decode(record, AllocationEvent.class).ifPresent(allocation ->
-                        changes.addAll(sessions.onAllocation(allocation, now)));
+                decode(record, AllocationEvent.class).ifPresent(allocations::add);
             }
         }
-        return publisher.publish(changes);
+        return applyAllocations(allocations);
+    }
+
+    /**
+     * Decides and publishes the allocations' sessions, again while Kafka does not acknowledge them (a failed change
+     * is undone, so deciding again redoes it): the reader commits the batch only after, so no allocation the broker
+     * acknowledged is skipped, and reports held for it are not dropped for want of it.
+     */
+    private Future<Void> applyAllocations(List<AllocationEvent> allocations) {
+        List<SessionChange> changes = new ArrayList<>();
+        Instant now = clock.instant();
+        for (AllocationEvent allocation : allocations) {
+            changes.addAll(sessions.onAllocation(allocation, now));
+        }
+        return publisher.publish(changes).recover(error -> {
+            if (stopping) {
+                return Future.failedFuture(error);
+            }
+            LOG.warn("Sessions of {} allocations not published, retrying in {} ms: {}", allocations.size(),
+                    ALLOCATION_RETRY_MILLIS, error.getMessage());
+            return vertx.timer(ALLOCATION_RETRY_MILLIS).compose(fired -> applyAllocations(allocations));
+        });
     }
 
     private <T extends Event> Optional<T> decode(
@@ -267,6 +308,7 @@ public final class SessionVerticle extends BerthVerticle {
 
     @Override
     public Future<?> stop() throws Exception {
+        stopping = true;
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }

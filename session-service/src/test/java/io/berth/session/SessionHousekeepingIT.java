@@ -52,8 +52,10 @@ class SessionHousekeepingIT {
 
     @Test
     void anEndedSessionStaysListedForTheRetentionThenIsTombstoned() {
-        // given
+        // given a logon held until its allocation arrives (reports alone create nothing, DESIGN.md 7.8)
         driver.report(first, "s-old", "LOGON", "alice", "host-1");
+        driver.allocation("s-old", "alice", POOL, "host-1");
+        await().atMost(DEADLINE).until(() -> "ACTIVE".equals(driver.stateOf(first, "s-old")));
 
         // when
         driver.report(first, "s-old", "LOGOFF", "alice", "host-1");

@@ -5,6 +5,7 @@ import io.berth.common.events.SessionState;
 import io.berth.common.http.Problems;
 import io.berth.common.runtime.RunningService;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.session.domain.UnknownReportHold;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,9 @@ class SessionServiceIT {
     @RegisterExtension
     static KafkaClusterExtension kafka = new KafkaClusterExtension();
 
-    private static final SessionSettings SETTINGS = new SessionSettings(Duration.ofHours(24), Duration.ofMillis(100));
+    /** Reports for unknown sessions are held 5 s: long enough for an allocation produced next, short to expire. */
+    private static final SessionSettings SETTINGS = new SessionSettings(Duration.ofHours(24), Duration.ofMillis(100),
+            new UnknownReportHold(Duration.ofSeconds(5), 3, 1000));
     private static final Duration DEADLINE = Duration.ofSeconds(15);
     private static final String POOL = "pool-a";
     private static final String FAST_POOL = "pool-fast";
@@ -108,38 +111,41 @@ class SessionServiceIT {
     @Test
     @Order(3)
     void aDuplicateReportChangesNothing() {
-        // given
+        // given a session logged on to (allocated first: reports alone create nothing, DESIGN.md 7.8)
+        driver.allocation("s-dup", "carol", POOL, "host-1");
+        await().atMost(DEADLINE).until(() -> "PENDING".equals(driver.stateOf(service, "s-dup")));
         driver.report(service, "s-dup", "LOGON", "carol", "host-1");
-        await().atMost(DEADLINE).until(() -> driver.sessionRecords("s-dup").size() == 1);
+        await().atMost(DEADLINE).until(() -> driver.sessionRecords("s-dup").size() == 2);
 
         // when the agent retries
         HttpResponse<String> retry = driver.report(service, "s-dup", "LOGON", "carol", "host-1");
 
         // then
         assertThat(retry.statusCode()).isEqualTo(202);
-        assertThat(driver.sessionRecords("s-dup")).hasSize(1);
+        assertThat(driver.sessionRecords("s-dup")).hasSize(2);
     }
 
     @Test
     @Order(4)
-    void aLogonFasterThanTheAllocationCreatesTheSessionAndTheLateAllocationChangesNothing() {
+    void aLogonFasterThanTheAllocationIsHeldAndAppliedWhenTheAllocationArrives() {
         // when the agent reports the logon before the broker's allocation is read
         HttpResponse<String> response = driver.report(service, "s-early", "LOGON", "dave", "host-2");
 
-        // then
+        // then it is accepted and held: no session exists on the agent's word alone (DESIGN.md 7.8)
         assertThat(response.statusCode()).isEqualTo(202);
-        assertThat(driver.session(service, "s-early")).hasValueSatisfying(json -> {
-            assertThat(json.getString("state")).isEqualTo("ACTIVE");
-            assertThat(json.getString("poolId")).as("pool from the host's registration").isEqualTo(POOL);
-        });
+        assertThat(new JsonObject(response.body()).getBoolean("held")).isTrue();
+        assertThat(driver.session(service, "s-early")).isEmpty();
 
         // and when the allocation arrives
         driver.allocation("s-early", "dave", POOL, "host-2");
         driver.allocation("s-marker", "dave", POOL, "host-2"); // read after it: proves it has been consumed
         await().atMost(DEADLINE).until(() -> driver.session(service, "s-marker").isPresent());
 
-        // then
-        assertThat(driver.stateOf(service, "s-early")).isEqualTo("ACTIVE");
+        // then the held logon made it ACTIVE, in one record
+        assertThat(driver.session(service, "s-early")).hasValueSatisfying(json -> {
+            assertThat(json.getString("state")).isEqualTo("ACTIVE");
+            assertThat(json.getString("poolId")).as("pool from the allocation").isEqualTo(POOL);
+        });
         assertThat(driver.sessionRecords("s-early")).hasSize(1);
     }
 
@@ -198,7 +204,9 @@ class SessionServiceIT {
     @Test
     @Order(8)
     void theSessionsOfAHostRemovedFromItsPoolEnd() {
-        // given
+        // given (allocated first: reports alone create nothing, DESIGN.md 7.8)
+        driver.allocation("s-removed", "hank", POOL, "host-4");
+        await().atMost(DEADLINE).until(() -> "PENDING".equals(driver.stateOf(service, "s-removed")));
         driver.report(service, "s-removed", "LOGON", "hank", "host-4");
 
         // when the inventory removes host-4
@@ -284,7 +292,11 @@ class SessionServiceIT {
     @Test
     @Order(11)
     void operatorsListSessionsAndLogThemOff() {
-        // given
+        // given (allocated first: reports alone create nothing, DESIGN.md 7.8)
+        driver.allocation("s-op-1", "kim", POOL, "host-2");
+        driver.allocation("s-op-2", "kim", POOL, "host-2");
+        await().atMost(DEADLINE).until(() -> driver.session(service, "s-op-2").isPresent()
+                && driver.session(service, "s-op-1").isPresent());
         driver.report(service, "s-op-1", "LOGON", "kim", "host-2");
         driver.report(service, "s-op-2", "DISCONNECT", "kim", "host-2");
 
@@ -320,6 +332,81 @@ class SessionServiceIT {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(metrics())
                 .containsPattern("berth_sessions\\{.*pool=\"pool-a\".*state=\"ACTIVE\".*} [1-9]")
                 .containsPattern("berth_session_transitions_total\\{.*from=\"PENDING\".*to=\"ACTIVE\".*} [1-9]"));
+    }
+
+    @Test
+    @Order(13)
+    void aFabricatedLogonCreatesNoSessionAndIsDroppedAfterTheHold() {
+        // when host-3's agent reports a logon of "victim" to a session the broker never allocated
+        HttpResponse<String> forged = driver.report(service, "s-forged", "LOGON", "victim", "host-3");
+
+        // then it is held, not applied: victim has no session to be reconnected to
+        assertThat(forged.statusCode()).isEqualTo(202);
+        assertThat(driver.list(service, "?userId=victim")).isEmpty();
+
+        // and once the hold is over it is dropped and counted, still without a session
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(metrics()).containsPattern(
+                "berth_session_reports_dropped_total\\{.*reason=\"expired\".*} [1-9]"));
+        assertThat(driver.list(service, "?userId=victim")).isEmpty();
+        assertThat(driver.session(service, "s-forged")).isEmpty();
+        assertThat(driver.sessionRecords("s-forged")).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void aHeldReportForASessionAllocatedToAnotherHostIsDropped() {
+        // given host-1's agent claims a session before its allocation is read
+        assertThat(driver.report(service, "s-claimed", "LOGON", "olga", "host-1").statusCode()).isEqualTo(202);
+
+        // when the broker allocates that session to host-5
+        driver.allocation("s-claimed", "olga", POOL, "host-5");
+
+        // then the claim is dropped and the session waits for host-5's logon
+        await().atMost(DEADLINE).until(() -> driver.session(service, "s-claimed").isPresent());
+        assertThat(driver.session(service, "s-claimed")).hasValueSatisfying(json -> {
+            assertThat(json.getString("state")).isEqualTo("PENDING");
+            assertThat(json.getString("hostId")).isEqualTo("host-5");
+        });
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(driver.sessionRecords("s-claimed")).singleElement()
+                .satisfies(record -> assertThat(record).map(SessionEvent::state).contains(SessionState.PENDING)));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(metrics()).containsPattern(
+                "berth_session_reports_dropped_total\\{.*reason=\"other_host\".*} [1-9]"));
+        // and a report of host-1 for it now, with the session known, is refused
+        assertProblem(driver.report(service, "s-claimed", "LOGON", "olga", "host-1"), 403);
+    }
+
+    @Test
+    @Order(15)
+    void aHeartbeatListingASessionNeverAllocatedCreatesNothing() {
+        // given a PENDING session on host-3
+        driver.allocation("s-real", "pia", POOL, "host-3");
+        await().atMost(DEADLINE).until(() -> "PENDING".equals(driver.stateOf(service, "s-real")));
+
+        // when host-3's heartbeat lists it and a session id the broker never allocated
+        driver.heartbeat("host-3", POOL, List.of("s-real", "s-ghost"));
+
+        // then only the allocated one is a session
+        await().atMost(DEADLINE).until(() -> "ACTIVE".equals(driver.stateOf(service, "s-real")));
+        assertThat(driver.session(service, "s-ghost")).isEmpty();
+        assertThat(ids(driver.list(service, "?hostId=host-3"))).doesNotContain("s-ghost");
+    }
+
+    @Test
+    @Order(16)
+    void reportsHeldForOneHostAreBounded() {
+        // given host-1 already has as many reports waiting as it may (3 in this test)
+        for (int i = 1; i <= 3; i++) {
+            assertThat(driver.report(service, "s-flood-" + i, "LOGON", "quinn", "host-1").statusCode())
+                    .isEqualTo(202);
+        }
+
+        // when it sends one more
+        HttpResponse<String> overflow = driver.report(service, "s-flood-4", "LOGON", "quinn", "host-1");
+
+        // then it is refused with a delay to retry after, and nothing exists for any of them
+        assertProblem(overflow, 429);
+        assertThat(overflow.headers().firstValue("Retry-After")).isPresent();
+        assertThat(driver.list(service, "?userId=quinn")).isEmpty();
     }
 
     @Test

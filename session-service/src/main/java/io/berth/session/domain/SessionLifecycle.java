@@ -44,13 +44,4 @@ public final class SessionLifecycle {
         };
         return Optional.ofNullable(target);
     }
-
-    /** The state a session the service has never seen starts in when its first news is an agent report. */
-    public static SessionState firstState(AgentEventType report) {
-        return switch (report) {
-            case LOGON, RECONNECT -> SessionState.ACTIVE;
-            case DISCONNECT -> SessionState.DISCONNECTED;
-            case LOGOFF -> SessionState.ENDED;
-        };
-    }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -37,6 +38,10 @@ import java.util.function.Predicate;
  * must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in; the
  * registry reads no clock. Not thread-safe: one event loop owns it.
  *
+ * <p>Only the broker's allocations create sessions (DESIGN.md 7.8): an agent report for a session not known yet is
+ * held for a bounded time until its allocation is read, then applied or dropped, and a heartbeat listing a session
+ * id never allocated creates nothing.
+ *
  * <p>Writes are partitioned by ownership: the {@code owns} predicates say which sessions this instance may decide
  * for (with several instances, those of its assigned partitions). Everything else is still tracked, so any
  * instance can answer queries.
@@ -49,6 +54,14 @@ public final class SessionRegistry {
     private static final Duration NOT_OWNED_RECHECK = Duration.ofMinutes(1);
 
     private final Duration endedRetention;
+    private final HeldReports heldReports;
+    /** Sessions with held reports that became known through {@code berth.sessions}: released on the next call. */
+    private final Set<String> releasable = new LinkedHashSet<>();
+    private final Map<HeldReportDrop, Long> droppedReports = new EnumMap<>(HeldReportDrop.class);
+    /** What each host's last heartbeat (evidence only) listed: the sessions its users are logged on to. */
+    private final Map<String, Set<String>> lastListed = new HashMap<>();
+    /** When this instance started deciding: no pending time counts before it (the service could not know). */
+    private Instant countingFrom;
 
     private final Map<String, Session> sessions = new HashMap<>();
     private final Map<String, Set<String>> liveSessionsByHost = new HashMap<>();
@@ -80,7 +93,15 @@ public final class SessionRegistry {
      *                       least 24 hours)
      */
     public SessionRegistry(Duration endedRetention) {
+        this(endedRetention, UnknownReportHold.DEFAULTS);
+    }
+
+    /**
+     * @param unknownReportHold how long and how many agent reports for sessions not known yet are held
+     */
+    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold) {
         this.endedRetention = Objects.requireNonNull(endedRetention, "endedRetention");
+        this.heldReports = new HeldReports(unknownReportHold);
     }
 
     // ---------------------------------------------------------------- config
@@ -111,6 +132,7 @@ public final class SessionRegistry {
      */
     public void onHostRemoved(String hostId) {
         hosts.remove(hostId);
+        lastListed.remove(hostId);
         removedHosts.add(hostId);
         if (liveSessionsByHost.containsKey(hostId)) {
             removedHostsWithLiveSessions.add(hostId);
@@ -120,9 +142,10 @@ public final class SessionRegistry {
     // ---------------------------------------------------------------- allocations
 
     /**
-     * A broker allocation: a session seen for the first time starts {@code PENDING}. A known session (a duplicate,
-     * or one the agent reported first, or ended before its allocation was seen) does not move; it only learns its
-     * pool if a report created it without one.
+     * A broker allocation: a session seen for the first time starts {@code PENDING}, and the agent reports held for
+     * it are applied in their order (a LOGON held makes it ACTIVE); if its host's last heartbeat already listed it,
+     * the user has logged on and it is ACTIVE. Either way one record is published. A known session (a duplicate, or
+     * one ended before its allocation was seen) does not move; it only learns its pool if it had none.
      */
     public List<SessionChange> onAllocation(AllocationEvent allocation, Instant now) {
         if (isBlank(allocation.sessionId()) || isBlank(allocation.hostId())) {
@@ -133,7 +156,12 @@ public final class SessionRegistry {
             Instant createdAt = allocation.allocatedAt() != null ? allocation.allocatedAt() : now;
             Session created = new Session(allocation.sessionId(), allocation.userId(), allocation.poolId(),
                     allocation.hostId(), SessionState.PENDING, createdAt, now, null, null, null);
-            return List.of(put(null, created));
+            List<HeldReport> applied = new ArrayList<>();
+            created = afterHeldReports(created, applied, now);
+            if (created.state() == SessionState.PENDING && isListedByItsHost(created)) {
+                created = created.movedTo(SessionState.ACTIVE, now, null);
+            }
+            return List.of(put(null, created, applied));
         }
         if (known.poolId() == null && allocation.poolId() != null) {
             return List.of(put(known, known.withPoolId(allocation.poolId(), now)));
@@ -141,12 +169,42 @@ public final class SessionRegistry {
         return List.of();
     }
 
+    /**
+     * The session after the reports held for it, each checked as if it had arrived now (added to {@code applied});
+     * drops the others.
+     */
+    private Session afterHeldReports(Session session, List<HeldReport> applied, Instant now) {
+        Session result = session;
+        for (HeldReport held : heldReports.release(session.sessionId())) {
+            AgentReport report = held.report();
+            if (!report.hostId().equals(result.hostId())) {
+                dropped(HeldReportDrop.OTHER_HOST);
+            } else if (result.userId() != null && !result.userId().equals(report.userId())) {
+                dropped(HeldReportDrop.OTHER_USER);
+            } else {
+                result = afterReport(result, report, now);
+                applied.add(held);
+            }
+        }
+        return result;
+    }
+
+    private boolean isListedByItsHost(Session session) {
+        Set<String> listed = lastListed.get(session.hostId());
+        return listed != null && listed.contains(session.sessionId());
+    }
+
+    private void dropped(HeldReportDrop reason) {
+        droppedReports.merge(reason, 1L, Long::sum);
+    }
+
     // ---------------------------------------------------------------- agent reports
 
     /**
-     * An agent's report about one of its host's sessions. Only the host the session is on may report it; a
-     * report for a session not seen yet (the agent can be faster than Kafka) creates it in the state the report
-     * implies, with the pool from the host's registration or last heartbeat.
+     * An agent's report about one of its host's sessions. Only the host the session is on may report it. A report
+     * for a session not known yet (the agent can be faster than Kafka) creates nothing: it is held until the
+     * session's allocation arrives ({@link #onAllocation}, or its record on {@code berth.sessions}, then
+     * {@link #releaseHeldReports}) and dropped if none comes within the hold time.
      */
     public ReportOutcome onAgentReport(AgentReport agentReport, AgentIdentity reporter, Instant now) {
         AgentReport report = withTrustedTime(agentReport, now);
@@ -165,12 +223,11 @@ public final class SessionRegistry {
         }
         Session known = sessions.get(report.sessionId());
         if (known == null) {
-            Instant createdAt = report.at() != null ? report.at() : now;
-            SessionState first = SessionLifecycle.firstState(report.type());
-            Session created = new Session(report.sessionId(), report.userId(), host.poolId(), report.hostId(),
-                    first, createdAt, now, first == SessionState.ENDED ? EndReason.LOGOFF : null, report.at(),
-                    null);
-            return new ReportOutcome.Accepted(List.of(put(null, created)));
+            if (heldReports.hold(report, now)) {
+                return new ReportOutcome.Held();
+            }
+            return refused(ReportOutcome.Refusal.TOO_MANY_HELD, "too many reports for sessions not allocated yet "
+                    + "are waiting; retry later");
         }
         if (!report.hostId().equals(known.hostId())) {
             return refused(ReportOutcome.Refusal.SESSION_ON_ANOTHER_HOST,
@@ -180,22 +237,54 @@ public final class SessionRegistry {
             return refused(ReportOutcome.Refusal.SESSION_OF_ANOTHER_USER,
                     "session " + known.sessionId() + " belongs to another user");
         }
-        if (report.at() != null && known.lastReportAt() != null && report.at().isBefore(known.lastReportAt())) {
-            // Overtaken by a later report of the same agent: applying it now would move the session back.
-            return new ReportOutcome.Accepted(List.of());
-        }
-        Optional<SessionState> next = SessionLifecycle.next(known.state(), report.type());
-        if (next.isEmpty()) {
-            if (report.at() != null && known.isLive()) {
-                sessions.put(known.sessionId(), known.withLastReportAt(report.at()));
+        Session after = afterReport(known, report, now);
+        if (after.state() == known.state()) {
+            if (after != known) {
+                sessions.put(known.sessionId(), after); // only the bookkeeping of the report's time
             }
             return new ReportOutcome.Accepted(List.of());
         }
-        Session moved = known.movedTo(next.get(), now, EndReason.LOGOFF);
-        if (report.at() != null) {
-            moved = moved.withLastReportAt(report.at());
+        return new ReportOutcome.Accepted(List.of(put(known, after)));
+    }
+
+    /** The session after a report of its own host and user: moved, or the same state when it does not move it. */
+    private static Session afterReport(Session known, AgentReport report, Instant now) {
+        if (report.at() != null && known.lastReportAt() != null && report.at().isBefore(known.lastReportAt())) {
+            // Overtaken by a later report of the same agent: applying it now would move the session back.
+            return known;
         }
-        return new ReportOutcome.Accepted(List.of(put(known, moved)));
+        Optional<SessionState> next = SessionLifecycle.next(known.state(), report.type());
+        if (next.isEmpty()) {
+            return report.at() != null && known.isLive() ? known.withLastReportAt(report.at()) : known;
+        }
+        Session moved = known.movedTo(next.get(), now, EndReason.LOGOFF);
+        return report.at() != null ? moved.withLastReportAt(report.at()) : moved;
+    }
+
+    /**
+     * Applies the reports held for sessions that became known through {@code berth.sessions} (allocated by another
+     * instance) since the last call; returns the changes to publish.
+     */
+    public List<SessionChange> releaseHeldReports(Instant now) {
+        if (releasable.isEmpty()) {
+            return List.of();
+        }
+        List<SessionChange> changes = new ArrayList<>();
+        for (String sessionId : releasable) {
+            Session known = sessions.get(sessionId);
+            if (known == null) {
+                continue; // tombstoned meanwhile; its reports stay held until they expire
+            }
+            List<HeldReport> applied = new ArrayList<>();
+            Session after = afterHeldReports(known, applied, now);
+            if (after.state() != known.state()) {
+                changes.add(put(known, after, applied));
+            } else if (after != known) {
+                sessions.put(sessionId, after);
+            }
+        }
+        releasable.clear();
+        return changes;
     }
 
     /**
@@ -232,12 +321,15 @@ public final class SessionRegistry {
         } else if (snapshot.poolId() != null && !snapshot.poolId().equals(host.poolId())) {
             hosts.put(snapshot.hostId(), new HostRecord(snapshot.poolId(), host.registered(), host.agentTokenId()));
         }
+        boolean evidence = isEvidence(snapshot);
+        Set<String> listed = evidence ? new HashSet<>(snapshot.sessionIds()) : Set.of();
+        if (evidence) {
+            lastListed.put(snapshot.hostId(), listed);
+        }
         Set<String> live = liveSessionsByHost.get(snapshot.hostId());
         if (live == null) {
             return List.of();
         }
-        boolean evidence = isEvidence(snapshot);
-        Set<String> listed = evidence ? new HashSet<>(snapshot.sessionIds()) : Set.of();
         List<Session> loggedOn = null;
         // Only bookkeeping inside the loop (no change to the host's live set); the moves come after it.
         for (String sessionId : live) {
@@ -297,6 +389,10 @@ public final class SessionRegistry {
      * and at the due sessions another instance owned on an earlier tick (ownership can move here at any time).
      */
     public TickResult tick(Instant now, Predicate<String> owns) {
+        int expired = heldReports.expire(now);
+        if (expired > 0) {
+            droppedReports.merge(HeldReportDrop.EXPIRED, (long) expired, Long::sum);
+        }
         List<SessionChange> changes = new ArrayList<>();
         endSessionsOfRemovedHosts(now, owns, changes);
         recheckDueNotOwned(now, owns, changes);
@@ -407,9 +503,52 @@ public final class SessionRegistry {
         return null;
     }
 
-    /** When a PENDING session's timeout starts: its creation (the allocation's time). */
-    private static Instant pendingSince(Session session) {
-        return session.createdAt() != null ? session.createdAt() : session.updatedAt();
+    /**
+     * When a PENDING session's timeout starts: when this service could first know of it. That is the allocation's
+     * time for a live service, but never earlier than {@link Session#READ_LAG_ALLOWANCE} before it was read, nor
+     * than when this instance started deciding ({@link #startDeciding}).
+     */
+    private Instant pendingSince(Session session) {
+        Instant since = session.pendingSince();
+        return since != null && countingFrom != null ? latest(since, countingFrom) : since;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    // ---------------------------------------------------------------- start and ownership
+
+    /**
+     * This instance has rebuilt its state and starts deciding. Before now, the service could not take a logon (it
+     * was down, or replaying): the pending time of every session counts from now at the earliest.
+     */
+    public void startDeciding(Instant now) {
+        countingFrom = now;
+        for (Session session : sessions.values()) {
+            if (session.state() == SessionState.PENDING) {
+                arm(null, session);
+            }
+        }
+    }
+
+    /**
+     * The PENDING sessions this instance owns that their host's last heartbeat listed become ACTIVE. For ownership
+     * gained after the heartbeat was read: at start (heartbeats replayed before the sessions could be decided) and
+     * when partitions move here.
+     */
+    public List<SessionChange> activateListedPending(Instant now, Predicate<String> owns) {
+        List<SessionChange> changes = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> host : lastListed.entrySet()) {
+            for (String sessionId : host.getValue()) {
+                Session session = sessions.get(sessionId);
+                if (session != null && session.state() == SessionState.PENDING
+                        && host.getKey().equals(session.hostId()) && owns.test(sessionId)) {
+                    changes.add(put(session, session.movedTo(SessionState.ACTIVE, now, null)));
+                }
+            }
+        }
+        return changes;
     }
 
     /** A live session past PENDING that its host has stopped listing: it waits out the reconciliation grace. */
@@ -447,6 +586,9 @@ public final class SessionRegistry {
         }
         Session known = sessions.get(event.sessionId());
         Session incoming = Session.fromEvent(event);
+        if (heldReports.isHolding(event.sessionId())) {
+            releasable.add(event.sessionId());
+        }
         if (known != null) {
             if (known.sameRecordAs(incoming)) {
                 return false;
@@ -477,11 +619,18 @@ public final class SessionRegistry {
         remove(sessionId);
     }
 
-    /** Undoes a change whose publication failed, unless the session has moved on since. */
+    /**
+     * Undoes a change whose publication failed, unless the session has moved on since; the held reports it applied
+     * are held again, so that deciding the allocation again (or its record arriving) applies them.
+     */
     public void revert(SessionChange change) {
         Session now = sessions.get(change.sessionId());
         if (now != change.current()) {
             return;
+        }
+        heldReports.restore(change.appliedReports());
+        if (change.previous() != null && !change.appliedReports().isEmpty()) {
+            releasable.add(change.sessionId()); // the session stays known: apply them on the next release
         }
         if (change.previous() == null) {
             remove(change.sessionId());
@@ -521,6 +670,16 @@ public final class SessionRegistry {
         return sessions.size();
     }
 
+    /** How many held agent reports were dropped for {@code reason} since the start. */
+    public long droppedReports(HeldReportDrop reason) {
+        return droppedReports.getOrDefault(reason, 0L);
+    }
+
+    /** How many agent reports are held, waiting for their session's allocation. */
+    public int heldReports() {
+        return heldReports.size();
+    }
+
     /** The number of sessions of a pool in a state; pool {@code null} counts sessions of no known pool. */
     public long count(String poolId, SessionState state) {
         long[] counts = countsByPool.get(poolKey(poolId));
@@ -539,9 +698,13 @@ public final class SessionRegistry {
     private static final String NO_POOL = "";
 
     private SessionChange put(Session previous, Session next) {
+        return put(previous, next, List.of());
+    }
+
+    private SessionChange put(Session previous, Session next, List<HeldReport> appliedReports) {
         Session replaced = sessions.put(next.sessionId(), next);
         reindex(replaced, next);
-        return new SessionChange(previous, next);
+        return new SessionChange(previous, next, appliedReports);
     }
 
     private void remove(String sessionId) {

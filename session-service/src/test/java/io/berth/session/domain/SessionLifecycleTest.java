@@ -39,11 +39,4 @@ class SessionLifecycleTest {
             assertThat(next).as("%s + %s", current, report).contains(expected);
         }
     }
-
-    @ParameterizedTest(name = "first news {0} -> {1}")
-    @CsvSource({"LOGON, ACTIVE", "RECONNECT, ACTIVE", "DISCONNECT, DISCONNECTED", "LOGOFF, ENDED"})
-    void aSessionFirstHeardOfFromItsAgentStartsInTheStateTheReportImplies(AgentEventType report,
-                                                                           SessionState expected) {
-        assertThat(SessionLifecycle.firstState(report)).isEqualTo(expected);
-    }
 }

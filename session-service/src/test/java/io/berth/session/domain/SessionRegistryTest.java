@@ -80,22 +80,27 @@ class SessionRegistryTest {
         }
 
         @Test
-        void anAllocationSeenAfterTheAgentsLogonDoesNotMoveTheSessionBack() {
-            // given
+        void aLogonHeldBeforeTheAllocationIsAppliedWithItInOneRecord() {
+            // given the agent's logon came before the broker's allocation was read
             registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
 
             // when
             List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
 
             // then
-            assertThat(changes).isEmpty();
-            assertThat(registry.find("s1")).map(Session::state).contains(ACTIVE);
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.event()).isEqualTo(new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE,
+                        T0.minusSeconds(1), T0.plusSeconds(1), null));
+            });
+            assertThat(registry.heldReports()).isZero();
         }
 
         @Test
         void anAllocationSeenAfterALogoffDoesNotResurrectTheSession() {
-            // given the agent's logoff came before the broker's allocation was read
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            // given the session's end was read from berth.sessions before the broker's allocation
+            registry.applyPublished(new SessionEvent(1, "s1", "alice", POOL, HOST, ENDED, T0.minusSeconds(1), T0,
+                    "LOGOFF"));
 
             // when
             List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
@@ -169,48 +174,17 @@ class SessionRegistryTest {
         }
 
         @Test
-        void aLogonForAnUnseenSessionCreatesItWithThePoolOfTheHostsRegistration() {
-            // when the agent is faster than the allocation on Kafka
-            ReportOutcome outcome = registry.onAgentReport(
-                    new AgentReport("s1", AgentEventType.LOGON, "alice", HOST, T0.minusSeconds(2)), AGENT, T0);
+        void aReportForAnUnseenSessionIsHeldAndCreatesNothing() {
+            for (AgentEventType type : AgentEventType.values()) {
+                // when the agent is faster than the allocation on Kafka (or the session was never allocated)
+                ReportOutcome outcome = registry.onAgentReport(report("s-" + type, type), AGENT, T0);
 
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
-                assertThat(change.from()).isEmpty();
-                assertThat(change.event()).isEqualTo(
-                        new SessionEvent(1, "s1", "alice", POOL, HOST, ACTIVE, T0.minusSeconds(2), T0, null));
-            });
-        }
-
-        @Test
-        void anUnseenSessionOfAHostKnownOnlyFromItsHeartbeatTakesThePoolFromTheHeartbeat() {
-            // given a host whose health names another pool than its (older) registration
-            registry.onHostHealth(health(HOST, "pool-b", Health.AVAILABLE, List.of(), T0), T0, ALL);
-
-            // when
-            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
-
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement()
-                    .satisfies(change -> assertThat(change.event().poolId()).isEqualTo("pool-b"));
-        }
-
-        @Test
-        void aLogoffForAnUnseenSessionEndsIt() {
-            // when
-            ReportOutcome outcome = registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
-
-            // then
-            assertThat(acceptedChanges(outcome)).singleElement().satisfies(change -> {
-                assertThat(change.to()).isEqualTo(ENDED);
-                assertThat(change.event().endReason()).isEqualTo("LOGOFF");
-            });
-        }
-
-        @Test
-        void aDisconnectForAnUnseenSessionCreatesItDisconnected() {
-            assertThat(acceptedChanges(registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT, T0)))
-                    .singleElement().satisfies(change -> assertThat(change.to()).isEqualTo(DISCONNECTED));
+                // then
+                assertThat(outcome).as("%s", type).isInstanceOf(ReportOutcome.Held.class);
+                assertThat(registry.find("s-" + type)).as("%s", type).isEmpty();
+            }
+            assertThat(registry.size()).isZero();
+            assertThat(registry.heldReports()).isEqualTo(AgentEventType.values().length);
         }
 
         @Test
@@ -326,6 +300,258 @@ class SessionRegistryTest {
             assertThat(outcome).isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
                     assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.SESSION_OF_ANOTHER_USER));
             assertThat(registry.find("s1")).map(Session::state).contains(PENDING);
+        }
+    }
+
+    /** DESIGN.md 7.8: reports for sessions the broker has not (yet) allocated to the reporting host. */
+    @Nested
+    class HeldReports {
+
+        private static final Duration HOLD = UnknownReportHold.DEFAULTS.hold();
+
+        @Test
+        void aFabricatedLogonNeverCreatesASessionAndIsDroppedAfterTheHold() {
+            // when a host's agent reports that "victim" logged on to a session the broker never allocated
+            ReportOutcome outcome = registry.onAgentReport(
+                    new AgentReport("forged", AgentEventType.LOGON, "victim", HOST, null), AGENT, T0);
+
+            // then it is held, and victim has no session
+            assertThat(outcome).isInstanceOf(ReportOutcome.Held.class);
+            assertThat(registry.list(new SessionQuery("victim", null, null, null))).isEmpty();
+
+            // and when the hold is over it is dropped, counted, and still nothing exists
+            assertThat(registry.tick(T0.plus(HOLD).minusMillis(1), ALL).isEmpty()).isTrue();
+            assertThat(registry.droppedReports(HeldReportDrop.EXPIRED)).isZero();
+            registry.tick(T0.plus(HOLD), ALL);
+            assertThat(registry.droppedReports(HeldReportDrop.EXPIRED)).isOne();
+            assertThat(registry.heldReports()).isZero();
+            assertThat(registry.size()).isZero();
+        }
+
+        @Test
+        void anAllocationAfterTheHoldFindsNoReportToApply() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+            registry.tick(T0.plus(HOLD), ALL);
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plus(HOLD).plusSeconds(1));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> assertThat(change.to()).isEqualTo(PENDING));
+        }
+
+        @Test
+        void reportsHeldForOneSessionAreAppliedInTheirOrder() {
+            // given the agent reported a logon and then a disconnect, both before the allocation was read
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+            registry.onAgentReport(report("s1", AgentEventType.DISCONNECT), AGENT, T0.plusSeconds(1));
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(2));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.to()).isEqualTo(DISCONNECTED);
+            });
+        }
+
+        @Test
+        void aHeldReportOfAnotherHostThanTheAllocationsIsDropped() {
+            // given host 2's agent claims a session before its allocation is read
+            registry.onAgentReport(new AgentReport("s1", AgentEventType.LOGON, "alice", OTHER_HOST, null),
+                    new AgentIdentity(OTHER_HOST, "jti-2"), T0);
+
+            // when the broker allocated it to host 1
+            List<SessionChange> changes = registry.onAllocation(allocation("s1", HOST), T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> assertThat(change.to()).isEqualTo(PENDING));
+            assertThat(registry.droppedReports(HeldReportDrop.OTHER_HOST)).isOne();
+        }
+
+        @Test
+        void aHeldReportOfAnotherUserThanTheAllocationsIsDropped() {
+            // given
+            registry.onAgentReport(new AgentReport("s1", AgentEventType.LOGON, "victim", HOST, null), AGENT, T0);
+
+            // when the broker allocated the session to alice
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.to()).isEqualTo(PENDING);
+                assertThat(change.current().userId()).isEqualTo("alice");
+            });
+            assertThat(registry.droppedReports(HeldReportDrop.OTHER_USER)).isOne();
+        }
+
+        @Test
+        void aHostWithTooManyReportsWaitingIsRefusedUntilOneIsReleased() {
+            // given a registry holding at most 2 reports per host and 3 in total
+            registry = new SessionRegistry(RETENTION, new UnknownReportHold(HOLD, 2, 3));
+            registry.onHostRegistration(new HostRegistration(1, HOST, POOL, T0.minusSeconds(3600), "jti-1"));
+            registry.onHostRegistration(new HostRegistration(1, OTHER_HOST, POOL, T0.minusSeconds(3600), "jti-2"));
+            AgentIdentity other = new AgentIdentity(OTHER_HOST, "jti-2");
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+            registry.onAgentReport(report("s2", AgentEventType.LOGON), AGENT, T0);
+
+            // when / then
+            assertThat(registry.onAgentReport(report("s3", AgentEventType.LOGON), AGENT, T0))
+                    .isInstanceOfSatisfying(ReportOutcome.Refused.class, refused ->
+                            assertThat(refused.refusal()).isEqualTo(ReportOutcome.Refusal.TOO_MANY_HELD));
+            assertThat(registry.onAgentReport(new AgentReport("s4", AgentEventType.LOGON, "alice", OTHER_HOST,
+                    null), other, T0)).isInstanceOf(ReportOutcome.Held.class);
+            assertThat(registry.onAgentReport(new AgentReport("s5", AgentEventType.LOGON, "alice", OTHER_HOST,
+                    null), other, T0)).as("the total limit").isInstanceOf(ReportOutcome.Refused.class);
+            registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
+            assertThat(registry.onAgentReport(report("s3", AgentEventType.LOGON), AGENT, T0.plusSeconds(1)))
+                    .isInstanceOf(ReportOutcome.Held.class);
+        }
+
+        @Test
+        void aReportHeldForASessionAnotherInstanceAllocatedIsAppliedWhenItsRecordArrives() {
+            // given
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+
+            // when another instance's PENDING record of the session is read from berth.sessions
+            registry.applyPublished(new SessionEvent(1, "s1", "alice", POOL, HOST, PENDING, T0, T0, null));
+            List<SessionChange> changes = registry.releaseHeldReports(T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> assertMove(change, PENDING, ACTIVE));
+            assertThat(registry.releaseHeldReports(T0.plusSeconds(2))).isEmpty();
+            assertThat(registry.heldReports()).isZero();
+        }
+
+        @Test
+        void aLogonAppliedWithAnAllocationWhosePublicationFailedIsHeldAgain() {
+            // given a held logon applied with the allocation
+            registry.onAgentReport(report("s1", AgentEventType.LOGON), AGENT, T0);
+            SessionChange created = registry.onAllocation(allocation("s1"), T0.plusSeconds(1)).get(0);
+
+            // when Kafka did not acknowledge the record
+            registry.revert(created);
+
+            // then nothing exists, the logon waits again, and deciding the allocation again applies it
+            assertThat(registry.find("s1")).isEmpty();
+            assertThat(registry.heldReports()).isOne();
+            assertThat(registry.onAllocation(allocation("s1"), T0.plusSeconds(2))).singleElement()
+                    .satisfies(change -> assertThat(change.to()).isEqualTo(ACTIVE));
+        }
+
+        @Test
+        void aHeartbeatListingASessionNeverAllocatedCreatesNothing() {
+            // when
+            List<SessionChange> changes = registry.onHostHealth(
+                    health(HOST, POOL, Health.AVAILABLE, List.of("never-allocated"), T0), T0, ALL);
+
+            // then
+            assertThat(changes).isEmpty();
+            assertThat(registry.size()).isZero();
+        }
+    }
+
+    /** Issue 10: pending time counts from when this service could first know of a session. */
+    @Nested
+    class PendingTimeAfterDowntime {
+
+        @Test
+        void anAllocationReadLateCountsFromJustBeforeItWasRead() {
+            // given an allocation made 90 s before this service could read it (pending timeout 60 s)
+            registry.onAllocation(new AllocationEvent(1, "s1", "alice", POOL, HOST, "desktop", T0.minusSeconds(90),
+                    "b"), T0);
+
+            // when / then: counted from T0 - 5 s, not from T0 - 90 s
+            assertThat(registry.tick(T0.plusSeconds(55).minusMillis(1), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(55), ALL).changes()).singleElement()
+                    .satisfies(change -> assertThat(change.current().endReason()).isEqualTo(EndReason.PENDING_TIMEOUT));
+        }
+
+        @Test
+        void anAllocationReadPromptlyCountsFromTheAllocation() {
+            // given an allocation read 4 s after it was made, within the allowance for a live reader
+            registry.onAllocation(new AllocationEvent(1, "s1", "alice", POOL, HOST, "desktop", T0.minusSeconds(4),
+                    "b"), T0);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(56).minusMillis(1), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(56), ALL).changes()).hasSize(1);
+        }
+
+        @Test
+        void aPendingSessionReplayedAfterARestartCountsFromTheRestart() {
+            // given a PENDING record written 90 s before this instance started deciding
+            registry.applyPublished(new SessionEvent(1, "s1", "alice", POOL, HOST, PENDING, T0.minusSeconds(90),
+                    T0.minusSeconds(90), null));
+
+            // when
+            registry.startDeciding(T0);
+
+            // then
+            assertThat(registry.tick(T0.plusSeconds(60).minusMillis(1), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(60), ALL).changes()).singleElement()
+                    .satisfies(change -> assertThat(change.current().endReason()).isEqualTo(EndReason.PENDING_TIMEOUT));
+        }
+
+        @Test
+        void anAllocationReadDuringTheCatchUpCountsFromTheRestartAtTheEarliest() {
+            // given this instance started deciding at T0
+            registry.startDeciding(T0);
+
+            // when it reads, 3 s later, an allocation made while it was down
+            registry.onAllocation(new AllocationEvent(1, "s1", "alice", POOL, HOST, "desktop", T0.minusSeconds(90),
+                    "b"), T0.plusSeconds(3));
+
+            // then counted from T0 (later than T0 + 3 s - 5 s)
+            assertThat(registry.tick(T0.plusSeconds(60).minusMillis(1), ALL).changes()).isEmpty();
+            assertThat(registry.tick(T0.plusSeconds(60), ALL).changes()).hasSize(1);
+        }
+
+        @Test
+        void aReplayedPendingSessionItsHostListedBecomesActiveOnceThisInstanceOwnsIt() {
+            // given, replayed before deciding: a PENDING session and a heartbeat of its host listing it
+            registry.applyPublished(new SessionEvent(1, "s1", "alice", POOL, HOST, PENDING, T0.minusSeconds(90),
+                    T0.minusSeconds(90), null));
+            registry.applyPublished(new SessionEvent(1, "s2", "bob", POOL, OTHER_HOST, PENDING,
+                    T0.minusSeconds(90), T0.minusSeconds(90), null));
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of("s1", "s2"), T0.minusSeconds(10)),
+                    T0, id -> false);
+            registry.startDeciding(T0);
+
+            // when / then: nothing while another instance owns it; ACTIVE once this one does
+            assertThat(registry.activateListedPending(T0.plusSeconds(1), id -> false)).isEmpty();
+            assertThat(registry.activateListedPending(T0.plusSeconds(2), ALL)).singleElement().satisfies(change -> {
+                assertThat(change.sessionId()).as("only the session on the listing host").isEqualTo("s1");
+                assertMove(change, PENDING, ACTIVE);
+            });
+            assertThat(registry.activateListedPending(T0.plusSeconds(3), ALL)).isEmpty();
+        }
+
+        @Test
+        void anAllocationItsHostAlreadyListedStartsActive() {
+            // given the host's heartbeat, read before the allocation, lists the session
+            registry.onHostHealth(health(HOST, POOL, Health.AVAILABLE, List.of("s1"), T0), T0, ALL);
+
+            // when
+            List<SessionChange> changes = registry.onAllocation(allocation("s1"), T0.plusSeconds(1));
+
+            // then
+            assertThat(changes).singleElement().satisfies(change -> {
+                assertThat(change.from()).isEmpty();
+                assertThat(change.to()).isEqualTo(ACTIVE);
+            });
+        }
+
+        @Test
+        void anAllocationListedOnlyByAnotherHostStaysPending() {
+            // given
+            registry.onHostHealth(health(OTHER_HOST, POOL, Health.AVAILABLE, List.of("s1"), T0), T0, ALL);
+
+            // then
+            assertThat(registry.onAllocation(allocation("s1", HOST), T0.plusSeconds(1))).singleElement()
+                    .satisfies(change -> assertThat(change.to()).isEqualTo(PENDING));
         }
     }
 
@@ -562,7 +788,7 @@ class SessionRegistryTest {
         @Test
         void anEndedSessionOfAnotherInstanceIsTombstonedOnceThisInstanceOwnsIt() {
             // given an ended session whose partition another instance owns when it falls due
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
             Instant due = T0.plus(RETENTION);
             assertThat(registry.tick(due, sessionId -> false).tombstones()).isEmpty();
 
@@ -579,11 +805,11 @@ class SessionRegistryTest {
         void aTickLooksOnlyAtDueSessionsAndDueTombstones() {
             // given many ended sessions and many live ones, none due yet, and one PENDING session past its timeout
             for (int i = 0; i < 1000; i++) {
-                registry.onAgentReport(report("ended-" + i, AgentEventType.LOGOFF), AGENT, T0);
+                endedSession("ended-" + i, T0);
                 activeSession("live-" + i, T0);
             }
             registry.onAllocation(new AllocationEvent(1, "due", "alice", POOL, HOST, "desktop", T0.minusSeconds(60),
-                    "broker-1"), T0);
+                    "broker-1"), T0.minusSeconds(60));
             List<String> asked = new ArrayList<>();
 
             // when
@@ -600,7 +826,7 @@ class SessionRegistryTest {
         @Test
         void anEndedSessionWhoseTombstoneFailedIsRestoredForTheNextSweep() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
             Session ended = registry.tick(T0.plus(RETENTION), ALL).tombstones().get(0);
 
             // when
@@ -660,7 +886,7 @@ class SessionRegistryTest {
         @Test
         void aLiveRecordDoesNotMoveAnEndedSessionBack() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
 
             // when
             boolean applied = registry.applyPublished(
@@ -781,7 +1007,7 @@ class SessionRegistryTest {
         @Test
         void anOperatorLogoffOfAnUnknownOrEndedSessionSendsNothing() {
             // given
-            registry.onAgentReport(report("s1", AgentEventType.LOGOFF), AGENT, T0);
+            endedSession("s1", T0);
 
             // then
             assertThat(registry.requestLogoff("s1", T0)).isInstanceOf(LogoffDecision.AlreadyEnded.class);
@@ -794,6 +1020,11 @@ class SessionRegistryTest {
     private void activeSession(String sessionId, Instant at) {
         registry.onAllocation(allocation(sessionId), at);
         registry.onAgentReport(report(sessionId, AgentEventType.LOGON), AGENT, at);
+    }
+
+    private void endedSession(String sessionId, Instant at) {
+        registry.onAllocation(allocation(sessionId), at);
+        registry.onAgentReport(report(sessionId, AgentEventType.LOGOFF), AGENT, at);
     }
 
     private List<String> ids(SessionQuery query) {

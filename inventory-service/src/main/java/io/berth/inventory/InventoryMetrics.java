@@ -12,11 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
  * The inventory's meters: {@code berth_hosts{pool,health}} (one gauge per pool and health, read from the
- * inventory's running counts), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}}.
+ * inventory's running counts), {@code berth_pool_slots{pool}} and {@code berth_pool_free_slots{pool}} (a copy of
+ * {@link Inventory#capacityByPool()} refreshed on the event loop, because Prometheus scrapes on another thread
+ * and the inventory is not thread-safe), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}}.
  * Publish failures are counted by the producers as {@code berth_publish_failures_total}.
  */
 final class InventoryMetrics {
@@ -27,6 +30,9 @@ final class InventoryMetrics {
     private final Counter registrationsAccepted;
     private final Counter registrationsRejected;
     private final Map<String, List<Gauge>> hostGauges = new HashMap<>();
+    /** Per pool: its slots and free slots, as last copied by {@link #refreshCapacity}. */
+    private final Map<String, AtomicLong[]> capacity = new HashMap<>();
+    private final Map<String, List<Gauge>> capacityGauges = new HashMap<>();
 
     InventoryMetrics(MeterRegistry registry, Inventory inventory) {
         this.registry = registry;
@@ -48,6 +54,37 @@ final class InventoryMetrics {
 
     void registration(boolean accepted) {
         (accepted ? registrationsAccepted : registrationsRejected).increment();
+    }
+
+    /** Copies every pool's capacity for the gauges; registers the gauges of new pools and removes deleted ones'. */
+    void refreshCapacity() {
+        Map<String, Inventory.PoolCapacity> current = inventory.capacityByPool();
+        capacity.keySet().removeIf(poolId -> {
+            if (current.containsKey(poolId)) {
+                return false;
+            }
+            capacityGauges.remove(poolId).forEach(registry::remove);
+            return true;
+        });
+        current.forEach((poolId, pool) -> {
+            AtomicLong[] values = capacity.computeIfAbsent(poolId, this::registerCapacity);
+            values[0].set(pool.slots());
+            values[1].set(pool.free());
+        });
+    }
+
+    private AtomicLong[] registerCapacity(String poolId) {
+        AtomicLong slots = new AtomicLong();
+        AtomicLong free = new AtomicLong();
+        capacityGauges.put(poolId, List.of(
+                Gauge.builder("berth_pool_slots", slots, AtomicLong::get)
+                        .description("Session slots on the pool's hosts that take new sessions (AVAILABLE, allowing"
+                                + " new sessions); a personal pool's host is one slot")
+                        .tag("pool", poolId).register(registry),
+                Gauge.builder("berth_pool_free_slots", free, AtomicLong::get)
+                        .description("Of berth_pool_slots, those without a live session (personal: without a user)")
+                        .tag("pool", poolId).register(registry)));
+        return new AtomicLong[]{slots, free};
     }
 
     /** Adds the host gauges of new pools and removes those of deleted ones. */

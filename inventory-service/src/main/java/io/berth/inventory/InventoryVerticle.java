@@ -213,6 +213,7 @@ public final class InventoryVerticle extends BerthVerticle {
     }
 
     private void onClockTick() {
+        metrics.refreshCapacity();
         if (clockTickQueued || inventory.onClock(clock.instant()).isEmpty()) {
             return;
         }

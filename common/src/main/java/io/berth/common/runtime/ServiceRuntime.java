@@ -16,6 +16,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -24,6 +25,9 @@ import java.util.function.Function;
  * single-machine launcher and by integration tests.
  */
 public final class ServiceRuntime {
+
+    /** Numbers each Vert.x instance's metrics backend in this JVM (see {@link #metricsOptions}). */
+    private static final AtomicLong INSTANCES = new AtomicLong();
 
     private ServiceRuntime() {
     }
@@ -37,9 +41,7 @@ public final class ServiceRuntime {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-                        .setEnabled(true)
-                        .setJvmMetricsEnabled(false)))
+                .with(new VertxOptions().setMetricsOptions(metricsOptions(config)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         Readiness readiness = new Readiness();
@@ -55,5 +57,19 @@ public final class ServiceRuntime {
                     vertx.close();
                     return Future.failedFuture(failure);
                 });
+    }
+
+    /**
+     * Vert.x keeps one metrics backend per registry name for the whole JVM ({@code BackendRegistries}): under
+     * the shared default name the second and third service of the single-machine launcher reused the first
+     * one's registry, so their HTTP server metrics never reached their own {@code /metrics}, and the first of
+     * them to close closed it for all. A name of its own per Vert.x instance keeps every service's meters in
+     * its own registry, in the launcher, in tests with several nodes and alone.
+     */
+    static MicrometerMetricsOptions metricsOptions(ServiceConfig config) {
+        return new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(false)
+                .setRegistryName(config.service().id() + "-" + INSTANCES.incrementAndGet());
     }
 }

@@ -74,4 +74,51 @@ class ServiceRuntimeIT {
             service.close().await(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void twoServicesInOneJvmEachReportTheirOwnHttpServerMetrics() throws Exception {
+        // given two services in one JVM, as in the single-machine launcher
+        RunningService inventory = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), ProbeVerticle::new)
+                .await(60, TimeUnit.SECONDS);
+        RunningService session = ServiceRuntime.start(kafka.serviceConfig(ServiceName.SESSION), ProbeVerticle::new)
+                .await(60, TimeUnit.SECONDS);
+        Vertx client = Vertx.vertx();
+        try {
+            WebClient web = WebClient.create(client);
+
+            // when each answers requests
+            for (int i = 0; i < 3; i++) {
+                assertThat(web.get(inventory.httpPort(), "127.0.0.1", "/health/live").send().await().statusCode())
+                        .isEqualTo(200);
+                assertThat(web.get(session.httpPort(), "127.0.0.1", "/health/live").send().await().statusCode())
+                        .isEqualTo(200);
+            }
+
+            // then each one's /metrics holds its own HTTP server requests, under its own service label only
+            String inventoryMetrics = web.get(inventory.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+            String sessionMetrics = web.get(session.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+            assertThat(httpServerRequestLines(inventoryMetrics))
+                    .isNotEmpty()
+                    .allMatch(line -> line.contains("service=\"inventory-service\""));
+            assertThat(httpServerRequestLines(sessionMetrics))
+                    .isNotEmpty()
+                    .allMatch(line -> line.contains("service=\"session-service\""));
+
+            // and closing one leaves the other's metrics working
+            inventory.close().await(30, TimeUnit.SECONDS);
+            assertThat(web.get(session.httpPort(), "127.0.0.1", "/health/live").send().await().statusCode())
+                    .isEqualTo(200);
+            assertThat(httpServerRequestLines(
+                    web.get(session.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString()))
+                    .isNotEmpty();
+        } finally {
+            client.close().await();
+            session.close().await(30, TimeUnit.SECONDS);
+            inventory.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static java.util.List<String> httpServerRequestLines(String metrics) {
+        return metrics.lines().filter(line -> line.startsWith("vertx_http_server_requests_total{")).toList();
+    }
 }

@@ -102,6 +102,41 @@ public final class Inventory {
         return liveSessionCounts.getOrDefault(hostId, 0);
     }
 
+    /**
+     * A pool's room for new sessions, counted on the hosts that take them ({@code AVAILABLE} and allowing new
+     * sessions): {@code slots} is their {@code maxSessionsPerHost} summed, {@code free} the slots without a live
+     * session. In a personal pool each such host is one slot, free while no user is assigned to it.
+     */
+    public record PoolCapacity(int slots, int free) {
+    }
+
+    /** Every pool's capacity, in one pass over the hosts (the {@code berth_pool_slots} gauges). */
+    public Map<String, PoolCapacity> capacityByPool() {
+        Map<String, int[]> sums = new HashMap<>();
+        pools.keySet().forEach(poolId -> sums.put(poolId, new int[2]));
+        for (HostEntry entry : hosts.values()) {
+            if (entry.registration == null) {
+                continue;
+            }
+            HostHealthEvent snapshot = current(entry);
+            HostPoolConfig pool = pools.get(snapshot.poolId());
+            if (pool == null || snapshot.health() != Health.AVAILABLE || !snapshot.allowNewSessions()) {
+                continue;
+            }
+            int[] sum = sums.get(pool.poolId());
+            if (pool.type() == PoolType.PERSONAL) {
+                sum[0] += 1;
+                sum[1] += snapshot.assignedUser() == null ? 1 : 0;
+            } else {
+                sum[0] += pool.maxSessionsPerHost();
+                sum[1] += Math.max(0, pool.maxSessionsPerHost() - liveSessions(snapshot.hostId()));
+            }
+        }
+        Map<String, PoolCapacity> capacity = new TreeMap<>();
+        sums.forEach((poolId, sum) -> capacity.put(poolId, new PoolCapacity(sum[0], sum[1])));
+        return capacity;
+    }
+
     public Optional<RegistrationTokenRecord> registrationToken(String tokenHash) {
         return Optional.ofNullable(tokens.get(tokenHash));
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -404,6 +405,41 @@ class InventoryTest {
         inventory.onSessionRemoved("unknown");
 
         assertThat(inventory.hostsOf("pool-a")).singleElement().extracting(HostView::sessions).isEqualTo(2);
+    }
+
+    @Test
+    void capacityCountsTheSlotsOfHostsThatTakeNewSessionsAndTheirFreeOnes() {
+        // given a pooled pool (4 per host): one host with a session, one full, one drained, one never heard from
+        commit(inventory.putPool(pooled("pool-a", 30)));
+        commit(inventory.putPool(pooled("empty", 30)));
+        for (String host : List.of("vm-1", "vm-2", "vm-3", "vm-4")) {
+            register("pool-a", host, "j-" + host, T0);
+        }
+        for (String host : List.of("vm-1", "vm-2", "vm-3")) {
+            commit(heartbeat(host, "j-" + host, AgentStatus.AVAILABLE, List.of(), T0.plusSeconds(1)));
+        }
+        inventory.onSession(session("s1", "vm-1", SessionState.ACTIVE));
+        for (String sessionId : List.of("s2", "s3", "s4", "s5")) {
+            inventory.onSession(session(sessionId, "vm-2", SessionState.PENDING));
+        }
+        commit(inventory.patchHost("vm-3", new HostPatch(false, false, null)));
+        // and a personal pool: one host assigned, one not
+        commit(inventory.putPool(personal("personal", PersonalAssignment.DIRECT)));
+        register("personal", "vm-p1", "j-p1", T0);
+        register("personal", "vm-p2", "j-p2", T0);
+        commit(heartbeat("vm-p1", "j-p1", AgentStatus.AVAILABLE, List.of(), T0.plusSeconds(1)));
+        commit(heartbeat("vm-p2", "j-p2", AgentStatus.AVAILABLE, List.of(), T0.plusSeconds(1)));
+        commit(inventory.patchHost("vm-p1", new HostPatch(null, true, "alice")));
+
+        // when the capacity is read
+        Map<String, Inventory.PoolCapacity> capacity = inventory.capacityByPool();
+
+        // then only vm-1 and vm-2 count in pool-a (8 slots, 3 free: vm-2 is full), a pool without hosts has none,
+        // and each personal host is one slot, free while unassigned
+        assertThat(capacity).containsOnlyKeys("pool-a", "empty", "personal");
+        assertThat(capacity.get("pool-a")).isEqualTo(new Inventory.PoolCapacity(8, 3));
+        assertThat(capacity.get("empty")).isEqualTo(new Inventory.PoolCapacity(0, 0));
+        assertThat(capacity.get("personal")).isEqualTo(new Inventory.PoolCapacity(2, 1));
     }
 
     private static SessionEvent session(String sessionId, String hostId, SessionState state) {

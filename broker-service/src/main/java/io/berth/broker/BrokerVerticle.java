@@ -7,6 +7,7 @@ import io.berth.broker.cache.ReservationSweeper;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.ConnectFlow;
 import io.berth.broker.domain.HostPlacement;
+import io.berth.broker.domain.NodeStanding;
 import io.berth.broker.feed.CacheFeed;
 import io.berth.broker.feed.FeedApplier;
 import io.berth.broker.ticket.TicketSigner;
@@ -23,6 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,6 +49,17 @@ public final class BrokerVerticle extends BerthVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerVerticle.class);
 
+    /**
+     * The allocation producer's limits, so that a connect never waits on an unreachable Kafka for more than
+     * about 8 s (DESIGN.md 7.1: a 503 within 10 s): the send fails after {@code delivery.timeout.ms}, a request
+     * is retried within it after {@code request.timeout.ms}, and {@code send} itself blocks at most
+     * {@code max.block.ms} for metadata or buffer space.
+     */
+    private static final Map<String, Object> ALLOCATION_PRODUCER = Map.of(
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 7_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+
     private final BrokerSettings settings;
     private final Clock clock = Clock.systemUTC();
     private BrokerCaches caches;
@@ -55,6 +69,7 @@ public final class BrokerVerticle extends BerthVerticle {
     private CacheFeed feed;
     private ConnectMetrics metrics;
     private long sweepTimer = -1;
+    private boolean inMinority;
 
     public BrokerVerticle(ServiceContext context, BrokerSettings settings) {
         super(context);
@@ -77,10 +92,13 @@ public final class BrokerVerticle extends BerthVerticle {
             index.follow(caches);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
-            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry());
+            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry(),
+                    ALLOCATION_PRODUCER);
+            BrokerCaches joined = caches;
             feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
                     new FeedApplier(caches, metrics.malformedRecords, metrics.feedChangesComputed,
-                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry());
+                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry(),
+                    () -> !joined.isInMinority());
             feed.start();
             return null;
         }).compose(ignored -> {
@@ -88,7 +106,10 @@ public final class BrokerVerticle extends BerthVerticle {
             readiness().require("broker caches caught up with Kafka", feed::isCaughtUp);
             ReservationSweeper sweeper = new ReservationSweeper(caches, index, clock::millis,
                     metrics.reservationsReleased);
-            sweepTimer = vertx.setPeriodic(1000, id -> sweeper.sweep());
+            sweepTimer = vertx.setPeriodic(1000, id -> {
+                watchPartition();
+                sweeper.sweep();
+            });
             LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
                     serviceConfig().cluster().clusterName(), caches.clusterSize());
             return listen(router(node));
@@ -109,8 +130,21 @@ public final class BrokerVerticle extends BerthVerticle {
                 context.runOnContext(v -> command.run());
             }
         };
+        BrokerCaches joined = caches;
+        CacheFeed fed = feed;
+        NodeStanding standing = new NodeStanding() {
+            @Override
+            public boolean isCaughtUp() {
+                return fed.isCaughtUp();
+            }
+
+            @Override
+            public boolean isInMinority() {
+                return joined.isInMinority();
+            }
+        };
         ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
-                new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics);
+                new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics, standing);
         ConnectEndpoint connect = new ConnectEndpoint(vertx, flow, caches.idempotency(), tickets,
                 settings.ticketTtlSeconds(), metrics, clock::millis);
         Router router = apiRouter();
@@ -151,6 +185,30 @@ public final class BrokerVerticle extends BerthVerticle {
         ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
     }
 
+    /**
+     * Says once per transition that this node entered or left a minority partition; on leaving it, re-reads the
+     * merged caches into the local index (the majority's entries replaced this node's).
+     */
+    private void watchPartition() {
+        boolean minority = caches.isInMinority();
+        if (minority == inMinority) {
+            return;
+        }
+        inMinority = minority;
+        if (minority) {
+            LOG.warn("Broker node is in a minority partition ({} of its cluster's members visible): it places no"
+                    + " new session and leaves the feed to the majority until the partition heals",
+                    caches.clusterSize());
+            return;
+        }
+        BrokerCaches merged = caches;
+        blocking(() -> {
+            index.resync(merged);
+            return null;
+        }).onComplete(done -> LOG.info("Broker node rejoined the majority ({} members): caches merged, index {}",
+                merged.clusterSize(), done.succeeded() ? "re-read" : "not re-read: " + done.cause()));
+    }
+
     private void registerGauges() {
         gauge("pools", caches.pools());
         gauge("appgroups", caches.appGroups());
@@ -159,6 +217,9 @@ public final class BrokerVerticle extends BerthVerticle {
         gauge("idempotency", caches.idempotency());
         Gauge.builder("berth_broker_cluster_members", caches, BrokerCaches::clusterSize)
                 .description("Broker nodes in this node's Infinispan cluster view")
+                .register(registry());
+        Gauge.builder("berth_broker_partition_minority", caches, c -> c.isInMinority() ? 1 : 0)
+                .description("1 while this node has no strict majority of its cluster's last stable membership")
                 .register(registry());
         Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
                         i -> i.hostsWithUnconfirmedReservations().size())
@@ -184,6 +245,10 @@ public final class BrokerVerticle extends BerthVerticle {
 
     BrokerCaches caches() {
         return caches;
+    }
+
+    CacheFeed feed() {
+        return feed;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
 import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 import org.infinispan.notifications.cachelistener.event.CacheEntryRemovedEvent;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,31 @@ public final class LocalIndex implements PlacementView {
         local(caches.pools()).forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
         local(caches.appGroups()).forEach(appGroups::putIfAbsent);
         local(caches.hosts()).forEach((hostId, host) -> hostChanged(host));
+    }
+
+    /**
+     * Takes every entry of this node's copy as it is now, whatever revision the index held: after a partition
+     * merged, the majority's entries replaced this node's, and a replaced entry may carry a lower revision than
+     * the one indexed here (both sides counted on). Entries gone from the copy leave the index.
+     */
+    public void resync(BrokerCaches caches) {
+        Map<String, PoolPolicy> policies = local(caches.pools());
+        policies.forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
+        for (Map.Entry<String, PoolIndex> pool : pools.entrySet()) {
+            if (!policies.containsKey(pool.getKey())) {
+                pool.getValue().unconfigure();
+            }
+        }
+        Map<String, AppGroupAccess> groups = local(caches.appGroups());
+        appGroups.putAll(groups);
+        appGroups.keySet().retainAll(groups.keySet());
+        Map<String, HostEntry> hosts = local(caches.hosts());
+        for (String hostId : new ArrayList<>(poolOfHost.keySet())) {
+            if (!hosts.containsKey(hostId)) {
+                hostRemoved(hostId);
+            }
+        }
+        hosts.values().forEach(host -> hostChanged(host, true));
     }
 
     private static <V> Map<String, V> local(Cache<String, V> cache) {
@@ -102,13 +128,21 @@ public final class LocalIndex implements PlacementView {
     }
 
     void hostChanged(HostEntry host) {
+        hostChanged(host, false);
+    }
+
+    private void hostChanged(HostEntry host, boolean replace) {
         String poolId = host.poolId() == null ? "" : host.poolId();
         String previousPool = poolOfHost.put(host.hostId(), poolId);
         if (previousPool != null && !previousPool.equals(poolId)) {
             // Re-registered into another pool.
             pool(previousPool).ifPresent(index -> index.remove(host.hostId()));
         }
-        poolIndex(poolId).upsert(host);
+        if (replace) {
+            poolIndex(poolId).replace(host);
+        } else {
+            poolIndex(poolId).upsert(host);
+        }
         boolean unconfirmed = false;
         for (SlotHolder holder : host.slots()) {
             unconfirmed |= holder.isUnconfirmed();
@@ -116,7 +150,7 @@ public final class LocalIndex implements PlacementView {
         boolean hasUnconfirmed = unconfirmed;
         // Events of one host may be handled on two threads at once: the higher revision wins.
         unconfirmedByHost.compute(host.hostId(), (hostId, known) ->
-                known != null && known.revision() > host.revision() ? known : hasUnconfirmed ? host : null);
+                !replace && known != null && known.revision() > host.revision() ? known : hasUnconfirmed ? host : null);
     }
 
     void hostRemoved(String hostId) {

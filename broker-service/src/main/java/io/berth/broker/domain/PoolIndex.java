@@ -60,6 +60,8 @@ public final class PoolIndex {
      */
     private int unassignedCursor = -1;
     private int candidateCount;
+    /** The newest heartbeat of any host of the pool: tells "no fresh heartbeat" from "full" in O(1). */
+    private long newestHeartbeatMillis;
 
     public PoolIndex(String poolId, LongSupplier clock) {
         this.poolId = poolId;
@@ -96,6 +98,7 @@ public final class PoolIndex {
     }
 
     public synchronized void upsert(HostEntry entry) {
+        newestHeartbeatMillis = Math.max(newestHeartbeatMillis, entry.lastHeartbeatMillis());
         IndexedHost host = hosts.get(entry.hostId());
         if (host == null) {
             host = new IndexedHost(entry);
@@ -109,6 +112,12 @@ public final class PoolIndex {
             host.lastHeartbeatMillis = entry.lastHeartbeatMillis();
         }
         index(host);
+    }
+
+    /** The host as it is now, even at a lower revision than the one indexed (a merged partition's entry). */
+    public synchronized void replace(HostEntry entry) {
+        remove(entry.hostId());
+        upsert(entry);
     }
 
     public synchronized void remove(String hostId) {
@@ -127,6 +136,15 @@ public final class PoolIndex {
     public synchronized Optional<HostEntry> hostOf(String userId) {
         IndexedHost host = hostOfUser.get(userId);
         return host == null ? Optional.empty() : Optional.of(host.entry);
+    }
+
+    /**
+     * Whether the pool has hosts but none of them has heartbeated within the pool's staleness window (the
+     * reason of a refusal: a silent fleet, not a full one).
+     */
+    public synchronized boolean hasOnlyStaleHosts(long nowMillis) {
+        return policy != null && !hosts.isEmpty()
+                && nowMillis - newestHeartbeatMillis > policy.heartbeatFreshnessMillis();
     }
 
     public synchronized int hostCount() {

@@ -24,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Feeds the replicated caches from Kafka. Broker nodes form one consumer group, so each record is applied
@@ -33,6 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * written after the batch it follows, not committed to Kafka: state and position live and die together. A
  * node joining a running cluster resumes where the cluster is; a cluster started from empty caches (a full
  * restart) finds no positions and rebuilds everything from the beginning of the topics.
+ *
+ * <p>While this node is in a minority partition ({@code mayApply} false) it leaves the consumer group: its
+ * caches refuse writes, and partitions it kept would be applied by nobody, since the group knows nothing of
+ * JGroups. The majority takes them over from the positions in its caches; after the merge this node joins the
+ * group again and resumes from the merged positions.
  */
 public final class CacheFeed implements AutoCloseable {
 
@@ -49,9 +57,18 @@ public final class CacheFeed implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile Throwable failure;
+    private final BooleanSupplier mayApply;
+    private volatile boolean inGroup;
 
     public CacheFeed(KafkaConfig kafka, String groupId, String clientId, FeedApplier applier,
                      Cache<String, Long> positions, MeterRegistry registry) {
+        this(kafka, groupId, clientId, applier, positions, registry, () -> true);
+    }
+
+    /** @param mayApply whether this node's caches take writes now (false in a minority partition) */
+    public CacheFeed(KafkaConfig kafka, String groupId, String clientId, FeedApplier applier,
+                     Cache<String, Long> positions, MeterRegistry registry, BooleanSupplier mayApply) {
+        this.mayApply = mayApply;
         Map<String, Object> props = KafkaClients.consumerProps(kafka, clientId, groupId);
         // Larger batches while rebuilding: fewer waits for the caches, more records coalesced per key.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -107,8 +124,10 @@ public final class CacheFeed implements AutoCloseable {
     private void run() {
         try {
             setCatchUpTargets();
-            consumer.subscribe(TOPICS, new ResumeFromCache());
             while (running) {
+                if (!followGroupMembership()) {
+                    continue;
+                }
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
@@ -142,6 +161,38 @@ public final class CacheFeed implements AutoCloseable {
                 LOG.debug("Broker feed closed with an error", e);
             }
         }
+    }
+
+    /**
+     * Joins the consumer group while this node's caches take writes, leaves it while they do not. Returns
+     * whether to poll now; when not, it has waited a moment (the partition is healed by JGroups, not by us).
+     */
+    private boolean followGroupMembership() {
+        boolean may = mayApply.getAsBoolean();
+        if (may && !inGroup) {
+            consumer.subscribe(TOPICS, new ResumeFromCache());
+            inGroup = true;
+            LOG.info("Broker feed joins consumer group (caches take writes)");
+        } else if (!may && inGroup) {
+            // Leaves the group at once (LeaveGroup), so the majority gets these partitions in one rebalance.
+            consumer.unsubscribe();
+            lagByPartition.clear();
+            inGroup = false;
+            LOG.warn("Broker feed left its consumer group: this node is in a minority partition and its caches"
+                    + " refuse writes; the majority applies the topics");
+        }
+        if (!may) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            if (Thread.interrupted()) {
+                throw new WakeupException();
+            }
+        }
+        return may;
+    }
+
+    /** Whether the feed is in the consumer group now (it leaves it in a minority partition). */
+    public boolean isInGroup() {
+        return inGroup;
     }
 
     /**

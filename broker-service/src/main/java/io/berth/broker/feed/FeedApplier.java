@@ -189,7 +189,7 @@ public final class FeedApplier {
         }
         long lastHeartbeat = health.lastHeartbeat() == null ? 0L : health.lastHeartbeat().toEpochMilli();
         computeIfChanging(caches.hosts(), health.hostId(), new ApplyHealth(health.poolId(), health.health().name(),
-                health.allowNewSessions(), health.assignedUser(), lastHeartbeat), writes);
+                health.allowNewSessions(), health.assignedUser(), lastHeartbeat, health.sessionIds()), writes);
     }
 
     private void addSession(ConsumerRecord<String, byte[]> record, SessionChanges changes)

@@ -6,8 +6,10 @@ import io.berth.broker.cache.ReplicatedLedger;
 import io.berth.broker.cache.ReservationSweeper;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.ConnectFlow;
+import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostPlacement;
 import io.berth.broker.domain.NodeStanding;
+import io.berth.broker.domain.ReleaseRule;
 import io.berth.broker.feed.CacheFeed;
 import io.berth.broker.feed.FeedApplier;
 import io.berth.broker.ticket.TicketSigner;
@@ -35,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,7 +63,12 @@ public final class BrokerVerticle extends BerthVerticle {
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
 
+    /** Frees a reservation only past the allocation producer's delivery timeout, with 2 s for clocks. */
+    private static final ReleaseRule RELEASE_RULE = new ReleaseRule(
+            ((Number) ALLOCATION_PRODUCER.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(), 2_000);
+
     private final BrokerSettings settings;
+    private final AvailabilitySettings availability;
     private final Clock clock = Clock.systemUTC();
     private BrokerCaches caches;
     private LocalIndex index;
@@ -70,16 +78,30 @@ public final class BrokerVerticle extends BerthVerticle {
     private ConnectMetrics metrics;
     private long sweepTimer = -1;
     private boolean inMinority;
+    /**
+     * Left a minority, the merge not settled yet: still placing nothing and not feeding, until the caches have
+     * resolved their conflicts and this node has re-read them (volatile: the feed thread reads it).
+     */
+    private volatile boolean merging;
+    private int settledTicks;
+
+    private boolean placingDegraded;
 
     public BrokerVerticle(ServiceContext context, BrokerSettings settings) {
+        this(context, settings, AvailabilitySettings.defaults());
+    }
+
+    public BrokerVerticle(ServiceContext context, BrokerSettings settings, AvailabilitySettings availability) {
         super(context);
         this.settings = settings;
+        this.availability = availability;
     }
 
     /** The factory for {@code ServiceRuntime.start} and {@code ServiceMain.run}, with the broker's settings from env. */
     public static Function<ServiceContext, BerthVerticle> factory(Env env) {
         BrokerSettings settings = BrokerSettings.load(env);
-        return context -> new BrokerVerticle(context, settings);
+        AvailabilitySettings availability = AvailabilitySettings.load(env);
+        return context -> new BrokerVerticle(context, settings, availability);
     }
 
     @Override
@@ -88,7 +110,7 @@ public final class BrokerVerticle extends BerthVerticle {
         String node = serviceConfig().cluster().nodeName();
         return blocking(() -> {
             caches = BrokerCaches.start(serviceConfig().cluster(), settings);
-            index = new LocalIndex(clock::millis);
+            index = new LocalIndex(clock::millis, new HeartbeatSource(availability.degradedPlacement().toMillis()));
             index.follow(caches);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
@@ -98,16 +120,24 @@ public final class BrokerVerticle extends BerthVerticle {
             feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
                     new FeedApplier(caches, metrics.malformedRecords, metrics.feedChangesComputed,
                             metrics.feedChangesUnchanged), caches.feedOffsets(), registry(),
-                    () -> !joined.isInMinority());
+                    () -> !joined.isInMinority() && !merging);
             feed.start();
             return null;
         }).compose(ignored -> {
             registerGauges();
             readiness().require("broker caches caught up with Kafka", feed::isCaughtUp);
+            readiness().note("placement", () -> placingDegraded ? Optional.of("degraded: no heartbeat has arrived"
+                    + " for longer than the staleness window (is the inventory down?); placing on the hosts that were"
+                    + " AVAILABLE and fresh when it went silent, for at most "
+                    + availability.degradedPlacement().toSeconds() + " s") : Optional.empty());
+            readiness().note("partition", () -> caches != null && caches.isInMinority()
+                    ? Optional.of("minority: this node sees no strict majority of its cluster; it places no new"
+                    + " session and leaves the feed to the majority") : Optional.empty());
             ReservationSweeper sweeper = new ReservationSweeper(caches, index, clock::millis,
-                    metrics.reservationsReleased);
+                    metrics.reservationsReleased, RELEASE_RULE, feed::allocationsReadThroughMillis);
             sweepTimer = vertx.setPeriodic(1000, id -> {
                 watchPartition();
+                watchHeartbeatSource();
                 sweeper.sweep();
             });
             LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
@@ -140,7 +170,7 @@ public final class BrokerVerticle extends BerthVerticle {
 
             @Override
             public boolean isInMinority() {
-                return joined.isInMinority();
+                return merging || joined.isInMinority();
             }
         };
         ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
@@ -186,27 +216,72 @@ public final class BrokerVerticle extends BerthVerticle {
     }
 
     /**
-     * Says once per transition that this node entered or left a minority partition; on leaving it, re-reads the
-     * merged caches into the local index (the majority's entries replaced this node's).
+     * Says once per transition that this node entered or left a minority partition. On leaving it, waits until
+     * every cache settled (conflicts resolved: the majority's copy won), re-reads them into the local index,
+     * and only then places and feeds again.
      */
     private void watchPartition() {
         boolean minority = caches.isInMinority();
-        if (minority == inMinority) {
-            return;
-        }
-        inMinority = minority;
-        if (minority) {
-            LOG.warn("Broker node is in a minority partition ({} of its cluster's members visible): it places no"
-                    + " new session and leaves the feed to the majority until the partition heals",
+        if (minority != inMinority) {
+            inMinority = minority;
+            if (minority) {
+                LOG.warn("Broker node is in a minority partition ({} of its cluster's members visible): it places no"
+                        + " new session and leaves the feed to the majority until the partition heals",
+                        caches.clusterSize());
+                merging = false;
+                return;
+            }
+            LOG.info("Broker node sees a majority again ({} members): waiting for the caches to merge",
                     caches.clusterSize());
+            merging = true;
+            settledTicks = 0;
+        }
+        if (!merging) {
             return;
         }
-        BrokerCaches merged = caches;
-        blocking(() -> {
-            index.resync(merged);
-            return null;
-        }).onComplete(done -> LOG.info("Broker node rejoined the majority ({} members): caches merged, index {}",
-                merged.clusterSize(), done.succeeded() ? "re-read" : "not re-read: " + done.cause()));
+        // Two settled ticks in a row: the merge's conflict resolution and rebalance are over, not just begun.
+        settledTicks = caches.isSettled() ? settledTicks + 1 : 0;
+        if (settledTicks == 2) {
+            BrokerCaches merged = caches;
+            blocking(() -> {
+                index.resync(merged);
+                return null;
+            }).onComplete(done -> {
+                if (done.failed()) {
+                    settledTicks = 0;
+                    LOG.warn("Could not re-read the merged caches; trying again", done.cause());
+                    return;
+                }
+                merging = false;
+                LOG.info("Broker node merged ({} members): caches re-read, placing and feeding again",
+                        merged.clusterSize());
+            });
+        }
+    }
+
+    /**
+     * Says once per transition that the heartbeat source went silent (placing on last-known hosts) or spoke
+     * again; entering degraded placement re-indexes the hosts that left the index as stale meanwhile.
+     */
+    private void watchHeartbeatSource() {
+        boolean degraded = index.isPlacingDegraded();
+        if (degraded == placingDegraded) {
+            return;
+        }
+        placingDegraded = degraded;
+        if (degraded) {
+            LOG.warn("No host heartbeat applied since {}: the heartbeat source (inventory) is silent; placing on the"
+                    + " hosts that were AVAILABLE and fresh then, for at most {} s",
+                    java.time.Instant.ofEpochMilli(index.heartbeatSource().newestHeartbeatMillis()),
+                    availability.degradedPlacement().toSeconds());
+            blocking(() -> {
+                index.reindex();
+                return null;
+            });
+        } else {
+            LOG.warn("Degraded placement ended: heartbeats arrive again, or its bound of {} s has passed (then no"
+                    + " host is fresh: connects answer 503 no_fresh_heartbeat)", availability.degradedPlacement().toSeconds());
+        }
     }
 
     private void registerGauges() {
@@ -220,6 +295,10 @@ public final class BrokerVerticle extends BerthVerticle {
                 .register(registry());
         Gauge.builder("berth_broker_partition_minority", caches, c -> c.isInMinority() ? 1 : 0)
                 .description("1 while this node has no strict majority of its cluster's last stable membership")
+                .register(registry());
+        Gauge.builder("berth_broker_placement_degraded", this, v -> v.placingDegraded ? 1 : 0)
+                .description("1 while the heartbeat source is silent and this node places on last-known AVAILABLE"
+                        + " hosts")
                 .register(registry());
         Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
                         i -> i.hostsWithUnconfirmedReservations().size())

@@ -152,8 +152,9 @@ class BrokerPartitionIT {
         Awaitility.await("node 2 places again").atMost(Duration.ofSeconds(30)).until(() ->
                 gateway.connect(nodes.port(2), "after-heal", "desk").await().statusCode() == 200);
         String metrics = nodes.web().get(nodes.port(2), "127.0.0.1", "/metrics").send().await().bodyAsString();
-        assertThat(metrics).contains("berth_broker_partition_minority 0.0")
-                .contains("berth_connect_requests_total{outcome=\"no_capacity\",reason=\"minority_partition\"} 1.0");
+        assertThat(metrics).contains("berth_broker_partition_minority{service=\"broker-service\"} 0.0")
+                .contains("berth_connect_requests_total{outcome=\"no_capacity\",reason=\"minority_partition\","
+                        + "service=\"broker-service\"} 1.0");
         topics.close();
     }
 }

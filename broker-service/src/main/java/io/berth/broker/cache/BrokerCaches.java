@@ -13,16 +13,19 @@ import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityMode;
 import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.topology.CacheTopology;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -165,6 +168,21 @@ public final class BrokerCaches implements AutoCloseable {
     public boolean isInMinority() {
         return manager.getStatus().allowInvocations()
                 && hosts.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE;
+    }
+
+    /**
+     * Whether every cache's topology is settled (no conflict resolution, no rebalance) and takes writes. After a
+     * merge, a node waits for this before it reads the merged copies and feeds the caches again.
+     */
+    public boolean isSettled() {
+        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, idempotency, feedOffsets)) {
+            LocalizedCacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+            if (cache.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE || topology == null
+                    || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int clusterSize() {

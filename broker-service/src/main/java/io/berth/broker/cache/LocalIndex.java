@@ -1,6 +1,7 @@
 package io.berth.broker.cache;
 
 import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.PlacementView;
 import io.berth.broker.domain.PoolIndex;
@@ -32,6 +33,7 @@ import java.util.function.LongSupplier;
 public final class LocalIndex implements PlacementView {
 
     private final LongSupplier clock;
+    private final HeartbeatSource source;
     private final Map<String, PoolIndex> pools = new ConcurrentHashMap<>();
     private final Map<String, String> poolOfHost = new ConcurrentHashMap<>();
     private final Map<String, HostEntry> unconfirmedByHost = new ConcurrentHashMap<>();
@@ -39,7 +41,33 @@ public final class LocalIndex implements PlacementView {
     private Cache<String, UserSeat> seats;
 
     public LocalIndex(LongSupplier clock) {
+        this(clock, HeartbeatSource.STRICT);
+    }
+
+    /** @param source the heartbeat source shared by every pool (degraded placement while it is silent) */
+    public LocalIndex(LongSupplier clock, HeartbeatSource source) {
         this.clock = clock;
+        this.source = source;
+    }
+
+    /** Whether any pool places on its last-known hosts now, because the heartbeat source is silent. */
+    public boolean isPlacingDegraded() {
+        long now = clock.getAsLong();
+        for (PoolIndex pool : pools.values()) {
+            if (pool.isPlacingDegraded(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Indexes every pool's hosts again (once, when the heartbeat source went silent). */
+    public void reindex() {
+        pools.values().forEach(PoolIndex::reindex);
+    }
+
+    public HeartbeatSource heartbeatSource() {
+        return source;
     }
 
     /**
@@ -124,7 +152,7 @@ public final class LocalIndex implements PlacementView {
     }
 
     private PoolIndex poolIndex(String poolId) {
-        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock));
+        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock, source));
     }
 
     void hostChanged(HostEntry host) {

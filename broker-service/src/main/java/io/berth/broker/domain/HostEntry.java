@@ -127,6 +127,22 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
                 claimedUser, revision + 1, reportedSessionIds);
     }
 
+    /**
+     * {@code berth.allocations} shows the reservation's allocation: it is durable, a session the session service
+     * will report, so no sweep may free it (only {@code berth.sessions} does). A slot already confirmed, or
+     * not held (released, or ended first), is left as it is.
+     */
+    public HostEntry markAllocated(String sessionId) {
+        int index = indexOf(sessionId);
+        if (index < 0 || !slots.get(index).isUnconfirmed() || slots.get(index).allocated()) {
+            return this;
+        }
+        SlotHolder holder = slots.get(index);
+        SlotHolder allocated = new SlotHolder(sessionId, holder.userId(), holder.reservedAtMillis(), true);
+        return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
+                slotList().replaced(index, allocated), claimedUser, revision + 1, reportedSessionIds);
+    }
+
     /** The session ended: its slot is free. A personal claim stays (the host remains the user's). */
     public HostEntry endSession(String sessionId) {
         int index = indexOf(sessionId);
@@ -140,11 +156,12 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
     /**
      * A reservation that will never become a session (Kafka refused the allocation, or it was never
      * confirmed within the pending timeout): frees the slot and drops the personal claim it made. A slot that
-     * {@code berth.sessions} already confirmed is left alone.
+     * {@code berth.sessions} already confirmed, or whose allocation is on {@code berth.allocations}, is left
+     * alone: that session exists.
      */
     public HostEntry abandonReservation(String sessionId) {
         int index = indexOf(sessionId);
-        if (index < 0 || !slots.get(index).isUnconfirmed()) {
+        if (index < 0 || !slots.get(index).isUnconfirmed() || slots.get(index).allocated()) {
             return this;
         }
         SlotHolder holder = slots.get(index);

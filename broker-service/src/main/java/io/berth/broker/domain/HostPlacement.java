@@ -97,7 +97,8 @@ public final class HostPlacement {
         Optional<HostEntry> owned = hosts.hostOf(request.userId());
         if (owned.isPresent()) {
             HostEntry host = owned.get();
-            Optional<String> whyNot = Eligibility.whyNot(host, pool, now);
+            long freshnessNow = hosts.freshnessNow(now);
+            Optional<String> whyNot = Eligibility.whyNot(host, pool, freshnessNow);
             if (whyNot.isEmpty()) {
                 return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
                         Candidates.single(host), new ConnectOutcome.NoCapacity("personal host " + host.hostId()
@@ -111,7 +112,8 @@ public final class HostPlacement {
                         + " is shut down and pool " + pool.poolId() + " does not start VMs on connect",
                         NO_CAPACITY_RETRY_AFTER_SECONDS));
             }
-            Refusal refusal = Eligibility.isHeartbeatFresh(host, pool, now) ? Refusal.FULL : Refusal.NO_FRESH_HEARTBEAT;
+            Refusal refusal = Eligibility.isHeartbeatFresh(host, pool, freshnessNow) ? Refusal.FULL
+                    : Refusal.NO_FRESH_HEARTBEAT;
             return answer(new ConnectOutcome.NoCapacity(whyNot.get(), NO_CAPACITY_RETRY_AFTER_SECONDS, refusal));
         }
         if (pool.personalAssignment() == PersonalAssignment.DIRECT) {

@@ -48,6 +48,7 @@ public final class PoolIndex {
 
     private final String poolId;
     private final LongSupplier clock;
+    private final HeartbeatSource source;
     private PoolPolicy policy;
     private final Map<String, IndexedHost> hosts = new HashMap<>();
     private final TreeMap<Integer, HostBucket> byLoad = new TreeMap<>();
@@ -64,8 +65,38 @@ public final class PoolIndex {
     private long newestHeartbeatMillis;
 
     public PoolIndex(String poolId, LongSupplier clock) {
+        this(poolId, clock, HeartbeatSource.STRICT);
+    }
+
+    /** @param source the heartbeat source of every pool, which decides what "fresh" means when it is silent */
+    public PoolIndex(String poolId, LongSupplier clock, HeartbeatSource source) {
         this.poolId = poolId;
         this.clock = clock;
+        this.source = source;
+    }
+
+    /**
+     * The time heartbeat freshness is measured against in this pool: now, or while the heartbeat source is
+     * silent (within its bound), the moment it went silent.
+     */
+    public synchronized long freshnessNow(long nowMillis) {
+        return policy == null ? nowMillis : source.freshnessReference(nowMillis, policy.heartbeatFreshnessMillis());
+    }
+
+    /** Whether this pool places on its last-known hosts because the heartbeat source is silent. */
+    public synchronized boolean isPlacingDegraded(long nowMillis) {
+        return policy != null && !hosts.isEmpty() && source.isDegraded(nowMillis, policy.heartbeatFreshnessMillis());
+    }
+
+    /**
+     * Indexes every host again: when the heartbeat source went silent, hosts that left the index as stale
+     * before the silence was recognised are fresh again against the moment it went silent. Once per transition.
+     */
+    public synchronized void reindex() {
+        for (IndexedHost host : hosts.values()) {
+            unindex(host);
+            index(host);
+        }
     }
 
     public String poolId() {
@@ -99,6 +130,7 @@ public final class PoolIndex {
 
     public synchronized void upsert(HostEntry entry) {
         newestHeartbeatMillis = Math.max(newestHeartbeatMillis, entry.lastHeartbeatMillis());
+        source.heard(entry.lastHeartbeatMillis());
         IndexedHost host = hosts.get(entry.hostId());
         if (host == null) {
             host = new IndexedHost(entry);
@@ -144,7 +176,7 @@ public final class PoolIndex {
      */
     public synchronized boolean hasOnlyStaleHosts(long nowMillis) {
         return policy != null && !hosts.isEmpty()
-                && nowMillis - newestHeartbeatMillis > policy.heartbeatFreshnessMillis();
+                && freshnessNow(nowMillis) - newestHeartbeatMillis > policy.heartbeatFreshnessMillis();
     }
 
     public synchronized int hostCount() {
@@ -164,7 +196,7 @@ public final class PoolIndex {
         if (policy == null) {
             return Optional.empty();
         }
-        long now = clock.getAsLong();
+        long now = freshnessNow(clock.getAsLong());
         if (policy.isPersonal()) {
             return Optional.ofNullable(pickInTurn(tried, random, now));
         }
@@ -275,7 +307,7 @@ public final class PoolIndex {
             }
         }
         if (policy == null || !Eligibility.isEligibleIgnoringTime(entry, policy)
-                || !Eligibility.isHeartbeatFresh(entry, policy, clock.getAsLong())) {
+                || !Eligibility.isHeartbeatFresh(entry, policy, freshnessNow(clock.getAsLong()))) {
             return;
         }
         candidateCount++;

@@ -4,6 +4,7 @@ import io.berth.broker.cache.ApplyHealth;
 import io.berth.broker.cache.BrokerCaches;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.PoolPolicy;
+import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
 import io.berth.common.events.EventCodec;
@@ -31,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * Applies records of {@code berth.config}, {@code berth.host-health} and {@code berth.sessions} to the
- * replicated caches. Every change is idempotent (a record applied twice after a rebalance changes nothing
+ * Applies records of {@code berth.config}, {@code berth.host-health}, {@code berth.sessions} and
+ * {@code berth.allocations} (which marks a reservation durable, see {@code ReleaseRule}) to the replicated caches. Every change is idempotent (a record applied twice after a rebalance changes nothing
  * more), and within a batch only the last record of each key is applied, as compaction would keep it.
  * A batch's session records become one compute per host and one per seat ({@link SessionChanges}).
  * Blocking: it waits until the batch is replicated; runs on the feed's own thread.
@@ -78,6 +79,7 @@ public final class FeedApplier {
         Map<String, ConsumerRecord<String, byte[]>> configs = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> healths = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> sessions = lastPerKey();
+        Map<String, ConsumerRecord<String, byte[]>> allocations = lastPerKey();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.key() == null) {
                 malformed.increment();
@@ -87,6 +89,7 @@ public final class FeedApplier {
                 case Topics.CONFIG -> configs.put(record.key(), record);
                 case Topics.HOST_HEALTH -> healths.put(record.key(), record);
                 case Topics.SESSIONS -> sessions.put(record.key(), record);
+                case Topics.ALLOCATIONS -> allocations.put(record.key(), record);
                 default -> LOG.debug("Ignoring a record of {}", record.topic());
             }
         }
@@ -94,6 +97,7 @@ public final class FeedApplier {
         eachWellFormed(configs.values(), record -> applyConfig(record, writes));
         eachWellFormed(healths.values(), record -> applyHealth(record, writes));
         SessionChanges changes = new SessionChanges();
+        eachWellFormed(allocations.values(), record -> addAllocation(record, changes));
         eachWellFormed(sessions.values(), record -> addSession(record, changes));
         changes.forEachHost((hostId, change) -> computeIfChanging(caches.hosts(), hostId, change, writes));
         changes.forEachSeat((key, change) -> computeIfChanging(caches.seats(), key, change, writes));
@@ -190,6 +194,18 @@ public final class FeedApplier {
         long lastHeartbeat = health.lastHeartbeat() == null ? 0L : health.lastHeartbeat().toEpochMilli();
         computeIfChanging(caches.hosts(), health.hostId(), new ApplyHealth(health.poolId(), health.health().name(),
                 health.allowNewSessions(), health.assignedUser(), lastHeartbeat, health.sessionIds()), writes);
+    }
+
+    private void addAllocation(ConsumerRecord<String, byte[]> record, SessionChanges changes)
+            throws MalformedEventException {
+        if (record.value() == null) {
+            return;
+        }
+        AllocationEvent allocation = EventCodec.decode(record.value(), AllocationEvent.class);
+        if (allocation.sessionId() == null || allocation.hostId() == null) {
+            throw new MalformedEventException("an allocation record without sessionId or hostId");
+        }
+        changes.addAllocation(allocation);
     }
 
     private void addSession(ConsumerRecord<String, byte[]> record, SessionChanges changes)

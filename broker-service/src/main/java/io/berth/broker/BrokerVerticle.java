@@ -79,8 +79,8 @@ public final class BrokerVerticle extends BerthVerticle {
     private long sweepTimer = -1;
     private boolean inMinority;
     /**
-     * Left a minority, the merge not settled yet: still placing nothing and not feeding, until the caches have
-     * resolved their conflicts and this node has re-read them (volatile: the feed thread reads it).
+     * Entered a minority, and the merge that ends it has not settled yet: placing nothing and not feeding until the
+     * caches have resolved their conflicts and this node has re-read them (volatile: the feed thread reads it).
      */
     private volatile boolean merging;
     private int settledTicks;
@@ -138,7 +138,10 @@ public final class BrokerVerticle extends BerthVerticle {
             sweepTimer = vertx.setPeriodic(1000, id -> {
                 watchPartition();
                 watchHeartbeatSource();
-                sweeper.sweep();
+                // A merging node's index is not re-read yet: it releases nothing from it.
+                if (!merging) {
+                    sweeper.sweep();
+                }
             });
             LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
                     serviceConfig().cluster().clusterName(), caches.clusterSize());
@@ -176,7 +179,7 @@ public final class BrokerVerticle extends BerthVerticle {
         ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
                 new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics, standing);
         ConnectEndpoint connect = new ConnectEndpoint(vertx, flow, caches.idempotency(), tickets,
-                settings.ticketTtlSeconds(), metrics, clock::millis);
+                settings.ticketTtlSeconds(), metrics, clock::millis, standing::isInMinority);
         Router router = apiRouter();
         router.post("/api/v1/connect").handler(jwt().require(Role.GATEWAY)).handler(connect::handle);
         router.get("/api/v1/users/:userId/resources").handler(jwt().require(Role.GATEWAY)).handler(this::resources);
@@ -228,12 +231,13 @@ public final class BrokerVerticle extends BerthVerticle {
                 LOG.warn("Broker node is in a minority partition ({} of its cluster's members visible): it places no"
                         + " new session and leaves the feed to the majority until the partition heals",
                         caches.clusterSize());
-                merging = false;
+                // Set now, not when the majority is back: the feed must not rejoin between the caches turning
+                // available and this watch noticing it, while the merge's conflict resolution still runs.
+                merging = true;
                 return;
             }
             LOG.info("Broker node sees a majority again ({} members): waiting for the caches to merge",
                     caches.clusterSize());
-            merging = true;
             settledTicks = 0;
         }
         if (!merging) {

@@ -93,6 +93,10 @@ class BrokerPartitionIT {
         HttpResponse<Buffer> reconnect = gateway.connect(nodes.port(2), "early", "desk").await();
         assertThat(reconnect.statusCode()).isEqualTo(200);
         assertThat(reconnect.bodyAsJsonObject().getBoolean("reconnect")).isTrue();
+        HttpResponse<Buffer> keyed = gateway.connect(nodes.port(2), "early", "desk", List.of("staff"), "retry-1").await();
+        assertThat(keyed.statusCode()).as("a reconnect with an Idempotency-Key").isEqualTo(200);
+        assertThat(keyed.bodyAsJsonObject().getString("sessionId"))
+                .isEqualTo(early.bodyAsJsonObject().getString("sessionId"));
         Awaitility.await("node 2's feed out of the group").atMost(Duration.ofSeconds(10))
                 .until(() -> !verticle(2).feed().isInGroup());
 

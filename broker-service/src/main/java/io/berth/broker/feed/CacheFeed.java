@@ -269,14 +269,7 @@ public final class CacheFeed implements AutoCloseable {
     private void storeEach(Map<String, Long> values) {
         List<CompletableFuture<?>> writes = new ArrayList<>(values.size());
         values.forEach((key, value) -> writes.add(positions.putAsync(key, value)));
-        try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WakeupException();
-        } catch (Exception e) {
-            throw new IllegalStateException("the caches did not take the feed's positions", e);
-        }
+        FeedApplier.awaitAll(writes, mayApply, "the feed's positions");
     }
 
     /**
@@ -285,7 +278,7 @@ public final class CacheFeed implements AutoCloseable {
      */
     private boolean applyOrRewind(List<ConsumerRecord<String, byte[]>> batch, ConsumerRecords<String, byte[]> records) {
         try {
-            applier.apply(batch);
+            applier.apply(batch, mayApply);
             Map<String, Long> next = new HashMap<>();
             for (TopicPartition partition : records.partitions()) {
                 List<ConsumerRecord<String, byte[]>> partitionRecords = records.records(partition);

@@ -28,7 +28,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 
 /**
@@ -76,6 +79,16 @@ public final class FeedApplier {
     }
 
     public void apply(List<ConsumerRecord<String, byte[]>> records) {
+        apply(records, () -> true);
+    }
+
+    /**
+     * @param keepWaiting whether to go on waiting for the batch's writes: false once this node is in a minority
+     *                    partition, where a write can wait for its remote timeout and more. The batch then fails
+     *                    at once (it is applied again later, idempotently), so that the feed can leave the
+     *                    consumer group instead of holding its partitions while the majority waits for them.
+     */
+    public void apply(List<ConsumerRecord<String, byte[]>> records, BooleanSupplier keepWaiting) {
         Map<String, ConsumerRecord<String, byte[]>> configs = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> healths = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> sessions = lastPerKey();
@@ -101,13 +114,35 @@ public final class FeedApplier {
         eachWellFormed(sessions.values(), record -> addSession(record, changes));
         changes.forEachHost((hostId, change) -> computeIfChanging(caches.hosts(), hostId, change, writes));
         changes.forEachSeat((key, change) -> computeIfChanging(caches.seats(), key, change, writes));
+        awaitAll(writes, keepWaiting, "a batch");
+    }
+
+    /**
+     * Waits for the writes (at most two minutes), in short steps, giving up as soon as {@code keepWaiting} turns
+     * false. Throws when they failed, timed out or were given up.
+     */
+    static void awaitAll(List<CompletableFuture<?>> writes, BooleanSupplier keepWaiting, String what) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            while (true) {
+                try {
+                    all.get(250, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException stillRunning) {
+                    if (!keepWaiting.getAsBoolean()) {
+                        throw new IllegalStateException("gave up waiting for " + what + ": this node may not write now");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the caches did not take " + what + " within 2 minutes");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while applying a batch", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the caches did not take a batch", e);
+            throw new IllegalStateException("interrupted while applying " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the caches did not take " + what, e.getCause());
         }
     }
 

@@ -6,7 +6,10 @@ import io.berth.broker.cache.ReplicatedLedger;
 import io.berth.broker.cache.ReservationSweeper;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.ConnectFlow;
+import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostPlacement;
+import io.berth.broker.domain.NodeStanding;
+import io.berth.broker.domain.ReleaseRule;
 import io.berth.broker.feed.CacheFeed;
 import io.berth.broker.feed.FeedApplier;
 import io.berth.broker.ticket.TicketSigner;
@@ -25,6 +28,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.slf4j.Logger;
@@ -34,6 +38,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,7 +54,23 @@ public final class BrokerVerticle extends BerthVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerVerticle.class);
 
+    /**
+     * The allocation producer's limits, so that a connect never waits on an unreachable Kafka for more than
+     * about 8 s (DESIGN.md 7.1: a 503 within 10 s): the send fails after {@code delivery.timeout.ms}, a request
+     * is retried within it after {@code request.timeout.ms}, and {@code send} itself blocks at most
+     * {@code max.block.ms} for metadata or buffer space.
+     */
+    private static final Map<String, Object> ALLOCATION_PRODUCER = Map.of(
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 7_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+
+    /** Frees a reservation only past the allocation producer's delivery timeout, with 2 s for clocks. */
+    private static final ReleaseRule RELEASE_RULE = new ReleaseRule(
+            ((Number) ALLOCATION_PRODUCER.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(), 2_000);
+
     private final BrokerSettings settings;
+    private final AvailabilitySettings availability;
     private final Clock clock = Clock.systemUTC();
     private BrokerCaches caches;
     private LocalIndex index;
@@ -57,16 +79,31 @@ public final class BrokerVerticle extends BerthVerticle {
     private CacheFeed feed;
     private ConnectMetrics metrics;
     private long sweepTimer = -1;
+    private boolean inMinority;
+    /**
+     * Entered a minority, and the merge that ends it has not settled yet: placing nothing and not feeding until the
+     * caches have resolved their conflicts and this node has re-read them (volatile: the feed thread reads it).
+     */
+    private volatile boolean merging;
+    private int settledTicks;
+
+    private boolean placingDegraded;
 
     public BrokerVerticle(ServiceContext context, BrokerSettings settings) {
+        this(context, settings, AvailabilitySettings.defaults());
+    }
+
+    public BrokerVerticle(ServiceContext context, BrokerSettings settings, AvailabilitySettings availability) {
         super(context);
         this.settings = settings;
+        this.availability = availability;
     }
 
     /** The factory for {@code ServiceRuntime.start} and {@code ServiceMain.run}, with the broker's settings from env. */
     public static Function<ServiceContext, BerthVerticle> factory(Env env) {
         BrokerSettings settings = BrokerSettings.load(env);
-        return context -> new BrokerVerticle(context, settings);
+        AvailabilitySettings availability = AvailabilitySettings.load(env);
+        return context -> new BrokerVerticle(context, settings, availability);
     }
 
     @Override
@@ -76,22 +113,39 @@ public final class BrokerVerticle extends BerthVerticle {
         return blocking(() -> {
             caches = BrokerCaches.start(serviceConfig().cluster(), settings,
                     settings.clusterSecret().open(serviceConfig().dataDir()));
-            index = new LocalIndex(clock::millis);
+            index = new LocalIndex(clock::millis, new HeartbeatSource(availability.degradedPlacement().toMillis()));
             index.follow(caches);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
-            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry());
+            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry(),
+                    ALLOCATION_PRODUCER);
+            BrokerCaches joined = caches;
             feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
                     new FeedApplier(caches, metrics.malformedRecords, metrics.feedChangesComputed,
-                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry());
+                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry(),
+                    () -> !joined.isInMinority() && !merging);
             feed.start();
             return null;
         }).compose(ignored -> {
             registerGauges();
             readiness().require("broker caches caught up with Kafka", feed::isCaughtUp);
+            readiness().note("placement", () -> placingDegraded ? Optional.of("degraded: no heartbeat has arrived"
+                    + " for longer than the staleness window (is the inventory down?); placing on the hosts that were"
+                    + " AVAILABLE and fresh when it went silent, for at most "
+                    + availability.degradedPlacement().toSeconds() + " s") : Optional.empty());
+            readiness().note("partition", () -> caches != null && caches.isInMinority()
+                    ? Optional.of("minority: this node sees no strict majority of its cluster; it places no new"
+                    + " session and leaves the feed to the majority") : Optional.empty());
             ReservationSweeper sweeper = new ReservationSweeper(caches, index, clock::millis,
-                    metrics.reservationsReleased);
-            sweepTimer = vertx.setPeriodic(1000, id -> sweeper.sweep());
+                    metrics.reservationsReleased, RELEASE_RULE, feed::allocationsReadThroughMillis);
+            sweepTimer = vertx.setPeriodic(1000, id -> {
+                watchPartition();
+                watchHeartbeatSource();
+                // A merging node's index is not re-read yet: it releases nothing from it.
+                if (!merging) {
+                    sweeper.sweep();
+                }
+            });
             LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
                     serviceConfig().cluster().clusterName(), caches.clusterSize());
             return listen(router(node));
@@ -112,10 +166,23 @@ public final class BrokerVerticle extends BerthVerticle {
                 context.runOnContext(v -> command.run());
             }
         };
+        BrokerCaches joined = caches;
+        CacheFeed fed = feed;
+        NodeStanding standing = new NodeStanding() {
+            @Override
+            public boolean isCaughtUp() {
+                return fed.isCaughtUp();
+            }
+
+            @Override
+            public boolean isInMinority() {
+                return merging || joined.isInMinority();
+            }
+        };
         ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
-                new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics);
+                new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics, standing);
         ConnectEndpoint connect = new ConnectEndpoint(vertx, flow, caches.idempotency(), tickets,
-                settings.ticketTtlSeconds(), metrics, clock::millis);
+                settings.ticketTtlSeconds(), metrics, clock::millis, standing::isInMinority);
         Router router = apiRouter();
         GatewayQuota quota = new GatewayQuota(settings.gatewayRatePerSecond(), settings.gatewayMaxConcurrent(),
                 registry());
@@ -157,6 +224,76 @@ public final class BrokerVerticle extends BerthVerticle {
         ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
     }
 
+    /**
+     * Says once per transition that this node entered or left a minority partition. On leaving it, waits until
+     * every cache settled (conflicts resolved: the majority's copy won), re-reads them into the local index,
+     * and only then places and feeds again.
+     */
+    private void watchPartition() {
+        boolean minority = caches.isInMinority();
+        if (minority != inMinority) {
+            inMinority = minority;
+            if (minority) {
+                LOG.warn("Broker node is in a minority partition ({} of its cluster's members visible): it places no"
+                        + " new session and leaves the feed to the majority until the partition heals",
+                        caches.clusterSize());
+                // Set now, not when the majority is back: the feed must not rejoin between the caches turning
+                // available and this watch noticing it, while the merge's conflict resolution still runs.
+                merging = true;
+                return;
+            }
+            LOG.info("Broker node sees a majority again ({} members): waiting for the caches to merge",
+                    caches.clusterSize());
+            settledTicks = 0;
+        }
+        if (!merging) {
+            return;
+        }
+        // Two settled ticks in a row: the merge's conflict resolution and rebalance are over, not just begun.
+        settledTicks = caches.isSettled() ? settledTicks + 1 : 0;
+        if (settledTicks == 2) {
+            BrokerCaches merged = caches;
+            blocking(() -> {
+                index.resync(merged);
+                return null;
+            }).onComplete(done -> {
+                if (done.failed()) {
+                    settledTicks = 0;
+                    LOG.warn("Could not re-read the merged caches; trying again", done.cause());
+                    return;
+                }
+                merging = false;
+                LOG.info("Broker node merged ({} members): caches re-read, placing and feeding again",
+                        merged.clusterSize());
+            });
+        }
+    }
+
+    /**
+     * Says once per transition that the heartbeat source went silent (placing on last-known hosts) or spoke
+     * again; entering degraded placement re-indexes the hosts that left the index as stale meanwhile.
+     */
+    private void watchHeartbeatSource() {
+        boolean degraded = index.isPlacingDegraded();
+        if (degraded == placingDegraded) {
+            return;
+        }
+        placingDegraded = degraded;
+        if (degraded) {
+            LOG.warn("No host heartbeat applied since {}: the heartbeat source (inventory) is silent; placing on the"
+                    + " hosts that were AVAILABLE and fresh then, for at most {} s",
+                    java.time.Instant.ofEpochMilli(index.heartbeatSource().newestHeartbeatMillis()),
+                    availability.degradedPlacement().toSeconds());
+            blocking(() -> {
+                index.reindex();
+                return null;
+            });
+        } else {
+            LOG.warn("Degraded placement ended: heartbeats arrive again, or its bound of {} s has passed (then no"
+                    + " host is fresh: connects answer 503 no_fresh_heartbeat)", availability.degradedPlacement().toSeconds());
+        }
+    }
+
     private void registerGauges() {
         gauge("pools", caches.pools());
         gauge("appgroups", caches.appGroups());
@@ -168,6 +305,13 @@ public final class BrokerVerticle extends BerthVerticle {
                 .register(registry());
         Gauge.builder("berth_broker_cluster_members", caches, BrokerCaches::clusterSize)
                 .description("Broker nodes in this node's Infinispan cluster view")
+                .register(registry());
+        Gauge.builder("berth_broker_partition_minority", caches, c -> c.isInMinority() ? 1 : 0)
+                .description("1 while this node has no strict majority of its cluster's last stable membership")
+                .register(registry());
+        Gauge.builder("berth_broker_placement_degraded", this, v -> v.placingDegraded ? 1 : 0)
+                .description("1 while the heartbeat source is silent and this node places on last-known AVAILABLE"
+                        + " hosts")
                 .register(registry());
         Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
                         i -> i.hostsWithUnconfirmedReservations().size())
@@ -193,6 +337,10 @@ public final class BrokerVerticle extends BerthVerticle {
 
     BrokerCaches caches() {
         return caches;
+    }
+
+    CacheFeed feed() {
+        return feed;
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,9 +53,21 @@ final class ConnectEndpoint {
     private final int ticketTtlSeconds;
     private final ConnectMetrics metrics;
     private final LongSupplier clock;
+    private final BooleanSupplier inMinority;
 
     ConnectEndpoint(Vertx vertx, ConnectFlow flow, Cache<String, StoredAnswer> idempotency, TicketSigner tickets,
                     int ticketTtlSeconds, ConnectMetrics metrics, LongSupplier clock) {
+        this(vertx, flow, idempotency, tickets, ticketTtlSeconds, metrics, clock, () -> false);
+    }
+
+    /**
+     * @param inMinority whether this node is in a minority partition: its idempotency cache refuses writes, so a
+     *                   request with a key replays a stored answer or is decided without recording the key (such
+     *                   a node allocates nothing, so a retry cannot allocate twice: it reconnects or refuses)
+     */
+    ConnectEndpoint(Vertx vertx, ConnectFlow flow, Cache<String, StoredAnswer> idempotency, TicketSigner tickets,
+                    int ticketTtlSeconds, ConnectMetrics metrics, LongSupplier clock, BooleanSupplier inMinority) {
+        this.inMinority = inMinority;
         this.vertx = vertx;
         this.flow = flow;
         this.idempotency = idempotency;
@@ -135,6 +148,11 @@ final class ConnectEndpoint {
         return Future.fromCompletionStage(idempotency.putIfAbsentAsync(key,
                         StoredAnswer.inProgress(request.userId(), request.appGroupId()),
                         IN_PROGRESS_SECONDS, TimeUnit.SECONDS), context)
+                // A minority node's cache refuses the write but still reads: a stored answer is replayed.
+                .recover(refused -> inMinority.getAsBoolean()
+                        ? Future.fromCompletionStage(idempotency.getAsync(key), context)
+                        : Future.failedFuture(ProblemException.unavailable(
+                        "the broker cluster could not record the Idempotency-Key", 1)))
                 .compose(existing -> {
                     if (existing == null) {
                         return fresh(request, context).compose(answer -> remember(key, request, answer, context));

@@ -2,6 +2,7 @@ package io.berth.broker;
 
 import io.berth.broker.domain.ConnectFlow;
 import io.berth.broker.domain.ConnectOutcome;
+import io.berth.broker.domain.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +24,9 @@ final class ConnectMetrics implements ConnectFlow.Observer {
     private static final String[] OUTCOMES = {"placed", "reconnect", "no_capacity", "forbidden", "starting",
             "not_found", "error"};
 
-    private final Map<String, Counter> byOutcome = new java.util.HashMap<>();
+    private final MeterRegistry registry;
+    /** Counters by {@code outcome/reason}, created on first use (a registry lookup per request costs more). */
+    private final Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Counter conflicts;
     final Counter reservationsReleased;
@@ -31,11 +35,13 @@ final class ConnectMetrics implements ConnectFlow.Observer {
     final Counter feedChangesUnchanged;
 
     ConnectMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (String outcome : OUTCOMES) {
-            byOutcome.put(outcome, Counter.builder("berth_connect_requests_total")
-                    .description("Connect requests by outcome")
-                    .tag("outcome", outcome)
-                    .register(registry));
+            counter(outcome, "none");
+        }
+        for (Refusal refusal : Refusal.values()) {
+            counter("no_capacity", refusal.tag());
+            counter("error", refusal.tag());
         }
         latency = Timer.builder("berth_connect_latency")
                 .description("Time to answer a connect request")
@@ -66,13 +72,21 @@ final class ConnectMetrics implements ConnectFlow.Observer {
                 .register(registry);
     }
 
+    private Counter counter(String outcome, String reason) {
+        return byOutcome.computeIfAbsent(outcome + "/" + reason, key -> Counter.builder("berth_connect_requests_total")
+                .description("Connect requests by outcome, and for a 503 the reason")
+                .tag("outcome", outcome)
+                .tag("reason", reason)
+                .register(registry));
+    }
+
     void answered(ConnectOutcome outcome, long startedNanos) {
-        byOutcome.get(outcome.metricLabel()).increment();
+        counter(outcome.metricLabel(), outcome.reasonLabel()).increment();
         latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     void failedRequest(long startedNanos) {
-        byOutcome.get("error").increment();
+        counter("error", "none").increment();
         latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 

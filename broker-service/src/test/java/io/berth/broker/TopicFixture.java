@@ -44,7 +44,10 @@ final class TopicFixture implements AutoCloseable {
 
     TopicFixture(KafkaClusterExtension kafka) {
         this.kafka = kafka;
-        this.producer = new KafkaProducer<>(KafkaClients.producerProps(kafka.kafkaConfig(), "broker-it-fixture"));
+        Map<String, Object> props = KafkaClients.producerProps(kafka.kafkaConfig(), "broker-it-fixture");
+        // A test may send right after creating the topics, on a busy machine: wait for their metadata.
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        this.producer = new KafkaProducer<>(props);
     }
 
     void send(String topic, String key, Event event) {

@@ -5,9 +5,15 @@ import io.berth.common.events.Health;
 import org.infinispan.protostream.annotations.ProtoFactory;
 import org.infinispan.protostream.annotations.ProtoField;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 
-/** A {@code berth.host-health} snapshot applied to the host's entry on its owner (slots are kept). */
+/**
+ * A {@code berth.host-health} snapshot applied to the host's entry on its owner (slots are kept), with the
+ * session ids the heartbeat listed (they count toward the host's load, see {@link HostEntry#liveSessions()}).
+ */
 public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntry> {
 
     @ProtoField(1)
@@ -20,20 +26,30 @@ public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntr
     final String assignedUser;
     @ProtoField(number = 5, defaultValue = "0")
     final long lastHeartbeatMillis;
+    @ProtoField(number = 6, collectionImplementation = ArrayList.class)
+    final List<String> sessionIds;
 
     @ProtoFactory
     public ApplyHealth(String poolId, String health, boolean allowNewSessions, String assignedUser,
-                       long lastHeartbeatMillis) {
+                       long lastHeartbeatMillis, List<String> sessionIds) {
         this.poolId = poolId;
         this.health = health;
         this.allowNewSessions = allowNewSessions;
         this.assignedUser = assignedUser;
         this.lastHeartbeatMillis = lastHeartbeatMillis;
+        this.sessionIds = sessionIds == null ? List.of()
+                : sessionIds.stream().filter(Objects::nonNull).distinct().toList();
+    }
+
+    public ApplyHealth(String poolId, String health, boolean allowNewSessions, String assignedUser,
+                       long lastHeartbeatMillis) {
+        this(poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, List.of());
     }
 
     @Override
     public HostEntry apply(String hostId, HostEntry current) {
         HostEntry host = current != null ? current : HostEntry.placeholder(hostId, poolId);
-        return host.withHealth(poolId, Health.valueOf(health), allowNewSessions, assignedUser, lastHeartbeatMillis);
+        return host.withHealth(poolId, Health.valueOf(health), allowNewSessions, assignedUser, lastHeartbeatMillis,
+                sessionIds);
     }
 }

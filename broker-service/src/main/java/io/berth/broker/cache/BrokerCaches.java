@@ -10,19 +10,25 @@ import io.berth.broker.domain.UserSeat;
 import io.berth.common.config.ClusterConfig;
 import org.infinispan.Cache;
 import org.infinispan.commons.dataconversion.MediaType;
+import org.infinispan.conflict.MergePolicy;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.eviction.EvictionStrategy;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.topology.CacheTopology;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,6 +113,12 @@ public final class BrokerCaches implements AutoCloseable {
         ConfigurationBuilder builder = new ConfigurationBuilder();
         builder.clustering().cacheMode(CacheMode.REPL_SYNC).remoteTimeout(15, TimeUnit.SECONDS)
                 .stateTransfer().awaitInitialTransfer(true).timeout(3, TimeUnit.MINUTES);
+        // A node that loses sight of a strict majority of the last stable membership keeps its copy for reads
+        // (reconnects) and refuses every write: both sides of a split placing into the same seats overbooked.
+        // On the merge the majority's copy wins entry by entry (the minority wrote nothing that was answered:
+        // a write it tried before the split was detected timed out, and a failed reservation allocates nothing).
+        builder.clustering().partitionHandling().whenSplit(PartitionHandling.ALLOW_READS)
+                .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
         // Objects on the heap: reads and the atomic functions work on the records without unmarshalling.
         builder.encoding().mediaType(MediaType.APPLICATION_OBJECT_TYPE);
         // Striped locks are allocated once; per-key locks allocate a lock (and its map) on every compute,
@@ -164,6 +176,30 @@ public final class BrokerCaches implements AutoCloseable {
 
     public boolean isCoordinator() {
         return manager.isCoordinator();
+    }
+
+    /**
+     * Whether this node is in a minority partition: its caches refuse writes until the partition heals. Cheap
+     * (a field of the cache's current topology), so it is asked on every connect.
+     */
+    public boolean isInMinority() {
+        return manager.getStatus().allowInvocations()
+                && hosts.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE;
+    }
+
+    /**
+     * Whether every cache's topology is settled (no conflict resolution, no rebalance) and takes writes. After a
+     * merge, a node waits for this before it reads the merged copies and feeds the caches again.
+     */
+    public boolean isSettled() {
+        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, idempotency, feedOffsets)) {
+            LocalizedCacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+            if (cache.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE || topology == null
+                    || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int clusterSize() {

@@ -16,9 +16,10 @@ public final class HostEntryAdapter {
 
     @ProtoFactory
     HostEntry create(String hostId, String poolId, String health, boolean allowNewSessions, String assignedUser,
-                     long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision) {
+                     long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision,
+                     List<String> reportedSessionIds) {
         return new HostEntry(hostId, poolId, health == null ? Health.UNAVAILABLE : Health.valueOf(health),
-                allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision);
+                allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision, reportedSessionIds);
     }
 
     @ProtoField(1)
@@ -64,5 +65,10 @@ public final class HostEntryAdapter {
     @ProtoField(number = 9, defaultValue = "0")
     long getRevision(HostEntry host) {
         return host.revision();
+    }
+
+    @ProtoField(number = 10, collectionImplementation = ArrayList.class)
+    List<String> getReportedSessionIds(HostEntry host) {
+        return host.reportedSessionIds();
     }
 }

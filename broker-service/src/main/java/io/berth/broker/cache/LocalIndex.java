@@ -1,6 +1,7 @@
 package io.berth.broker.cache;
 
 import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.PlacementView;
 import io.berth.broker.domain.PoolIndex;
@@ -16,6 +17,7 @@ import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
 import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 import org.infinispan.notifications.cachelistener.event.CacheEntryRemovedEvent;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,7 @@ import java.util.function.LongSupplier;
 public final class LocalIndex implements PlacementView {
 
     private final LongSupplier clock;
+    private final HeartbeatSource source;
     private final Map<String, PoolIndex> pools = new ConcurrentHashMap<>();
     private final Map<String, String> poolOfHost = new ConcurrentHashMap<>();
     private final Map<String, HostEntry> unconfirmedByHost = new ConcurrentHashMap<>();
@@ -38,7 +41,33 @@ public final class LocalIndex implements PlacementView {
     private Cache<String, UserSeat> seats;
 
     public LocalIndex(LongSupplier clock) {
+        this(clock, HeartbeatSource.STRICT);
+    }
+
+    /** @param source the heartbeat source shared by every pool (degraded placement while it is silent) */
+    public LocalIndex(LongSupplier clock, HeartbeatSource source) {
         this.clock = clock;
+        this.source = source;
+    }
+
+    /** Whether any pool places on its last-known hosts now, because the heartbeat source is silent. */
+    public boolean isPlacingDegraded() {
+        long now = clock.getAsLong();
+        for (PoolIndex pool : pools.values()) {
+            if (pool.isPlacingDegraded(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Indexes every pool's hosts again (once, when the heartbeat source went silent). */
+    public void reindex() {
+        pools.values().forEach(PoolIndex::reindex);
+    }
+
+    public HeartbeatSource heartbeatSource() {
+        return source;
     }
 
     /**
@@ -54,6 +83,31 @@ public final class LocalIndex implements PlacementView {
         local(caches.pools()).forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
         local(caches.appGroups()).forEach(appGroups::putIfAbsent);
         local(caches.hosts()).forEach((hostId, host) -> hostChanged(host));
+    }
+
+    /**
+     * Takes every entry of this node's copy as it is now, whatever revision the index held: after a partition
+     * merged, the majority's entries replaced this node's, and a replaced entry may carry a lower revision than
+     * the one indexed here (both sides counted on). Entries gone from the copy leave the index.
+     */
+    public void resync(BrokerCaches caches) {
+        Map<String, PoolPolicy> policies = local(caches.pools());
+        policies.forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
+        for (Map.Entry<String, PoolIndex> pool : pools.entrySet()) {
+            if (!policies.containsKey(pool.getKey())) {
+                pool.getValue().unconfigure();
+            }
+        }
+        Map<String, AppGroupAccess> groups = local(caches.appGroups());
+        appGroups.putAll(groups);
+        appGroups.keySet().retainAll(groups.keySet());
+        Map<String, HostEntry> hosts = local(caches.hosts());
+        for (String hostId : new ArrayList<>(poolOfHost.keySet())) {
+            if (!hosts.containsKey(hostId)) {
+                hostRemoved(hostId);
+            }
+        }
+        hosts.values().forEach(host -> hostChanged(host, true));
     }
 
     private static <V> Map<String, V> local(Cache<String, V> cache) {
@@ -98,17 +152,25 @@ public final class LocalIndex implements PlacementView {
     }
 
     private PoolIndex poolIndex(String poolId) {
-        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock));
+        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock, source));
     }
 
     void hostChanged(HostEntry host) {
+        hostChanged(host, false);
+    }
+
+    private void hostChanged(HostEntry host, boolean replace) {
         String poolId = host.poolId() == null ? "" : host.poolId();
         String previousPool = poolOfHost.put(host.hostId(), poolId);
         if (previousPool != null && !previousPool.equals(poolId)) {
             // Re-registered into another pool.
             pool(previousPool).ifPresent(index -> index.remove(host.hostId()));
         }
-        poolIndex(poolId).upsert(host);
+        if (replace) {
+            poolIndex(poolId).replace(host);
+        } else {
+            poolIndex(poolId).upsert(host);
+        }
         boolean unconfirmed = false;
         for (SlotHolder holder : host.slots()) {
             unconfirmed |= holder.isUnconfirmed();
@@ -116,7 +178,7 @@ public final class LocalIndex implements PlacementView {
         boolean hasUnconfirmed = unconfirmed;
         // Events of one host may be handled on two threads at once: the higher revision wins.
         unconfirmedByHost.compute(host.hostId(), (hostId, known) ->
-                known != null && known.revision() > host.revision() ? known : hasUnconfirmed ? host : null);
+                !replace && known != null && known.revision() > host.revision() ? known : hasUnconfirmed ? host : null);
     }
 
     void hostRemoved(String hostId) {

@@ -3,6 +3,7 @@ package io.berth.broker.cache;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.PoolIndex;
 import io.berth.broker.domain.PoolPolicy;
+import io.berth.broker.domain.ReleaseRule;
 import io.berth.broker.domain.SlotHolder;
 import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.SessionState;
@@ -14,9 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * Releases reservations that never showed up on {@code berth.sessions} within the pool's
- * {@code pendingTimeoutSeconds}: their broker node died between reserving and publishing, so no session will
- * ever free the slot. Only the cluster's coordinator sweeps (one sweeper per cluster, taken over by the next
+ * Releases reservations whose allocation is provably not on {@code berth.allocations} ({@link ReleaseRule}):
+ * their broker node died between reserving and publishing, so no session will ever free the slot. A
+ * reservation whose allocation is there is a session and waits for {@code berth.sessions}, however late; one
+ * whose fate cannot be seen (Kafka or the feed behind) keeps its slot. Only the cluster's coordinator sweeps (one sweeper per cluster, taken over by the next
  * coordinator if it leaves); releasing is the same atomic, idempotent operation on the host's entry.
  */
 public final class ReservationSweeper {
@@ -27,25 +29,34 @@ public final class ReservationSweeper {
     private final LocalIndex index;
     private final LongSupplier clock;
     private final Counter released;
+    private final ReleaseRule rule;
+    private final LongSupplier allocationsReadThrough;
 
-    public ReservationSweeper(BrokerCaches caches, LocalIndex index, LongSupplier clock, Counter released) {
+    /**
+     * @param allocationsReadThrough the moment by which the feed had applied all of {@code berth.allocations}
+     */
+    public ReservationSweeper(BrokerCaches caches, LocalIndex index, LongSupplier clock, Counter released,
+                              ReleaseRule rule, LongSupplier allocationsReadThrough) {
         this.caches = caches;
         this.index = index;
         this.clock = clock;
         this.released = released;
+        this.rule = rule;
+        this.allocationsReadThrough = allocationsReadThrough;
     }
 
     public void sweep() {
-        if (!caches.isCoordinator()) {
+        if (!caches.isCoordinator() || caches.isInMinority()) {
             return;
         }
         long now = clock.getAsLong();
+        long readThrough = allocationsReadThrough.getAsLong();
         for (HostEntry host : index.hostsWithUnconfirmedReservations().values()) {
             long timeoutMillis = index.pool(host.poolId()).flatMap(PoolIndex::policy)
                     .map(PoolPolicy::pendingTimeoutMillis)
                     .orElse(io.berth.common.events.HostPoolConfig.DEFAULT_PENDING_TIMEOUT_SECONDS * 1000L);
             for (SlotHolder holder : host.slots()) {
-                if (holder.isUnconfirmed() && now - holder.reservedAtMillis() >= timeoutMillis) {
+                if (rule.mayRelease(holder, timeoutMillis, readThrough, now)) {
                     release(host, holder);
                 }
             }
@@ -53,7 +64,8 @@ public final class ReservationSweeper {
     }
 
     private void release(HostEntry host, SlotHolder holder) {
-        LOG.info("Releasing reservation {} on {}: not on berth.sessions after the pending timeout",
+        LOG.info("Releasing reservation {} on {}: its allocation is not on berth.allocations after the delivery"
+                        + " and pending timeouts",
                 holder.sessionId(), host.hostId());
         released.increment();
         caches.hosts().computeAsync(host.hostId(), SlotChange.abandon(holder.sessionId()))

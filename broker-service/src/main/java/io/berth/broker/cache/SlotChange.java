@@ -7,13 +7,13 @@ import org.infinispan.protostream.annotations.ProtoField;
 import java.util.function.BiFunction;
 
 /**
- * A change to one session's slot on a host: confirmed by {@code berth.sessions}, ended, or an abandoned
- * reservation released.
+ * A change to one session's slot on a host: confirmed by {@code berth.sessions}, ended, an abandoned
+ * reservation released, or its allocation seen on {@code berth.allocations}.
  */
 public final class SlotChange implements BiFunction<String, HostEntry, HostEntry> {
 
     /** What happens to the slot. */
-    public enum Kind { CONFIRM, END, ABANDON }
+    public enum Kind { CONFIRM, END, ABANDON, ALLOCATED }
 
     @ProtoField(1)
     final String kind;
@@ -43,6 +43,11 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
         return new SlotChange(Kind.END.name(), sessionId, null, null);
     }
 
+    /** The reservation's allocation is on {@code berth.allocations}: a durable pending session. */
+    public static SlotChange allocated(String sessionId) {
+        return new SlotChange(Kind.ALLOCATED.name(), sessionId, null, null);
+    }
+
     public static SlotChange abandon(String sessionId) {
         return new SlotChange(Kind.ABANDON.name(), sessionId, null, null);
     }
@@ -55,6 +60,7 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
                     .confirm(sessionId, userId);
             case END -> current == null ? null : current.endSession(sessionId);
             case ABANDON -> current == null ? null : current.abandonReservation(sessionId);
+            case ALLOCATED -> current == null ? null : current.markAllocated(sessionId);
         };
     }
 }

@@ -10,8 +10,8 @@ import org.infinispan.protostream.annotations.ProtoField;
 public final class SlotHolderAdapter {
 
     @ProtoFactory
-    SlotHolder create(String sessionId, String userId, long reservedAtMillis) {
-        return new SlotHolder(sessionId, userId, reservedAtMillis);
+    SlotHolder create(String sessionId, String userId, long reservedAtMillis, boolean allocated) {
+        return new SlotHolder(sessionId, userId, reservedAtMillis, allocated);
     }
 
     @ProtoField(1)
@@ -27,5 +27,10 @@ public final class SlotHolderAdapter {
     @ProtoField(number = 3, defaultValue = "0")
     long getReservedAtMillis(SlotHolder holder) {
         return holder.reservedAtMillis();
+    }
+
+    @ProtoField(number = 4, defaultValue = "false")
+    boolean isAllocated(SlotHolder holder) {
+        return holder.allocated();
     }
 }

@@ -40,9 +40,16 @@ public final class ConnectFlow {
     private final Supplier<String> sessionIds;
     private final Observer observer;
     private final Executor roundDelay;
+    private final NodeStanding standing;
 
     public ConnectFlow(HostPlacement placement, SlotLedger ledger, AllocationLog log, Supplier<String> sessionIds,
                        Observer observer) {
+        this(placement, ledger, log, sessionIds, observer, NodeStanding.ALWAYS);
+    }
+
+    public ConnectFlow(HostPlacement placement, SlotLedger ledger, AllocationLog log, Supplier<String> sessionIds,
+                       Observer observer, NodeStanding standing) {
+        this.standing = standing;
         this.placement = placement;
         this.ledger = ledger;
         this.log = log;
@@ -56,6 +63,10 @@ public final class ConnectFlow {
     }
 
     private CompletionStage<ConnectOutcome> attempt(ConnectRequest request, int round) {
+        if (!standing.isCaughtUp()) {
+            return done(new ConnectOutcome.Failed("this broker node is not ready: its caches have not caught up"
+                    + " with Kafka yet", 1, Refusal.NOT_READY));
+        }
         Decision decision;
         try {
             decision = placement.decide(request);
@@ -66,12 +77,16 @@ public final class ConnectFlow {
         if (decision instanceof Decision.Answer answer) {
             return done(answer.outcome());
         }
+        if (standing.isInMinority()) {
+            return done(minority());
+        }
         if (decision instanceof Decision.StartHost start) {
             return log.startRequested(start.hostId()).handle((ok, error) -> {
                 if (error != null) {
                     observer.failure("start command for " + start.hostId(), error);
-                    return new ConnectOutcome.Failed("could not send the start command for host " + start.hostId(),
-                            HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS);
+                    return new ConnectOutcome.Failed("Kafka is unavailable: could not send the start command for"
+                            + " host " + start.hostId(), HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS,
+                            Refusal.KAFKA_UNAVAILABLE);
                 }
                 return new ConnectOutcome.Starting(start.hostId(), start.retryAfterSeconds());
             });
@@ -88,8 +103,7 @@ public final class ConnectFlow {
                         // The claim may have been applied before the failure: give it back to be sure.
                         observer.failure("seat claim of " + request.userId(), error);
                         return ledger.abandonSeatClaim(poolId, request.userId(), sessionId).handle((ok, ignored) ->
-                                (ConnectOutcome) new ConnectOutcome.Failed(
-                                        "the broker cluster could not complete the connect", 1));
+                                clusterFailure("the broker cluster could not complete the connect"));
                     }
                     return seat != null && seat.isClaimedBy(sessionId)
                             ? reserveOnCandidates(allocate, sessionId)
@@ -98,14 +112,14 @@ public final class ConnectFlow {
                 .thenCompose(stage -> stage)
                 .exceptionally(error -> {
                     observer.failure("connect of " + request.userId(), error);
-                    return new ConnectOutcome.Failed("the broker cluster could not complete the connect", 1);
+                    return clusterFailure("the broker cluster could not complete the connect");
                 });
     }
 
     private CompletionStage<ConnectOutcome> nextRound(ConnectRequest request, int round) {
         if (round >= MAX_ROUNDS) {
             return done(new ConnectOutcome.NoCapacity("another connect of user " + request.userId()
-                    + " to this pool is still in progress", 1));
+                    + " to this pool is still in progress", 1, Refusal.CONNECT_IN_PROGRESS));
         }
         return CompletableFuture.supplyAsync(() -> null, roundDelay)
                 .thenCompose(ignored -> attempt(request, round + 1));
@@ -126,8 +140,7 @@ public final class ConnectFlow {
                         // The reservation may have been applied before the failure: release it to be sure.
                         observer.failure("reservation on " + hostId, error);
                         return releaseAll(allocate, hostId, sessionId)
-                                .thenApply(ignored -> (ConnectOutcome) new ConnectOutcome.Failed(
-                                        "the broker cluster could not reserve a slot", 1));
+                                .thenApply(ignored -> clusterFailure("the broker cluster could not reserve a slot"));
                     }
                     if (entry != null && entry.holds(sessionId)) {
                         return publish(allocate, hostId, sessionId);
@@ -151,8 +164,9 @@ public final class ConnectFlow {
             if (error != null) {
                 observer.failure("allocation " + sessionId + " to Kafka", error);
                 return releaseAll(allocate, hostId, sessionId).thenApply(ignored -> (ConnectOutcome)
-                        new ConnectOutcome.Failed("the allocation could not be stored durably; nothing was allocated",
-                                HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS));
+                        new ConnectOutcome.Failed("Kafka is unavailable: the allocation could not be stored durably;"
+                                + " nothing was allocated", HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS,
+                                Refusal.KAFKA_UNAVAILABLE));
             }
             ConnectOutcome placed = new ConnectOutcome.Placed(sessionId, hostId, poolId);
             // The allocation is durable: the answer stands even if the seat update fails (berth.sessions
@@ -176,6 +190,21 @@ public final class ConnectFlow {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * A cache step failed. When this node has meanwhile found itself in a minority, that is the reason (the
+     * write was refused, or timed out in the suspicion window before the split was detected): no allocation.
+     */
+    private ConnectOutcome clusterFailure(String what) {
+        return standing.isInMinority() ? minority()
+                : new ConnectOutcome.Failed(what, 1, Refusal.CLUSTER_UNAVAILABLE);
+    }
+
+    private static ConnectOutcome minority() {
+        return new ConnectOutcome.NoCapacity("this broker node is in a minority partition of its cluster and places"
+                + " no new session; retry (another node can answer)", HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS,
+                Refusal.MINORITY_PARTITION);
     }
 
     private static CompletionStage<ConnectOutcome> done(ConnectOutcome outcome) {

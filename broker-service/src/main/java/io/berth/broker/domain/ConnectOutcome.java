@@ -6,6 +6,11 @@ public sealed interface ConnectOutcome {
     /** The label of {@code berth_connect_requests_total{outcome}}. */
     String metricLabel();
 
+    /** The label of {@code berth_connect_requests_total{reason}}: why a 503, {@code none} for any other answer. */
+    default String reasonLabel() {
+        return "none";
+    }
+
     /** A new session was allocated and is durable on {@code berth.allocations}: 200. */
     record Placed(String sessionId, String hostId, String poolId) implements ConnectOutcome {
         @Override
@@ -46,19 +51,37 @@ public sealed interface ConnectOutcome {
         }
     }
 
-    /** No host can take the session now: 503 with {@code Retry-After}. */
-    record NoCapacity(String reason, int retryAfterSeconds) implements ConnectOutcome {
+    /** No host can take the session now (or this node may not place one): 503 with {@code Retry-After}. */
+    record NoCapacity(String reason, int retryAfterSeconds, Refusal refusal) implements ConnectOutcome {
+        public NoCapacity(String reason, int retryAfterSeconds) {
+            this(reason, retryAfterSeconds, Refusal.FULL);
+        }
+
         @Override
         public String metricLabel() {
             return "no_capacity";
         }
+
+        @Override
+        public String reasonLabel() {
+            return refusal.tag();
+        }
     }
 
     /** The allocation could not be made durable (Kafka refused) or the cluster could not act: 503. */
-    record Failed(String reason, int retryAfterSeconds) implements ConnectOutcome {
+    record Failed(String reason, int retryAfterSeconds, Refusal refusal) implements ConnectOutcome {
+        public Failed(String reason, int retryAfterSeconds) {
+            this(reason, retryAfterSeconds, Refusal.CLUSTER_UNAVAILABLE);
+        }
+
         @Override
         public String metricLabel() {
             return "error";
+        }
+
+        @Override
+        public String reasonLabel() {
+            return refusal.tag();
         }
     }
 }

@@ -13,14 +13,26 @@ import java.util.Objects;
  * <p>Health and slots live in one entry on purpose: a reservation is one atomic operation on this entry
  * that sees the host's limit, drain flag, health and assignment together. Every operation returns a new
  * entry ({@code revision + 1}) or this one unchanged; the cache applies it atomically on the entry's owner.
+ *
+ * <p>{@code reportedSessionIds} are the ids the host's last heartbeat listed. An id Berth never allocated (a
+ * confused or hostile agent) is still a logon using the host, so it counts toward the host's load; it never
+ * becomes a session or a reconnect (those come from {@code berth.sessions} and the seats only).
  */
 public record HostEntry(String hostId, String poolId, Health health, boolean allowNewSessions, String assignedUser,
-                        long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision) {
+                        long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision,
+                        List<String> reportedSessionIds) {
 
     public HostEntry {
         Objects.requireNonNull(hostId, "hostId");
         health = health == null ? Health.UNAVAILABLE : health;
         slots = SlotList.of(slots);
+        reportedSessionIds = reportedSessionIds == null ? List.of() : List.copyOf(reportedSessionIds);
+    }
+
+    public HostEntry(String hostId, String poolId, Health health, boolean allowNewSessions, String assignedUser,
+                     long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision) {
+        this(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision,
+                List.of());
     }
 
     /** A host known only from its sessions so far (replay order across topics): no new sessions, no reconnects. */
@@ -28,9 +40,24 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         return new HostEntry(hostId, poolId, Health.UNAVAILABLE, false, null, 0L, SlotList.EMPTY, null, 0L);
     }
 
-    /** Live sessions plus reservations: what counts against {@code maxSessionsPerHost}. */
+    /**
+     * What counts against {@code maxSessionsPerHost}: live sessions and reservations (the slots), plus the ids
+     * the host reports that hold no slot. That is the size of the union, so a reported session of Berth's is
+     * counted once, and one the agent made up still takes a seat.
+     */
     public int liveSessions() {
-        return slots.size();
+        return slots.size() + unknownReportedSessions();
+    }
+
+    /** Reported ids without a slot: sessions the broker did not place (or has not seen on berth.sessions yet). */
+    public int unknownReportedSessions() {
+        int unknown = 0;
+        for (String sessionId : reportedSessionIds) {
+            if (sessionId != null && slotList().indexOfSession(sessionId) < 0) {
+                unknown++;
+            }
+        }
+        return unknown;
     }
 
     /** The user this host belongs to in a personal pool: the inventory's record, else a broker's claim. */
@@ -48,12 +75,18 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
      */
     public HostEntry withHealth(String poolId, Health health, boolean allowNewSessions, String assignedUser,
                                 long lastHeartbeatMillis) {
+        return withHealth(poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, reportedSessionIds);
+    }
+
+    /** A new health snapshot with the session ids the heartbeat listed (see {@link #liveSessions()}). */
+    public HostEntry withHealth(String poolId, Health health, boolean allowNewSessions, String assignedUser,
+                                long lastHeartbeatMillis, List<String> reportedSessionIds) {
         if (lastHeartbeatMillis < this.lastHeartbeatMillis) {
             return this;
         }
         String claim = assignedUser != null ? null : claimedUser;
         return new HostEntry(hostId, poolId != null ? poolId : this.poolId, health, allowNewSessions, assignedUser,
-                lastHeartbeatMillis, slots, claim, revision + 1);
+                lastHeartbeatMillis, slots, claim, revision + 1, reportedSessionIds);
     }
 
     /**
@@ -66,7 +99,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         if (holds(sessionId)) {
             return this;
         }
-        if (health != Health.AVAILABLE || !allowNewSessions || slots.size() >= limit) {
+        if (health != Health.AVAILABLE || !allowNewSessions || liveSessions() >= limit) {
             return this;
         }
         String owner = effectiveUser();
@@ -76,7 +109,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         SlotList next = slotList().plus(new SlotHolder(sessionId, userId, Math.max(1L, nowMillis)));
         String claim = personal && owner == null ? userId : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
-                revision + 1);
+                revision + 1, reportedSessionIds);
     }
 
     /**
@@ -91,7 +124,23 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         SlotHolder confirmed = new SlotHolder(sessionId, userId, 0L);
         SlotList next = index >= 0 ? slotList().replaced(index, confirmed) : slotList().plus(confirmed);
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next,
-                claimedUser, revision + 1);
+                claimedUser, revision + 1, reportedSessionIds);
+    }
+
+    /**
+     * {@code berth.allocations} shows the reservation's allocation: it is durable, a session the session service
+     * will report, so no sweep may free it (only {@code berth.sessions} does). A slot already confirmed, or
+     * not held (released, or ended first), is left as it is.
+     */
+    public HostEntry markAllocated(String sessionId) {
+        int index = indexOf(sessionId);
+        if (index < 0 || !slots.get(index).isUnconfirmed() || slots.get(index).allocated()) {
+            return this;
+        }
+        SlotHolder holder = slots.get(index);
+        SlotHolder allocated = new SlotHolder(sessionId, holder.userId(), holder.reservedAtMillis(), true);
+        return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
+                slotList().replaced(index, allocated), claimedUser, revision + 1, reportedSessionIds);
     }
 
     /** The session ended: its slot is free. A personal claim stays (the host remains the user's). */
@@ -101,17 +150,18 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
             return this;
         }
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
-                slotList().without(index), claimedUser, revision + 1);
+                slotList().without(index), claimedUser, revision + 1, reportedSessionIds);
     }
 
     /**
      * A reservation that will never become a session (Kafka refused the allocation, or it was never
      * confirmed within the pending timeout): frees the slot and drops the personal claim it made. A slot that
-     * {@code berth.sessions} already confirmed is left alone.
+     * {@code berth.sessions} already confirmed, or whose allocation is on {@code berth.allocations}, is left
+     * alone: that session exists.
      */
     public HostEntry abandonReservation(String sessionId) {
         int index = indexOf(sessionId);
-        if (index < 0 || !slots.get(index).isUnconfirmed()) {
+        if (index < 0 || !slots.get(index).isUnconfirmed() || slots.get(index).allocated()) {
             return this;
         }
         SlotHolder holder = slots.get(index);
@@ -123,7 +173,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         String claim = claimedUser != null && claimedUser.equals(holder.userId()) && !userHoldsOther
                 ? null : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
-                revision + 1);
+                revision + 1, reportedSessionIds);
     }
 
     private int indexOf(String sessionId) {

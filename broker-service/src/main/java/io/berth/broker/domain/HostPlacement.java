@@ -66,9 +66,8 @@ public final class HostPlacement {
             return decidePersonal(request, appGroup, pool, hosts, seat, now);
         }
         return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), false,
-                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS),
-                new ConnectOutcome.NoCapacity("no host in pool " + poolId + " can take a new session",
-                        NO_CAPACITY_RETRY_AFTER_SECONDS));
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), exhausted(hosts, now,
+                        "no host in pool " + poolId + " has a free slot for a new session"));
     }
 
     /**
@@ -98,7 +97,8 @@ public final class HostPlacement {
         Optional<HostEntry> owned = hosts.hostOf(request.userId());
         if (owned.isPresent()) {
             HostEntry host = owned.get();
-            Optional<String> whyNot = Eligibility.whyNot(host, pool, now);
+            long freshnessNow = hosts.freshnessNow(now);
+            Optional<String> whyNot = Eligibility.whyNot(host, pool, freshnessNow);
             if (whyNot.isEmpty()) {
                 return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
                         Candidates.single(host), new ConnectOutcome.NoCapacity("personal host " + host.hostId()
@@ -112,16 +112,27 @@ public final class HostPlacement {
                         + " is shut down and pool " + pool.poolId() + " does not start VMs on connect",
                         NO_CAPACITY_RETRY_AFTER_SECONDS));
             }
-            return answer(new ConnectOutcome.NoCapacity(whyNot.get(), NO_CAPACITY_RETRY_AFTER_SECONDS));
+            Refusal refusal = Eligibility.isHeartbeatFresh(host, pool, freshnessNow) ? Refusal.FULL
+                    : Refusal.NO_FRESH_HEARTBEAT;
+            return answer(new ConnectOutcome.NoCapacity(whyNot.get(), NO_CAPACITY_RETRY_AFTER_SECONDS, refusal));
         }
         if (pool.personalAssignment() == PersonalAssignment.DIRECT) {
             return answer(new ConnectOutcome.Forbidden("no host in personal pool " + pool.poolId()
                     + " is assigned to user " + request.userId()));
         }
         return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
-                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS),
-                new ConnectOutcome.NoCapacity("no unassigned host in personal pool " + pool.poolId()
-                        + " is available", NO_CAPACITY_RETRY_AFTER_SECONDS));
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), exhausted(hosts, now,
+                        "no unassigned host in personal pool " + pool.poolId() + " is available"));
+    }
+
+    /** The answer when no candidate takes the session: a silent fleet is told apart from a full one. */
+    private static ConnectOutcome.NoCapacity exhausted(PoolIndex hosts, long now, String full) {
+        if (hosts.hasOnlyStaleHosts(now)) {
+            return new ConnectOutcome.NoCapacity("no host in pool " + hosts.poolId() + " has sent a fresh heartbeat"
+                    + " (the inventory or the hosts are silent)", NO_CAPACITY_RETRY_AFTER_SECONDS,
+                    Refusal.NO_FRESH_HEARTBEAT);
+        }
+        return new ConnectOutcome.NoCapacity(full, NO_CAPACITY_RETRY_AFTER_SECONDS, Refusal.FULL);
     }
 
     private static Decision answer(ConnectOutcome outcome) {

@@ -48,6 +48,7 @@ public final class PoolIndex {
 
     private final String poolId;
     private final LongSupplier clock;
+    private final HeartbeatSource source;
     private PoolPolicy policy;
     private final Map<String, IndexedHost> hosts = new HashMap<>();
     private final TreeMap<Integer, HostBucket> byLoad = new TreeMap<>();
@@ -60,10 +61,42 @@ public final class PoolIndex {
      */
     private int unassignedCursor = -1;
     private int candidateCount;
+    /** The newest heartbeat of any host of the pool: tells "no fresh heartbeat" from "full" in O(1). */
+    private long newestHeartbeatMillis;
 
     public PoolIndex(String poolId, LongSupplier clock) {
+        this(poolId, clock, HeartbeatSource.STRICT);
+    }
+
+    /** @param source the heartbeat source of every pool, which decides what "fresh" means when it is silent */
+    public PoolIndex(String poolId, LongSupplier clock, HeartbeatSource source) {
         this.poolId = poolId;
         this.clock = clock;
+        this.source = source;
+    }
+
+    /**
+     * The time heartbeat freshness is measured against in this pool: now, or while the heartbeat source is
+     * silent (within its bound), the moment it went silent.
+     */
+    public synchronized long freshnessNow(long nowMillis) {
+        return policy == null ? nowMillis : source.freshnessReference(nowMillis, policy.heartbeatFreshnessMillis());
+    }
+
+    /** Whether this pool places on its last-known hosts because the heartbeat source is silent. */
+    public synchronized boolean isPlacingDegraded(long nowMillis) {
+        return policy != null && !hosts.isEmpty() && source.isDegraded(nowMillis, policy.heartbeatFreshnessMillis());
+    }
+
+    /**
+     * Indexes every host again: when the heartbeat source went silent, hosts that left the index as stale
+     * before the silence was recognised are fresh again against the moment it went silent. Once per transition.
+     */
+    public synchronized void reindex() {
+        for (IndexedHost host : hosts.values()) {
+            unindex(host);
+            index(host);
+        }
     }
 
     public String poolId() {
@@ -96,6 +129,8 @@ public final class PoolIndex {
     }
 
     public synchronized void upsert(HostEntry entry) {
+        newestHeartbeatMillis = Math.max(newestHeartbeatMillis, entry.lastHeartbeatMillis());
+        source.heard(entry.lastHeartbeatMillis());
         IndexedHost host = hosts.get(entry.hostId());
         if (host == null) {
             host = new IndexedHost(entry);
@@ -109,6 +144,12 @@ public final class PoolIndex {
             host.lastHeartbeatMillis = entry.lastHeartbeatMillis();
         }
         index(host);
+    }
+
+    /** The host as it is now, even at a lower revision than the one indexed (a merged partition's entry). */
+    public synchronized void replace(HostEntry entry) {
+        remove(entry.hostId());
+        upsert(entry);
     }
 
     public synchronized void remove(String hostId) {
@@ -129,6 +170,15 @@ public final class PoolIndex {
         return host == null ? Optional.empty() : Optional.of(host.entry);
     }
 
+    /**
+     * Whether the pool has hosts but none of them has heartbeated within the pool's staleness window (the
+     * reason of a refusal: a silent fleet, not a full one).
+     */
+    public synchronized boolean hasOnlyStaleHosts(long nowMillis) {
+        return policy != null && !hosts.isEmpty()
+                && freshnessNow(nowMillis) - newestHeartbeatMillis > policy.heartbeatFreshnessMillis();
+    }
+
     public synchronized int hostCount() {
         return hosts.size();
     }
@@ -146,7 +196,7 @@ public final class PoolIndex {
         if (policy == null) {
             return Optional.empty();
         }
-        long now = clock.getAsLong();
+        long now = freshnessNow(clock.getAsLong());
         if (policy.isPersonal()) {
             return Optional.ofNullable(pickInTurn(tried, random, now));
         }
@@ -257,7 +307,7 @@ public final class PoolIndex {
             }
         }
         if (policy == null || !Eligibility.isEligibleIgnoringTime(entry, policy)
-                || !Eligibility.isHeartbeatFresh(entry, policy, clock.getAsLong())) {
+                || !Eligibility.isHeartbeatFresh(entry, policy, freshnessNow(clock.getAsLong()))) {
             return;
         }
         candidateCount++;

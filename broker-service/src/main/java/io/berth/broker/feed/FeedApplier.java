@@ -4,6 +4,7 @@ import io.berth.broker.cache.ApplyHealth;
 import io.berth.broker.cache.BrokerCaches;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.PoolPolicy;
+import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
 import io.berth.common.events.EventCodec;
@@ -27,12 +28,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.BiFunction;
 
 /**
- * Applies records of {@code berth.config}, {@code berth.host-health} and {@code berth.sessions} to the
- * replicated caches. Every change is idempotent (a record applied twice after a rebalance changes nothing
+ * Applies records of {@code berth.config}, {@code berth.host-health}, {@code berth.sessions} and
+ * {@code berth.allocations} (which marks a reservation durable, see {@code ReleaseRule}) to the replicated caches. Every change is idempotent (a record applied twice after a rebalance changes nothing
  * more), and within a batch only the last record of each key is applied, as compaction would keep it.
  * A batch's session records become one compute per host and one per seat ({@link SessionChanges}).
  * Blocking: it waits until the batch is replicated; runs on the feed's own thread.
@@ -75,9 +79,20 @@ public final class FeedApplier {
     }
 
     public void apply(List<ConsumerRecord<String, byte[]>> records) {
+        apply(records, () -> true);
+    }
+
+    /**
+     * @param keepWaiting whether to go on waiting for the batch's writes: false once this node is in a minority
+     *                    partition, where a write can wait for its remote timeout and more. The batch then fails
+     *                    at once (it is applied again later, idempotently), so that the feed can leave the
+     *                    consumer group instead of holding its partitions while the majority waits for them.
+     */
+    public void apply(List<ConsumerRecord<String, byte[]>> records, BooleanSupplier keepWaiting) {
         Map<String, ConsumerRecord<String, byte[]>> configs = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> healths = lastPerKey();
         Map<String, ConsumerRecord<String, byte[]>> sessions = lastPerKey();
+        Map<String, ConsumerRecord<String, byte[]>> allocations = lastPerKey();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.key() == null) {
                 malformed.increment();
@@ -87,6 +102,7 @@ public final class FeedApplier {
                 case Topics.CONFIG -> configs.put(record.key(), record);
                 case Topics.HOST_HEALTH -> healths.put(record.key(), record);
                 case Topics.SESSIONS -> sessions.put(record.key(), record);
+                case Topics.ALLOCATIONS -> allocations.put(record.key(), record);
                 default -> LOG.debug("Ignoring a record of {}", record.topic());
             }
         }
@@ -94,16 +110,39 @@ public final class FeedApplier {
         eachWellFormed(configs.values(), record -> applyConfig(record, writes));
         eachWellFormed(healths.values(), record -> applyHealth(record, writes));
         SessionChanges changes = new SessionChanges();
+        eachWellFormed(allocations.values(), record -> addAllocation(record, changes));
         eachWellFormed(sessions.values(), record -> addSession(record, changes));
         changes.forEachHost((hostId, change) -> computeIfChanging(caches.hosts(), hostId, change, writes));
         changes.forEachSeat((key, change) -> computeIfChanging(caches.seats(), key, change, writes));
+        awaitAll(writes, keepWaiting, "a batch");
+    }
+
+    /**
+     * Waits for the writes (at most two minutes), in short steps, giving up as soon as {@code keepWaiting} turns
+     * false. Throws when they failed, timed out or were given up.
+     */
+    static void awaitAll(List<CompletableFuture<?>> writes, BooleanSupplier keepWaiting, String what) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            while (true) {
+                try {
+                    all.get(250, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException stillRunning) {
+                    if (!keepWaiting.getAsBoolean()) {
+                        throw new IllegalStateException("gave up waiting for " + what + ": this node may not write now");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the caches did not take " + what + " within 2 minutes");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while applying a batch", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the caches did not take a batch", e);
+            throw new IllegalStateException("interrupted while applying " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the caches did not take " + what, e.getCause());
         }
     }
 
@@ -189,7 +228,19 @@ public final class FeedApplier {
         }
         long lastHeartbeat = health.lastHeartbeat() == null ? 0L : health.lastHeartbeat().toEpochMilli();
         computeIfChanging(caches.hosts(), health.hostId(), new ApplyHealth(health.poolId(), health.health().name(),
-                health.allowNewSessions(), health.assignedUser(), lastHeartbeat), writes);
+                health.allowNewSessions(), health.assignedUser(), lastHeartbeat, health.sessionIds()), writes);
+    }
+
+    private void addAllocation(ConsumerRecord<String, byte[]> record, SessionChanges changes)
+            throws MalformedEventException {
+        if (record.value() == null) {
+            return;
+        }
+        AllocationEvent allocation = EventCodec.decode(record.value(), AllocationEvent.class);
+        if (allocation.sessionId() == null || allocation.hostId() == null) {
+            throw new MalformedEventException("an allocation record without sessionId or hostId");
+        }
+        changes.addAllocation(allocation);
     }
 
     private void addSession(ConsumerRecord<String, byte[]> record, SessionChanges changes)

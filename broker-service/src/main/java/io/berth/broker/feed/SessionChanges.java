@@ -6,6 +6,7 @@ import io.berth.broker.cache.SlotChange;
 import io.berth.broker.cache.SlotChanges;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.UserSeat;
+import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.SessionEvent;
 
 import java.util.ArrayList;
@@ -34,6 +35,15 @@ final class SessionChanges {
         bySeat.computeIfAbsent(UserSeat.key(session.poolId(), session.userId()), key -> new ArrayList<>(1))
                 .add(SeatChange.sessionState(session.poolId(), session.userId(), session.sessionId(),
                         session.hostId(), session.state()));
+    }
+
+    /**
+     * An allocation on {@code berth.allocations}: its reservation is durable. Added before the batch's session
+     * records of the host, which come later in time (the session service reads the allocation first).
+     */
+    void addAllocation(AllocationEvent allocation) {
+        byHost.computeIfAbsent(allocation.hostId(), hostId -> new ArrayList<>(2))
+                .add(SlotChange.allocated(allocation.sessionId()));
     }
 
     int hosts() {

@@ -23,10 +23,15 @@ public final class ManagementRoutes {
             boolean ready = readiness.isReady();
             JsonObject checkJson = new JsonObject();
             checks.forEach((name, ok) -> checkJson.put(name, ok ? "UP" : "DOWN"));
+            JsonObject answer = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checkJson);
+            Map<String, String> notes = readiness.notes();
+            if (!notes.isEmpty()) {
+                answer.put("notes", new JsonObject(new java.util.LinkedHashMap<String, Object>(notes)));
+            }
             ctx.response()
                     .setStatusCode(ready ? 200 : 503)
                     .putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checkJson).toBuffer());
+                    .end(answer.toBuffer());
         });
         router.get("/metrics").handler(ctx -> ctx.vertx()
                 .executeBlocking(registry::scrape, false)

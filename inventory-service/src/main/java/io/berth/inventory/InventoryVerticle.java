@@ -17,6 +17,7 @@ import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.berth.inventory.domain.AgentCredential;
 import io.berth.inventory.domain.AgentRegistration;
 import io.berth.inventory.domain.Decision;
 import io.berth.inventory.domain.Heartbeat;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -239,10 +241,10 @@ public final class InventoryVerticle extends BerthVerticle {
         router.delete("/api/v1/hostpools/:poolId").handler(admin).handler(ctx -> change(ctx, 204,
                 () -> sequencer.exclusive(() -> commit(inventory.deletePool(ctx.pathParam("poolId"))))));
         router.post("/api/v1/hostpools/:poolId/registration-tokens").handler(admin).handler(ctx -> change(ctx, 201, () -> {
-            int ttlSeconds = RequestBodies.registrationTokenTtlSeconds(body(ctx));
+            var request = RequestBodies.registrationToken(body(ctx));
             String token = registrationTokens.newToken();
             return sequencer.exclusive(() -> commit(inventory.createRegistrationToken(ctx.pathParam("poolId"), token,
-                    ttlSeconds, clock.instant())));
+                    request, clock.instant())));
         }));
         router.get("/api/v1/hostpools/:poolId/hosts").handler(admin)
                 .handler(ctx -> read(ctx, () -> inventory.hostsOf(ctx.pathParam("poolId"))));
@@ -288,9 +290,24 @@ public final class InventoryVerticle extends BerthVerticle {
             }
             AgentRegistration request = RequestBodies.agentRegistration(body(ctx));
             String agentTokenId = UUID.randomUUID().toString();
-            return sequencer.exclusive(() -> commit(inventory.register(request, agentTokenId, clock.instant())))
+            return presentedAgentToken(ctx).compose(presented -> sequencer.exclusive(() -> commit(
+                            inventory.register(request, presented, agentTokenId, clock.instant()))))
                     .map(this::registrationAnswer);
         }).onComplete(outcome -> metrics.registration(outcome.succeeded()));
+    }
+
+    /**
+     * The agent token a registration carries, if any: only a host's own current agent token lets it register
+     * again. A bearer token that does not verify is a 401; a valid one without the agent role counts as none.
+     */
+    private Future<Optional<AgentCredential>> presentedAgentToken(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return jwt().authenticate(header.substring(7).trim()).map(principal -> principal.roles().contains(Role.AGENT)
+                ? Optional.of(new AgentCredential(principal.subject(), principal.tokenId()))
+                : Optional.empty());
     }
 
     private Map<String, Object> registrationAnswer(RegisteredHost host) {

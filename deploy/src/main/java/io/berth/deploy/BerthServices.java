@@ -5,6 +5,7 @@ import io.berth.common.config.Env;
 import io.berth.common.config.ServiceName;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.berth.inventory.InventorySettings;
 import io.berth.inventory.InventoryVerticle;
 import io.berth.session.SessionSettings;
 import io.berth.session.SessionVerticle;
@@ -29,7 +30,7 @@ public final class BerthServices {
     private static Map<ServiceName, Function<ServiceContext, ? extends BerthVerticle>> factories(Env env) {
         SessionSettings sessionSettings = SessionSettings.load(env);
         Map<ServiceName, Function<ServiceContext, ? extends BerthVerticle>> factories = new LinkedHashMap<>();
-        factories.put(ServiceName.INVENTORY, InventoryVerticle::new);
+        factories.put(ServiceName.INVENTORY, InventoryVerticle.factory(InventorySettings.load(env)));
         factories.put(ServiceName.SESSION, context -> new SessionVerticle(context, sessionSettings));
         factories.put(ServiceName.BROKER, BrokerVerticle.factory(env));
         return factories;

@@ -151,7 +151,8 @@ public final class LocalStack implements AutoCloseable {
                             + AuthConfig.PUBLIC_KEY + " does not allow; run with --demo-hosts 0", null);
                 }
                 fleet = await(DemoFleet.start(vertx, api, brokerConfig.kafka(),
-                                mint(tokens, "berth-demo-fleet", Role.ADMIN), DemoFleet.Settings.demo(demoHosts))
+                                mint(tokens, "berth-demo-fleet", Role.ADMIN), DemoFleet.Settings.demo(demoHosts),
+                                dataDir.resolve("demo-agent-tokens.json"))
                         .toCompletionStage().toCompletableFuture(), "the demo fleet did not start");
             }
             long fleetDone = System.nanoTime();

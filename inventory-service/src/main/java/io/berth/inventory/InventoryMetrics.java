@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
  * The inventory's meters: {@code berth_hosts{pool,health}} (one gauge per pool and health, read from the
  * inventory's running counts), {@code berth_pool_slots{pool}} and {@code berth_pool_free_slots{pool}} (a copy of
  * {@link Inventory#capacityByPool()} refreshed on the event loop, because Prometheus scrapes on another thread
- * and the inventory is not thread-safe), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}}.
+ * and the inventory is not thread-safe), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}},
+ * {@code berth_inventory_writer} (1 on the writer).
  * Publish failures are counted by the producers as {@code berth_publish_failures_total}.
  */
 final class InventoryMetrics {
@@ -34,8 +36,12 @@ final class InventoryMetrics {
     private final Map<String, AtomicLong[]> capacity = new HashMap<>();
     private final Map<String, List<Gauge>> capacityGauges = new HashMap<>();
 
-    InventoryMetrics(MeterRegistry registry, Inventory inventory) {
+    InventoryMetrics(MeterRegistry registry, Inventory inventory, BooleanSupplier isWriter) {
         this.registry = registry;
+        Gauge.builder("berth_inventory_writer", () -> isWriter.getAsBoolean() ? 1 : 0)
+                .description("1 on the instance that holds the fenced writer role, else 0")
+                .strongReference(true)
+                .register(registry);
         this.inventory = inventory;
         this.heartbeats = Counter.builder("berth_heartbeats_total")
                 .description("Agent heartbeats accepted").register(registry);

@@ -11,12 +11,11 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.http.JsonAnswers;
 import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
-import io.berth.common.kafka.EventProducer;
-import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.berth.inventory.domain.AgentCredential;
 import io.berth.inventory.domain.AgentRegistration;
 import io.berth.inventory.domain.Decision;
 import io.berth.inventory.domain.Heartbeat;
@@ -28,11 +27,14 @@ import io.berth.inventory.domain.Rejection;
 import io.berth.inventory.domain.RequestBodies;
 import io.berth.inventory.domain.TopicRecords;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +43,24 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The inventory-service: the admin and agent API of DESIGN.md section 4 over the {@link Inventory}.
+ * The inventory-service: the admin and agent API of DESIGN.md section 4 over the {@link Inventory}, run as
+ * N instances (DESIGN.md 7.1).
  *
- * <p>On start it replays {@code berth.config} and {@code berth.host-health} into the inventory; the API
- * answers 503 until then. The inventory is the only writer of those two topics, so once caught up it stops
- * reading them and its state is authoritative. It keeps reading {@code berth.sessions} (live session counts)
- * and, in the group {@value #ALLOCATIONS_GROUP}, {@code berth.allocations} (automatic personal assignments).
- * Every change is published and acknowledged before it is applied and answered.
+ * <p>Every instance replays {@code berth.config} and {@code berth.host-health} (read_committed) and keeps
+ * following them, so any instance answers reads from its own state; the API answers 503 until the first
+ * replay is done. One instance at a time is the <em>writer</em>, elected by {@link WriterElection}: it fences
+ * its predecessor ({@link FencedChangeLog}), reads both topics to their end, advertises its URL
+ * ({@link WriterAdvert}) and only then takes writes; every change is committed to Kafka before it is applied
+ * and answered. The other instances forward writes to it ({@link WriteForwarder}) and answer 503 while no
+ * writer is known. Only the writer runs the staleness timer and reads {@code berth.allocations} (group
+ * {@value #ALLOCATIONS_GROUP}, automatic personal assignments). Every instance reads {@code berth.sessions}.
  */
 public final class InventoryVerticle extends BerthVerticle {
 
@@ -60,64 +69,113 @@ public final class InventoryVerticle extends BerthVerticle {
     private static final Duration AGENT_TOKEN_TTL = Duration.ofDays(365);
     private static final long CLOCK_PERIOD_MS = 1_000;
     private static final long ALLOCATION_RETRY_MS = 2_000;
+    private static final long CLAIM_RETRY_MS = 2_000;
     private static final int STARTING_RETRY_AFTER_SECONDS = 2;
+    private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+            HttpMethod.DELETE);
+
+    /** What this instance does with writes. */
+    private enum WriterRole {
+        /** Forwards them to the advertised writer; applies what it reads from the topics. */
+        FOLLOWER,
+        /** Holds the writer partition and is fencing and catching up: answers 503 meanwhile. */
+        CLAIMING,
+        /** Decides, publishes and applies them; ignores its own records on the topics. */
+        WRITER
+    }
 
     private final Clock clock;
+    private final InventorySettings settings;
+    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private final Inventory inventory = new Inventory();
     private final RegistrationTokens registrationTokens = new RegistrationTokens();
     private final ChangeSequencer sequencer = new ChangeSequencer();
     private InventoryMetrics metrics;
-    private EventProducer events;
+    private FencedChangeLog changeLog;
     private ChangePublisher publisher;
+    private WriteForwarder forwarder;
+    private WriterElection election;
     private TokenIssuer agentTokens;
     private TopicReader stateReader;
     private TopicReader sessionReader;
     private TopicReader allocationReader;
+    private Promise<Void> allocationsStopped = Promise.promise();
     private volatile boolean stateRebuilt;
     private volatile boolean stopping;
+    private volatile WriterRole role = WriterRole.FOLLOWER;
+    /** Bumped whenever the role is gained or lost, so that a late step of an old claim does nothing. */
+    private long electionTerm;
+    private String advertisedUrl;
+    private volatile String writerUrl;
     private boolean clockTickQueued;
     private long clockTimer = -1;
 
     public InventoryVerticle(ServiceContext context) {
-        this(context, Clock.systemUTC());
+        this(context, InventorySettings.DEFAULTS);
+    }
+
+    public InventoryVerticle(ServiceContext context, InventorySettings settings) {
+        this(context, settings, Clock.systemUTC());
     }
 
     InventoryVerticle(ServiceContext context, Clock clock) {
+        this(context, InventorySettings.DEFAULTS, clock);
+    }
+
+    InventoryVerticle(ServiceContext context, InventorySettings settings, Clock clock) {
         super(context);
+        this.settings = settings;
         this.clock = clock;
+    }
+
+    /** The factory for {@code ServiceRuntime.start} and {@code ServiceMain.run}, with the inventory's settings. */
+    public static Function<ServiceContext, BerthVerticle> factory(InventorySettings settings) {
+        return context -> new InventoryVerticle(context, settings);
     }
 
     @Override
     public Future<?> start() {
-        metrics = new InventoryMetrics(registry(), inventory);
+        metrics = new InventoryMetrics(registry(), inventory, () -> role == WriterRole.WRITER);
         if (serviceConfig().auth().canIssueTokens()) {
             agentTokens = new TokenIssuer(vertx, serviceConfig().auth());
         } else {
             LOG.warn("No HS256 secret: agent registration is disabled (set BERTH_JWT_SECRET)");
         }
         readiness().require("berth.config and berth.host-health replayed", () -> stateRebuilt);
+        readiness().require("an inventory writer is known (this instance, or one to forward writes to)",
+                () -> role == WriterRole.WRITER || role == WriterRole.FOLLOWER && writerUrl != null
+                        && !writerUrl.equals(advertisedUrl));
         readiness().require("berth.sessions caught up", () -> sessionReader != null && sessionReader.isCaughtUp());
-        readiness().require("berth.allocations caught up",
-                () -> allocationReader != null && allocationReader.isCaughtUp());
-        return blocking(() -> EventProducer.create(vertx, serviceConfig().kafka(), "berth-inventory", registry(),
-                KafkaClients.offConnectPathProducer()))
-                .compose(producer -> {
-                    events = producer;
-                    publisher = new ChangePublisher(events, inventory, metrics::syncPools);
-                    startReaders();
-                    return listen(routes());
-                });
+        readiness().require("berth.allocations caught up (writer only)", () -> role != WriterRole.WRITER
+                || allocationReader != null && allocationReader.isCaughtUp());
+        return blocking(() -> {
+            WriterElection.ensureTopic(serviceConfig().kafka(), Duration.ofSeconds(30));
+            return null;
+        }).compose(v -> {
+            changeLog = new FencedChangeLog(vertx, serviceConfig().kafka(), clientId("writer"), registry());
+            publisher = new ChangePublisher(changeLog, inventory, metrics::syncPools, this::onPublishFailed);
+            forwarder = new WriteForwarder(vertx);
+            startReaders();
+            return listen(routes());
+        }).onSuccess(server -> {
+            advertisedUrl = settings.advertisedUrl(serviceConfig().http().host(), httpPort());
+            stateReader.caughtUp().onSuccess(v -> joinElection());
+        });
     }
 
-    // ---------------------------------------------------------------- Kafka
+    private String clientId(String purpose) {
+        return "berth-inventory-" + purpose + "-" + instanceId;
+    }
+
+    // ---------------------------------------------------------------- Kafka: state
 
     private void startReaders() {
-        stateReader = TopicReader.replay(vertx, serviceConfig().kafka(), "berth-inventory-state",
+        stateReader = TopicReader.replay(vertx, serviceConfig().kafka(), clientId("state"),
                         Topics.CONFIG, Topics.HOST_HEALTH)
                 .metrics(registry())
-                .handler(this::replayState)
+                .handler(this::onStateRecords)
                 .start();
-        sessionReader = TopicReader.replay(vertx, serviceConfig().kafka(), "berth-inventory-sessions", Topics.SESSIONS)
+        sessionReader = TopicReader.replay(vertx, serviceConfig().kafka(), clientId("sessions"), Topics.SESSIONS)
                 .metrics(registry())
                 .handler(this::onSessions)
                 .start();
@@ -125,18 +183,30 @@ public final class InventoryVerticle extends BerthVerticle {
                 .onFailure(e -> LOG.error("Could not replay berth.config and berth.host-health", e));
     }
 
-    private Future<?> replayState(List<ConsumerRecord<String, byte[]>> records) {
+    /**
+     * Records of berth.config and berth.host-health. The writer's own state is the newest, so it skips them
+     * (they are its own); every other instance applies them through the same {@code apply} as the writer.
+     */
+    private Future<?> onStateRecords(List<ConsumerRecord<String, byte[]>> records) {
+        boolean follows = role != WriterRole.WRITER;
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 if (Topics.CONFIG.equals(record.topic())) {
-                    TopicRecords.fromConfig(record.key(), record.value()).ifPresent(inventory::apply);
-                } else {
+                    if (WriterAdvert.KEY.equals(record.key())) {
+                        writerUrl = record.value() == null ? null : WriterAdvert.decode(record.value()).url();
+                    } else if (follows) {
+                        TopicRecords.fromConfig(record.key(), record.value()).ifPresent(inventory::apply);
+                    }
+                } else if (follows) {
                     inventory.apply(TopicRecords.fromHostHealth(record.key(), record.value()));
                 }
             } catch (MalformedEventException | RuntimeException e) {
                 LOG.warn("Skipping malformed record {} at {}-{}@{}: {}", record.key(), record.topic(),
                         record.partition(), record.offset(), e.getMessage());
             }
+        }
+        if (follows && stateRebuilt) {
+            metrics.syncPools();
         }
         return null;
     }
@@ -145,24 +215,11 @@ public final class InventoryVerticle extends BerthVerticle {
         if (stopping) {
             return;
         }
-        inventory.startMonitoring(clock.instant());
         metrics.syncPools();
         stateRebuilt = true;
+        clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
         LOG.info("Inventory rebuilt: {} pool(s), {} application group(s)", inventory.pools().size(),
                 inventory.appGroups().size());
-        // This service is the only writer of both topics: from now on its own state is the newest.
-        TopicReader replayed = stateReader;
-        stateReader = null;
-        blocking(() -> {
-            replayed.close();
-            return null;
-        });
-        clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
-        allocationReader = TopicReader.group(vertx, serviceConfig().kafka(), "berth-inventory-allocations",
-                        ALLOCATIONS_GROUP, Topics.ALLOCATIONS)
-                .metrics(registry())
-                .handler(this::onAllocations)
-                .start();
     }
 
     private Future<?> onSessions(List<ConsumerRecord<String, byte[]>> records) {
@@ -178,6 +235,109 @@ public final class InventoryVerticle extends BerthVerticle {
             }
         }
         return null;
+    }
+
+    // ---------------------------------------------------------------- Kafka: the writer role
+
+    private void joinElection() {
+        if (stopping) {
+            return;
+        }
+        election = WriterElection.join(vertx, serviceConfig().kafka(), clientId("election"), registry(),
+                settings.writerFailover(), this::onElected, this::onDeposed);
+    }
+
+    private void onElected() {
+        long term = ++electionTerm;
+        role = WriterRole.CLAIMING;
+        LOG.info("Elected inventory writer (instance {}); fencing the previous writer", instanceId);
+        claim(term);
+    }
+
+    /** Fences the previous writer, reads both topics to their end, advertises this instance, then writes. */
+    private void claim(long term) {
+        if (term != electionTerm || stopping) {
+            return;
+        }
+        changeLog.fence()
+                .compose(v -> stateReader.readToEnd())
+                .compose(v -> term == electionTerm ? advertise() : Future.failedFuture("deposed while claiming"))
+                .onComplete(outcome -> {
+                    if (term != electionTerm || stopping) {
+                        return;
+                    }
+                    if (outcome.succeeded()) {
+                        becomeWriter();
+                    } else {
+                        LOG.warn("Could not take the writer role yet, retrying: {}", outcome.cause().toString());
+                        vertx.setTimer(CLAIM_RETRY_MS, id -> claim(term));
+                    }
+                });
+    }
+
+    private Future<Void> advertise() {
+        WriterAdvert advert = new WriterAdvert(1, advertisedUrl, clock.instant());
+        return changeLog.publish(List.of(new ProducerRecord<>(Topics.CONFIG, WriterAdvert.KEY, advert.encode())));
+    }
+
+    private void becomeWriter() {
+        role = WriterRole.WRITER;
+        writerUrl = advertisedUrl;
+        // Silence is counted from now at the earliest: heartbeats the last writer took but did not publish
+        // (throttled) are not held against a host.
+        inventory.startMonitoring(clock.instant());
+        metrics.syncPools();
+        LOG.info("This instance ({}, {}) is the inventory writer", instanceId, advertisedUrl);
+        if (allocationReader == null) {
+            allocationsStopped = Promise.promise();
+            allocationReader = TopicReader.group(vertx, serviceConfig().kafka(), clientId("allocations"),
+                            ALLOCATIONS_GROUP, Topics.ALLOCATIONS)
+                    .metrics(registry())
+                    .handler(this::onAllocations)
+                    .start();
+        }
+    }
+
+    /** The writer partition moved elsewhere (or this instance left the group): stop writing at once. */
+    private void onDeposed() {
+        electionTerm++;
+        if (role == WriterRole.FOLLOWER) {
+            return;
+        }
+        LOG.info("No longer the inventory writer (instance {})", instanceId);
+        role = WriterRole.FOLLOWER;
+        changeLog.release();
+        stopAllocations();
+    }
+
+    /**
+     * A publish failed. Whether Kafka is away, the outcome is unknown or another instance fenced this one,
+     * the state may now differ from Kafka's: stop writing, and claim again (fence, re-read) while this
+     * instance still holds the writer partition.
+     */
+    private void onPublishFailed(Throwable cause) {
+        if (role != WriterRole.WRITER) {
+            return;
+        }
+        LOG.warn("The writer's publish failed ({}); fencing and re-reading before writing again", cause.toString());
+        long term = ++electionTerm;
+        role = WriterRole.CLAIMING;
+        // A fenced writer waits a little longer, so that its group membership learns it was replaced.
+        long delay = cause instanceof ProducerFencedException ? 3 * CLAIM_RETRY_MS : CLAIM_RETRY_MS;
+        vertx.setTimer(delay, id -> claim(term));
+    }
+
+    private void stopAllocations() {
+        TopicReader reader = allocationReader;
+        allocationReader = null;
+        if (reader == null) {
+            return;
+        }
+        Promise<Void> stopped = allocationsStopped;
+        blocking(() -> {
+            reader.close();
+            return null;
+        }).onComplete(v -> stopped.tryComplete());
     }
 
     /** Automatic personal assignments; a batch is done (and committed) only once its assignments are stored. */
@@ -198,12 +358,18 @@ public final class InventoryVerticle extends BerthVerticle {
         return done;
     }
 
-    /** Retries {@code attempt} while Kafka refuses, so that no assignment is skipped. */
+    /**
+     * Retries {@code attempt} while Kafka refuses, so that no assignment is skipped. Once this instance is no
+     * longer the writer it gives up, but only after its allocations reader has stopped: so the batch's offsets
+     * are never committed and the next writer reads it again.
+     */
     private Future<Void> untilStored(Supplier<Future<Void>> attempt) {
         Promise<Void> result = Promise.promise();
         attempt.get().onComplete(outcome -> {
-            if (outcome.succeeded() || stopping) {
+            if (outcome.succeeded()) {
                 result.complete();
+            } else if (stopping || role == WriterRole.FOLLOWER) {
+                allocationsStopped.future().onComplete(v -> result.complete());
             } else {
                 LOG.warn("Could not store an assignment; retrying: {}", outcome.cause().getMessage());
                 vertx.setTimer(ALLOCATION_RETRY_MS, id -> untilStored(attempt).onComplete(result));
@@ -214,7 +380,7 @@ public final class InventoryVerticle extends BerthVerticle {
 
     private void onClockTick() {
         metrics.refreshCapacity();
-        if (clockTickQueued || inventory.onClock(clock.instant()).isEmpty()) {
+        if (role != WriterRole.WRITER || clockTickQueued || inventory.onClock(clock.instant()).isEmpty()) {
             return;
         }
         clockTickQueued = true;
@@ -229,6 +395,7 @@ public final class InventoryVerticle extends BerthVerticle {
         JwtAuthentication jwt = jwt();
         Handler<RoutingContext> admin = jwt.require(Role.ADMIN);
         router.route("/api/v1/*").handler(this::requireRebuiltState);
+        router.route("/api/v1/*").handler(this::routeWrite);
 
         router.get("/api/v1/hostpools").handler(admin).handler(ctx -> read(ctx, inventory::pools));
         router.get("/api/v1/hostpools/:poolId").handler(admin)
@@ -240,10 +407,10 @@ public final class InventoryVerticle extends BerthVerticle {
         router.delete("/api/v1/hostpools/:poolId").handler(admin).handler(ctx -> change(ctx, 204,
                 () -> sequencer.exclusive(() -> commit(inventory.deletePool(ctx.pathParam("poolId"))))));
         router.post("/api/v1/hostpools/:poolId/registration-tokens").handler(admin).handler(ctx -> change(ctx, 201, () -> {
-            int ttlSeconds = RequestBodies.registrationTokenTtlSeconds(body(ctx));
+            var request = RequestBodies.registrationToken(body(ctx));
             String token = registrationTokens.newToken();
             return sequencer.exclusive(() -> commit(inventory.createRegistrationToken(ctx.pathParam("poolId"), token,
-                    ttlSeconds, clock.instant())));
+                    request, clock.instant())));
         }));
         router.get("/api/v1/hostpools/:poolId/hosts").handler(admin)
                 .handler(ctx -> read(ctx, () -> inventory.hostsOf(ctx.pathParam("poolId"))));
@@ -282,6 +449,25 @@ public final class InventoryVerticle extends BerthVerticle {
         }
     }
 
+    /** Writes are the writer's: another instance forwards them to it, or answers 503 while none is known. */
+    private void routeWrite(RoutingContext ctx) {
+        if (!WRITES.contains(ctx.request().method()) || role == WriterRole.WRITER) {
+            ctx.next();
+            return;
+        }
+        String writer = writerUrl;
+        if (role == WriterRole.CLAIMING) {
+            ctx.fail(ProblemException.unavailable("this inventory instance is (re)claiming the writer role: Kafka"
+                    + " unavailable, or the role is changing hands; nothing has changed, retry",
+                    ChangePublisher.WRITER_CHANGE_RETRY_AFTER_SECONDS));
+        } else if (writer == null || writer.equals(advertisedUrl) || WriteForwarder.wasForwarded(ctx)) {
+            ctx.fail(ProblemException.unavailable("no inventory writer is known right now (one takes over within"
+                    + " seconds); retry", ChangePublisher.WRITER_CHANGE_RETRY_AFTER_SECONDS));
+        } else {
+            forwarder.forward(ctx, writer);
+        }
+    }
+
     private void register(RoutingContext ctx) {
         change(ctx, 201, () -> {
             if (agentTokens == null) {
@@ -289,9 +475,24 @@ public final class InventoryVerticle extends BerthVerticle {
             }
             AgentRegistration request = RequestBodies.agentRegistration(body(ctx));
             String agentTokenId = UUID.randomUUID().toString();
-            return sequencer.exclusive(() -> commit(inventory.register(request, agentTokenId, clock.instant())))
+            return presentedAgentToken(ctx).compose(presented -> sequencer.exclusive(() -> commit(
+                            inventory.register(request, presented, agentTokenId, clock.instant()))))
                     .map(this::registrationAnswer);
         }).onComplete(outcome -> metrics.registration(outcome.succeeded()));
+    }
+
+    /**
+     * The agent token a registration carries, if any: only a host's own current agent token lets it register
+     * again. A bearer token that does not verify is a 401; a valid one without the agent role counts as none.
+     */
+    private Future<Optional<AgentCredential>> presentedAgentToken(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return jwt().authenticate(header.substring(7).trim()).map(principal -> principal.roles().contains(Role.AGENT)
+                ? Optional.of(new AgentCredential(principal.subject(), principal.tokenId()))
+                : Optional.empty());
     }
 
     private Map<String, Object> registrationAnswer(RegisteredHost host) {
@@ -364,12 +565,19 @@ public final class InventoryVerticle extends BerthVerticle {
     @Override
     public Future<?> stop() throws Exception {
         stopping = true;
+        electionTerm++;
         if (clockTimer >= 0) {
             vertx.cancelTimer(clockTimer);
         }
-        return super.stop().compose(v -> blocking(() -> {
-            for (AutoCloseable closeable : new AutoCloseable[]{allocationReader, sessionReader, stateReader,
-                    events}) {
+        // The writer withdraws its advert (a tombstone), so that other instances stop forwarding here; then it
+        // leaves the election first, so that another instance takes over at once rather than after the
+        // session timeout (it fences this one's producer anyway).
+        Future<Void> withdrawn = role == WriterRole.WRITER
+                ? changeLog.publish(List.of(new ProducerRecord<>(Topics.CONFIG, WriterAdvert.KEY, null)))
+                : Future.succeededFuture();
+        return super.stop().compose(v -> withdrawn.otherwiseEmpty()).compose(v -> blocking(() -> {
+            for (AutoCloseable closeable : new AutoCloseable[]{election, allocationReader, sessionReader, stateReader,
+                    changeLog, forwarder}) {
                 if (closeable != null) {
                     try {
                         closeable.close();
@@ -379,6 +587,6 @@ public final class InventoryVerticle extends BerthVerticle {
                 }
             }
             return null;
-        }));
+        })).onComplete(v -> allocationsStopped.tryComplete());
     }
 }

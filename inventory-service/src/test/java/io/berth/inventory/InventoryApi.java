@@ -14,8 +14,8 @@ import java.time.Duration;
 /** A small synchronous client of the inventory's HTTP API for tests. */
 final class InventoryApi {
 
-    /** One answer: status, content type and body. */
-    record Answer(int status, String contentType, String body) {
+    /** One answer: status, content type, body and the Retry-After header (null when absent). */
+    record Answer(int status, String contentType, String body, String retryAfter) {
         JsonObject json() {
             return new JsonObject(body);
         }
@@ -71,7 +71,7 @@ final class InventoryApi {
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), response.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -99,7 +99,12 @@ class InventoryServiceIT {
 
     /** Registers a host and answers its agent token. */
     private static String register(String poolId, String hostName) {
-        InventoryApi.Answer answer = api.post("/api/v1/agent/register", null, new JsonObject()
+        return register(poolId, hostName, null);
+    }
+
+    /** Registers a host, or renews it with its current agent token (DESIGN.md 7.8), and answers its agent token. */
+    private static String register(String poolId, String hostName, String currentAgentToken) {
+        InventoryApi.Answer answer = api.post("/api/v1/agent/register", currentAgentToken, new JsonObject()
                 .put("registrationToken", registrationToken(poolId, 600)).put("hostName", hostName));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         return answer.json().getString("agentToken");
@@ -229,7 +234,7 @@ class InventoryServiceIT {
                 .as("a jti that was never issued").isEqualTo(401);
 
         // when the first host registers again, then its old token is revoked and the new one works
-        String renewed = register("agents", "vm-a1");
+        String renewed = register("agents", "vm-a1", first);
         assertThat(heartbeat(first, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(401);
         assertThat(heartbeat(renewed, "vm-a1", "AVAILABLE", List.of()).status()).isEqualTo(200);
         assertThat(heartbeat(second, "vm-a2", "AVAILABLE", List.of()).status()).isEqualTo(200);
@@ -256,6 +261,63 @@ class InventoryServiceIT {
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(api.get("/api/v1/hostpools/expiring/hosts", admin).array()).isEmpty();
         assertThat(api.get("/metrics", null).body()).contains("berth_registrations_total{outcome=\"rejected\"");
+    }
+
+    @Test
+    void aRegisteredHostIsNotTakenOverWithAnotherPoolsTokenAndItsAgentKeepsWorking() {
+        // given vm-t1 registered and heartbeating in pool "victim"
+        createPool("victim", pooledPool(30));
+        createPool("intruder", pooledPool(30));
+        String agent = register("victim", "vm-t1");
+        assertThat(heartbeat(agent, "vm-t1", "AVAILABLE", List.of()).status()).isEqualTo(200);
+
+        // when a token of another pool registers the same host name, without and with the agent's own token,
+        // and a token of its own pool without the agent token
+        InventoryApi.Answer takeover = api.post("/api/v1/agent/register", null, new JsonObject()
+                .put("registrationToken", registrationToken("intruder", 600)).put("hostName", "VM-T1"));
+        InventoryApi.Answer withAgentToken = api.post("/api/v1/agent/register", agent, new JsonObject()
+                .put("registrationToken", registrationToken("intruder", 600)).put("hostName", "vm-t1"));
+        InventoryApi.Answer samePool = api.post("/api/v1/agent/register", null, new JsonObject()
+                .put("registrationToken", registrationToken("victim", 600)).put("hostName", "vm-t1"));
+
+        // then each is a 409 problem, the host stays where it was and its agent keeps working
+        assertProblem(takeover, 409, "already registered");
+        assertProblem(withAgentToken, 409, "another pool");
+        assertProblem(samePool, 409, "already registered");
+        assertThat(host("victim", "vm-t1").getString("health")).isEqualTo("AVAILABLE");
+        assertThat(api.get("/api/v1/hostpools/intruder/hosts", admin).array()).isEmpty();
+        assertThat(heartbeat(agent, "vm-t1", "AVAILABLE", List.of()).status()).isEqualTo(200);
+        assertThat(value(config.awaitLatest("host/vm-t1", r -> r.value() != null)).getString("poolId"))
+                .isEqualTo("victim");
+
+        // and once an admin removed it, the other pool's token registers it
+        assertThat(api.delete("/api/v1/hosts/vm-t1", admin).status()).isEqualTo(204);
+        String moved = register("intruder", "vm-t1");
+        assertThat(heartbeat(agent, "vm-t1", "AVAILABLE", List.of()).status()).isEqualTo(401);
+        assertThat(heartbeat(moved, "vm-t1", "AVAILABLE", List.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRegistrationTokenRegistersAtMostMaxHosts() {
+        // given a token for two hosts
+        createPool("limited", pooledPool(30));
+        InventoryApi.Answer issued = api.post("/api/v1/hostpools/limited/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", 600).put("maxHosts", 2));
+        assertThat(issued.status()).isEqualTo(201);
+        assertThat(issued.json().getInteger("usesLeft")).isEqualTo(2);
+        String token = issued.json().getString("token");
+
+        // when three hosts register with it
+        List<Integer> statuses = List.of("vm-l1", "vm-l2", "vm-l3").stream()
+                .map(name -> api.post("/api/v1/agent/register", null, new JsonObject().put("registrationToken", token)
+                        .put("hostName", name)).status())
+                .toList();
+
+        // then the third is refused, and only two hosts exist
+        assertThat(statuses).containsExactly(201, 201, 401);
+        assertThat(api.get("/api/v1/hostpools/limited/hosts", admin).array()).hasSize(2);
+        assertThat(api.post("/api/v1/hostpools/limited/registration-tokens", admin,
+                new JsonObject().put("ttlSeconds", 600).put("maxHosts", 0)).status()).isEqualTo(400);
     }
 
     @Test

@@ -36,13 +36,25 @@ class KafkaOutageIT {
 
             // when Kafka goes away and the pool is changed
             kafka.stop();
+            long asked = System.nanoTime();
             InventoryApi.Answer refused = api.put("/api/v1/hostpools/steady", admin, pool.copy().put("maxSessionsPerHost", 9));
+            Duration answeredIn = Duration.ofNanos(System.nanoTime() - asked);
 
             // then the change is refused with a problem and the pool is as before
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(api.get("/api/v1/hostpools/steady", admin).json().getInteger("maxSessionsPerHost")).isEqualTo(5);
             assertThat(api.get("/metrics", null).body()).containsPattern("berth_publish_failures_total\\{[^}]*} [1-9]");
+            // within 10 s, saying why and when to retry (DESIGN.md 7.1), and so is every later write
+            assertThat(answeredIn).isLessThan(Duration.ofSeconds(10));
+            assertThat(refused.retryAfter()).isNotNull();
+            assertThat(refused.json().getString("detail")).contains("Kafka unavailable");
+            long askedAgain = System.nanoTime();
+            InventoryApi.Answer again = api.put("/api/v1/hostpools/other", admin, pool);
+            assertThat(Duration.ofNanos(System.nanoTime() - askedAgain)).isLessThan(Duration.ofSeconds(10));
+            assertThat(again.status()).isEqualTo(503);
+            assertThat(again.retryAfter()).isNotNull();
+            assertThat(again.json().getString("detail")).contains("Kafka unavailable");
         } finally {
             service.close().await(60, TimeUnit.SECONDS);
         }

@@ -151,6 +151,7 @@ public final class CacheFeed implements AutoCloseable {
                         continue;
                     }
                 }
+                advancePastControlRecords();
                 for (TopicPartition partition : consumer.assignment()) {
                     consumer.currentLag(partition).ifPresent(lag -> lagByPartition.put(partition, lag));
                 }
@@ -298,6 +299,26 @@ public final class CacheFeed implements AutoCloseable {
                 throw new WakeupException();
             }
             return false;
+        }
+    }
+
+    /**
+     * The inventory writes berth.config and berth.host-health in transactions: a commit marker follows its
+     * records, so a partition's end offset lies one past its last record and the last record alone never
+     * reaches it. Every record before the consumer's position has been polled and applied by now, so the
+     * position (which moves past markers) is what the caches hold.
+     */
+    private void advancePastControlRecords() {
+        Map<String, Long> next = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            long position = consumer.position(partition);
+            Long stored = positions.get(positionKey(partition));
+            if (stored == null || position > stored) {
+                next.put(positionKey(partition), position);
+            }
+        }
+        if (!next.isEmpty()) {
+            positions.putAll(next);
         }
     }
 

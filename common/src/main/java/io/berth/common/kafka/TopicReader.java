@@ -28,8 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -75,6 +77,8 @@ public final class TopicReader implements AutoCloseable {
     private final Promise<Void> caughtUp = Promise.promise();
     private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
+    private final Queue<Promise<Void>> endRequests = new ConcurrentLinkedQueue<>();
+    private final List<EndTarget> endTargets = new ArrayList<>();
     private final KafkaClientMetrics clientMetrics;
     private final Counter handlerFailures;
     private final Thread thread;
@@ -128,6 +132,17 @@ public final class TopicReader implements AutoCloseable {
         return isCaughtUp;
     }
 
+    /**
+     * Completes once this reader has handled every record its partitions held when called: with
+     * {@code read_committed} (Berth's setting), every record committed by then. A writer that has just
+     * fenced its predecessor calls it to know it holds everything before it writes.
+     */
+    public Future<Void> readToEnd() {
+        Promise<Void> promise = Promise.promise();
+        endRequests.add(promise);
+        return promise.future();
+    }
+
     /** Records behind the ends of the assigned partitions, as of the last poll. */
     public long lag() {
         return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
@@ -164,6 +179,7 @@ public final class TopicReader implements AutoCloseable {
                     }
                 }
                 updateLagAndCatchUp();
+                answerEndRequests();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -217,6 +233,31 @@ public final class TopicReader implements AutoCloseable {
         isCaughtUp = true;
         LOG.info("Reader {} caught up with {}", name, topics);
         context.runOnContext(v -> caughtUp.tryComplete());
+    }
+
+    /** One {@link #readToEnd} request: the end offsets when it was taken up (on the reader's thread). */
+    private record EndTarget(Promise<Void> promise, Map<TopicPartition, Long> ends) {
+    }
+
+    private void answerEndRequests() {
+        for (Promise<Void> request = endRequests.poll(); request != null; request = endRequests.poll()) {
+            Promise<Void> taken = request;
+            try {
+                endTargets.add(new EndTarget(taken, consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5))));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Kafka is away: the caller retries; the reader itself keeps going.
+                context.runOnContext(v -> taken.tryFail(e));
+            }
+        }
+        endTargets.removeIf(target -> {
+            for (Map.Entry<TopicPartition, Long> end : target.ends().entrySet()) {
+                if (consumer.assignment().contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
+                    return false;
+                }
+            }
+            context.runOnContext(v -> target.promise().tryComplete());
+            return true;
+        });
     }
 
     private void runOnContextAndWait(Supplier<Future<?>> work) {

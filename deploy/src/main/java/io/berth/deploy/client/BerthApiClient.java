@@ -104,8 +104,19 @@ public final class BerthApiClient implements AutoCloseable {
 
     /** Registers a host; answers {@code {hostId, poolId, agentToken, heartbeatSeconds}}. */
     public Future<JsonObject> register(String registrationToken, String hostName) {
+        return register(registrationToken, hostName, null);
+    }
+
+    /**
+     * Registers a host, or registers it again with its current agent token (a registered host id is taken
+     * only with its own agent token, DESIGN.md 7.8); {@code agentToken} may be null.
+     */
+    public Future<JsonObject> register(String registrationToken, String hostName, String agentToken) {
         HttpRequest<Buffer> request = client.request(HttpMethod.POST, endpoints.inventoryPort(), endpoints.host(),
                 "/api/v1/agent/register");
+        if (agentToken != null) {
+            request.bearerTokenAuthentication(agentToken);
+        }
         return call("POST register " + hostName, request,
                 new JsonObject().put("registrationToken", registrationToken).put("hostName", hostName), 201)
                 .map(HttpResponse::bodyAsJsonObject);

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +72,17 @@ public final class DemoFleet implements AutoCloseable {
     /** Creates the pool and app group, registers the hosts and starts heartbeating; completes once all are registered. */
     public static Future<DemoFleet> start(Vertx vertx, BerthApiClient api, KafkaConfig kafka, String adminToken,
                                           Settings settings) {
-        FleetVerticle fleet = new FleetVerticle(api, kafka, adminToken, settings);
+        return start(vertx, api, kafka, adminToken, settings, null);
+    }
+
+    /**
+     * As {@link #start(Vertx, BerthApiClient, KafkaConfig, String, Settings)}, keeping the agents' tokens in
+     * {@code agentTokenFile} (may be null) as real agents keep theirs: after a restart the hosts register
+     * again with them, since a registered host is taken only with its own agent token (DESIGN.md 7.8).
+     */
+    public static Future<DemoFleet> start(Vertx vertx, BerthApiClient api, KafkaConfig kafka, String adminToken,
+                                          Settings settings, Path agentTokenFile) {
+        FleetVerticle fleet = new FleetVerticle(api, kafka, adminToken, settings, agentTokenFile);
         return vertx.deployVerticle(fleet).map(id -> new DemoFleet(vertx, id, fleet));
     }
 
@@ -115,6 +126,7 @@ public final class DemoFleet implements AutoCloseable {
         private final KafkaConfig kafka;
         private final String adminToken;
         private final Settings settings;
+        private final Path agentTokenFile;
         private final Map<String, SimulatedHost> hosts = new HashMap<>();
         private final Map<String, List<Long>> timersBySession = new HashMap<>();
         private final AtomicLong logons = new AtomicLong();
@@ -125,7 +137,9 @@ public final class DemoFleet implements AutoCloseable {
         private TopicReader reader;
         private Instant startedAt;
 
-        FleetVerticle(BerthApiClient api, KafkaConfig kafka, String adminToken, Settings settings) {
+        FleetVerticle(BerthApiClient api, KafkaConfig kafka, String adminToken, Settings settings,
+                      Path agentTokenFile) {
+            this.agentTokenFile = agentTokenFile;
             this.api = api;
             this.kafka = kafka;
             this.adminToken = adminToken;
@@ -178,13 +192,36 @@ public final class DemoFleet implements AutoCloseable {
 
         private Future<Void> registerAll(String registrationToken) {
             List<String> names = IntStream.rangeClosed(1, settings.hosts()).mapToObj(DemoFleet::hostName).toList();
-            return api.registerAll(registrationToken, names).map(answers -> {
-                for (JsonObject answer : answers) {
+            return storedAgentTokens().compose(stored -> {
+                List<Future<JsonObject>> registrations = names.stream().map(name -> {
+                    String agentToken = stored.getString(name);
+                    // A token from another secret or another Kafka is refused: the host then registers anew.
+                    return agentToken == null ? api.register(registrationToken, name)
+                            : api.register(registrationToken, name, agentToken)
+                            .recover(e -> api.register(registrationToken, name));
+                }).toList();
+                return Future.all(registrations).map(all -> registrations.stream().map(Future::result).toList());
+            }).compose(answers -> {
+                JsonObject tokens = new JsonObject();
+                for (int i = 0; i < answers.size(); i++) {
+                    JsonObject answer = answers.get(i);
                     String hostId = answer.getString("hostId");
                     hosts.put(hostId, new SimulatedHost(hostId, answer.getString("agentToken")));
+                    tokens.put(names.get(i), answer.getString("agentToken"));
                 }
-                return null;
+                return agentTokenFile == null ? Future.<Void>succeededFuture()
+                        : vertx.fileSystem().writeFile(agentTokenFile.toString(), tokens.toBuffer());
             });
+        }
+
+        /** The agent tokens kept from an earlier run, by host name (none without a file). */
+        private Future<JsonObject> storedAgentTokens() {
+            if (agentTokenFile == null) {
+                return Future.succeededFuture(new JsonObject());
+            }
+            return vertx.fileSystem().exists(agentTokenFile.toString()).compose(exists -> exists
+                    ? vertx.fileSystem().readFile(agentTokenFile.toString()).map(JsonObject::new)
+                    : Future.succeededFuture(new JsonObject()));
         }
 
         /**

@@ -199,11 +199,17 @@ public final class Inventory {
 
     /** Records a new registration token (given, already random) for a pool, by its hash only. */
     public Decision<IssuedToken> createRegistrationToken(String poolId, String token, int ttlSeconds, Instant now) {
+        return createRegistrationToken(poolId, token, new RegistrationTokenRequest(ttlSeconds, null), now);
+    }
+
+    /** Records a new registration token (given, already random) with an optional host limit. */
+    public Decision<IssuedToken> createRegistrationToken(String poolId, String token, RegistrationTokenRequest request,
+                                                         Instant now) {
         requirePool(poolId);
-        Instant expiresAt = now.truncatedTo(ChronoUnit.MILLIS).plusSeconds(ttlSeconds);
+        Instant expiresAt = now.truncatedTo(ChronoUnit.MILLIS).plusSeconds(request.ttlSeconds());
         RegistrationTokenRecord record = new RegistrationTokenRecord(RegistrationTokenRecord.CURRENT_VERSION, poolId,
-                RegistrationTokens.hash(token), expiresAt);
-        return Decision.of(new IssuedToken(token, expiresAt), new Change.TokenSaved(record));
+                RegistrationTokens.hash(token), expiresAt, request.maxHosts());
+        return Decision.of(new IssuedToken(token, expiresAt, request.maxHosts()), new Change.TokenSaved(record));
     }
 
     public Decision<HostView> patchHost(String hostId, HostPatch patch) {
@@ -244,11 +250,20 @@ public final class Inventory {
 
     // ---------------------------------------------------------------- agent decisions
 
-    /**
-     * Registers (or re-registers) a host with a registration token. A re-registration in the same pool keeps
-     * the host's drain mode, assignment and health; a move to another pool starts it afresh there.
-     */
+    /** Registers a new host with a registration token; as {@link #register(AgentRegistration, Optional, String, Instant)} without an agent token. */
     public Decision<RegisteredHost> register(AgentRegistration request, String agentTokenId, Instant now) {
+        return register(request, Optional.empty(), agentTokenId, now);
+    }
+
+    /**
+     * Registers a host with a registration token (DESIGN.md 7.8). A token registers new hosts into its own
+     * pool, one use each while it has uses left. A host id already registered is taken only by the host's
+     * own agent: the request must carry its current agent token ({@code presented}) and a token of the
+     * host's pool; it then keeps drain mode, assignment and health, and counts no use. Anyone else gets a
+     * conflict, until an admin removes the host. So no registration token can take another pool's host.
+     */
+    public Decision<RegisteredHost> register(AgentRegistration request, Optional<AgentCredential> presented,
+                                             String agentTokenId, Instant now) {
         RegistrationTokenRecord token = tokens.get(RegistrationTokens.hash(request.registrationToken()));
         if (token == null || token.isExpiredAt(now) || !pools.containsKey(token.poolId())) {
             throw Rejection.unauthenticated("the registration token is unknown or has expired");
@@ -259,15 +274,48 @@ public final class Inventory {
                 pool.poolId(), now, agentTokenId);
         RegisteredHost answer = new RegisteredHost(hostId, pool.poolId(), agentTokenId, pool.heartbeatSeconds());
         HostEntry existing = hosts.get(hostId);
-        boolean samePool = existing != null && existing.registration != null
-                && existing.registration.poolId().equals(pool.poolId()) && isPublished(existing);
-        if (samePool) {
-            return Decision.of(answer, new Change.HostRegistered(registration));
+        if (existing != null && existing.registration != null) {
+            requireOwnAgent(existing.registration, pool.poolId(), presented);
+            if (isPublished(existing)) {
+                return Decision.of(answer, new Change.HostRegistered(registration));
+            }
+            return Decision.of(answer, new Change.HostRegistered(registration), new Change.HealthSaved(
+                    freshSnapshot(hostId, pool.poolId(), existing)));
         }
+        if (token.isSpent()) {
+            throw Rejection.unauthenticated("the registration token has no uses left (its maxHosts hosts are registered)");
+        }
+        List<Change> changes = new ArrayList<>(List.of(new Change.HostRegistered(registration),
+                new Change.HealthSaved(freshSnapshot(hostId, pool.poolId(), existing))));
+        if (token.usesLeft() != null) {
+            changes.add(new Change.TokenSaved(token.usedOnce()));
+        }
+        return new Decision<>(changes, answer);
+    }
+
+    private static void requireOwnAgent(HostRegistration current, String poolId, Optional<AgentCredential> presented) {
+        String hostId = current.hostId();
+        String remedy = "; only its own agent registers it again (with its current agent token as the bearer token and"
+                + " a registration token of its pool), or an admin removes the host first";
+        if (presented.isEmpty()) {
+            throw Rejection.conflict("host '" + hostId + "' is already registered" + remedy);
+        }
+        AgentCredential credential = presented.get();
+        if (!credential.hostId().equals(hostId) || !Objects.equals(credential.tokenId(), current.agentTokenId())) {
+            throw Rejection.conflict("host '" + hostId + "' is already registered and the bearer token is not its"
+                    + " current agent token" + remedy);
+        }
+        if (!current.poolId().equals(poolId)) {
+            throw Rejection.conflict("host '" + hostId + "' is registered in another pool than this registration"
+                    + " token's" + remedy);
+        }
+    }
+
+    /** The first snapshot of a host in a pool: it keeps only the time of its last heartbeat, if any. */
+    private static HostHealthEvent freshSnapshot(String hostId, String poolId, HostEntry existing) {
         Instant lastHeartbeat = existing == null || existing.snapshot == null ? null : existing.snapshot.lastHeartbeat();
-        HostHealthEvent fresh = new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, hostId, pool.poolId(),
+        return new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, hostId, poolId,
                 HostHealthMachine.registered(), true, null, List.of(), lastHeartbeat, List.of());
-        return Decision.of(answer, new Change.HostRegistered(registration), new Change.HealthSaved(fresh));
     }
 
     /**

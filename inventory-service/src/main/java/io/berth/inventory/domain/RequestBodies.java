@@ -26,12 +26,13 @@ public final class RequestBodies {
     public static final int MAX_PENDING_TIMEOUT_SECONDS = 86_400;
     /** A registration token lives at most one year. */
     public static final int MAX_TOKEN_TTL_SECONDS = 366 * 24 * 3_600;
+    public static final int MAX_HOSTS_PER_TOKEN = 100_000;
 
     private static final Set<String> POOL_FIELDS = Set.of("poolId", "type", "loadBalancer", "maxSessionsPerHost",
             "personalAssignment", "startVmOnConnect", "heartbeatSeconds", "pendingTimeoutSeconds");
     private static final Set<String> APP_GROUP_FIELDS = Set.of("appGroupId", "poolId", "type", "users", "groups");
     private static final Set<String> HOST_PATCH_FIELDS = Set.of("allowNewSessions", "assignedUser");
-    private static final Set<String> TOKEN_FIELDS = Set.of("ttlSeconds");
+    private static final Set<String> TOKEN_FIELDS = Set.of("ttlSeconds", "maxHosts");
 
     private RequestBodies() {
     }
@@ -84,8 +85,15 @@ public final class RequestBodies {
 
     /** The body of {@code POST /hostpools/{poolId}/registration-tokens}: how long the token is valid. */
     public static int registrationTokenTtlSeconds(Object body) {
-        return JsonFields.of("registration token request", body, TOKEN_FIELDS)
-                .requiredInt("ttlSeconds", 1, MAX_TOKEN_TTL_SECONDS);
+        return registrationToken(body).ttlSeconds();
+    }
+
+    /** The body of {@code POST /hostpools/{poolId}/registration-tokens}: lifetime and optional host limit. */
+    public static RegistrationTokenRequest registrationToken(Object body) {
+        JsonFields fields = JsonFields.of("registration token request", body, TOKEN_FIELDS);
+        int ttlSeconds = fields.requiredInt("ttlSeconds", 1, MAX_TOKEN_TTL_SECONDS);
+        Integer maxHosts = fields.has("maxHosts") ? fields.requiredInt("maxHosts", 1, MAX_HOSTS_PER_TOKEN) : null;
+        return new RegistrationTokenRequest(ttlSeconds, maxHosts);
     }
 
     /** The body of {@code POST /agent/register}. */

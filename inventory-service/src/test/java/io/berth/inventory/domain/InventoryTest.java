@@ -173,7 +173,7 @@ class InventoryTest {
 
         // when it registers again
         Decision<RegisteredHost> again = inventory.register(new AgentRegistration(tokenFor("personal", 60, T0), "vm-1"),
-                "jti-2", T0.plusSeconds(5));
+                Optional.of(new AgentCredential("vm-1", "jti-1")), "jti-2", T0.plusSeconds(5));
         commit(again);
 
         // then only the registration changes
@@ -191,6 +191,7 @@ class InventoryTest {
         commit(inventory.putPool(pooled("pool-b", 30)));
         register("personal", "vm-1", "jti-1", T0);
         commit(inventory.patchHost("vm-1", new HostPatch(false, true, "alice")));
+        commit(inventory.removeHost("vm-1")); // DESIGN.md 7.8: only after an admin removed it may it move
 
         register("pool-b", "vm-1", "jti-2", T0.plusSeconds(1));
 

@@ -148,6 +148,17 @@ class RequestBodiesTest {
     }
 
     @Test
+    void aRegistrationTokensHostLimitIsOptionalAndBounded() {
+        assertThat(RequestBodies.registrationToken(Map.of("ttlSeconds", 60)))
+                .isEqualTo(new RegistrationTokenRequest(60, null));
+        assertThat(RequestBodies.registrationToken(Map.of("ttlSeconds", 60, "maxHosts", 100_000)))
+                .isEqualTo(new RegistrationTokenRequest(60, 100_000));
+        assertInvalid(() -> RequestBodies.registrationToken(Map.of("ttlSeconds", 60, "maxHosts", 0)), "maxHosts");
+        assertInvalid(() -> RequestBodies.registrationToken(Map.of("ttlSeconds", 60, "maxHosts", 100_001)), "maxHosts");
+        assertInvalid(() -> RequestBodies.registrationToken(Map.of("ttlSeconds", 60, "maxHosts", "5")), "maxHosts");
+    }
+
+    @Test
     void aRegistrationNeedsATokenAndAHostName() {
         assertThat(RequestBodies.agentRegistration(Map.of("registrationToken", "t", "hostName", "VM-1.corp.example")))
                 .isEqualTo(new AgentRegistration("t", "VM-1.corp.example"));

@@ -9,6 +9,7 @@ import io.berth.broker.ticket.TicketSigner;
 import io.berth.common.auth.Principal;
 import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
+import io.berth.common.ids.UserIds;
 import io.berth.common.http.Problems;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,7 +41,6 @@ final class ConnectEndpoint {
     private static final long WAIT_STEP_MILLIS = 50;
     private static final int MAX_WAIT_STEPS = 200;
     /** DESIGN.md 7.8: the longest user or group id. */
-    static final int MAX_ID_LENGTH = 256;
 
     /** An outcome with the second its ticket was issued at (kept, so a replay gives the same ticket). */
     record Answer(ConnectOutcome outcome, long issuedAtSeconds) {
@@ -105,16 +105,11 @@ final class ConnectEndpoint {
         });
     }
 
-    /**
-     * DESIGN.md 7.8: a user or group id is at most 256 characters without control characters; anything else is
-     * refused before it reaches a cache, a ticket or Kafka. (The one place for this rule in the broker: to be
-     * replaced by common's shared id validator once it lands.)
-     */
+    /** DESIGN.md 7.8: refused before the id reaches a cache, a ticket or Kafka (the rule is common's {@link UserIds}). */
     static void requireValidId(String field, String id) {
-        if (id.isBlank() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest("'" + field + "' must hold 1 to " + MAX_ID_LENGTH
-                    + " characters without control characters");
-        }
+        UserIds.violation(field, id).ifPresent(why -> {
+            throw ProblemException.badRequest(why);
+        });
     }
 
     /**

@@ -125,7 +125,7 @@ class FaultSuiteIT {
         try (ScenarioStage stage = stage("broker-kill", run, topology,
                 new PoolShape(20, 5, 5, Duration.ofMillis(300), Optional.of(Duration.ofSeconds(5))))) {
             BrokerNode victim = topology.broker(2);
-            stage.startStorm(10, stage::newUser);
+            stage.startStorm(8, stage::newUser);
             ScenarioStage.hold(Duration.ofSeconds(10));
             stage.log.faultStarted(System.currentTimeMillis());
             victim.process().kill();
@@ -151,7 +151,7 @@ class FaultSuiteIT {
         try (ScenarioStage stage = stage("broker-pause", run, topology,
                 new PoolShape(20, 5, 5, Duration.ofMillis(300), Optional.of(Duration.ofSeconds(5))))) {
             BrokerNode victim = topology.broker(3);
-            stage.startStorm(10, stage::newUser);
+            stage.startStorm(8, stage::newUser);
             ScenarioStage.hold(Duration.ofSeconds(10));
             stage.log.faultStarted(System.currentTimeMillis());
             victim.process().pause();

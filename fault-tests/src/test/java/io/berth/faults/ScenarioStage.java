@@ -147,9 +147,27 @@ final class ScenarioStage implements AutoCloseable {
                 log.acknowledged().size(), history.allocationCount(),
                 history.peakPerHost().values().stream().mapToInt(Integer::intValue).max().orElse(0)));
         log.figures().forEach(f -> report.figure(f.toString()));
+        outcomesOtherThan200().forEach(report::figure);
         report.figure(String.format("agents: %d heartbeats accepted, %d failed, %d session reports given up",
                 fleet.heartbeatsAccepted(), fleet.heartbeatFailures(), fleet.eventsGivenUp()));
         return history;
+    }
+
+    /** Per node and phase, the most frequent answers other than 200 (status and the start of the detail). */
+    private List<String> outcomesOtherThan200() {
+        Map<String, Map<String, Long>> byCell = new java.util.TreeMap<>();
+        for (Answer answer : log.answers(a -> !a.placed())) {
+            String detail = answer.detail() == null ? "" : answer.detail().replaceAll("\\s+", " ");
+            String outcome = (answer.status() == Answer.NO_ANSWER ? "no answer" : String.valueOf(answer.status())) + " "
+                    + detail.substring(0, Math.min(70, detail.length()));
+            byCell.computeIfAbsent(answer.node() + " " + log.phaseOf(answer).label(), k -> new LinkedHashMap<>())
+                    .merge(outcome, 1L, Long::sum);
+        }
+        List<String> lines = new ArrayList<>();
+        byCell.forEach((cell, outcomes) -> lines.add(cell + ": " + outcomes.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                .map(e -> e.getValue() + "x " + e.getKey()).collect(java.util.stream.Collectors.joining(" | "))));
+        return lines;
     }
 
     static <T> T await(Future<T> future) {

@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
 public final class Topology implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final int BROKERS = 3;
     /** JGroups' failure detection listens on the TCP port + this offset (the broker's default). */
     public static final int JGROUPS_FD_OFFSET = 100;
@@ -90,11 +90,11 @@ public final class Topology implements AutoCloseable {
             int port = freePort("127.0.0.1");
             String name = "inventory-" + i;
             inventories.add(new InventoryInstance(name, port, service(java, jar(root, "inventory-service",
-                    "berth-inventory-service"), name, serviceEnv(name, port), work)));
+                    "berth-inventory-service"), name, serviceEnv(name, port), work, List.of())));
         }
         this.sessionPort = freePort("127.0.0.1");
         this.session = service(java, jar(root, "session-service", "berth-session-service"), "session",
-                serviceEnv("session", sessionPort), work);
+                serviceEnv("session", sessionPort), work, List.of());
 
         Path ticketKey = work.resolve("ticket-key");
         writeTicketKey(ticketKey);
@@ -111,8 +111,14 @@ public final class Topology implements AutoCloseable {
             env.put("BERTH_JGROUPS_PORT", String.valueOf(jgroupsPort));
             env.put("BERTH_JGROUPS_INITIAL_HOSTS", initialHosts);
             env.put("BERTH_TICKET_KEY_FILE", ticketKey.toString());
+            // The broker's stack binds TCP to BERTH_JGROUPS_BIND_ADDRESS, but failure detection (FD_SOCK2) to the
+            // default address: three nodes on one port would collide there; JGroups' own property binds both.
+            // Client sockets are not bound by default and would all leave from 127.0.0.1, so a partition by
+            // address could not tell node 3's connections from the others': bind them to the node's address,
+            // as separate machines would have it.
             brokers.add(new BrokerNode(name, address(i), port, service(java,
-                    jar(root, "broker-service", "berth-broker-service"), name, env, work)));
+                    jar(root, "broker-service", "berth-broker-service"), name, env, work,
+                    List.of("-Djgroups.bind_addr=" + address(i), "-Djgroups.tcp.client_bind_addr=" + address(i)))));
         }
         this.shutdownHook = new Thread(this::killEverything, "fault-topology-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -295,10 +301,12 @@ public final class Topology implements AutoCloseable {
                 "BERTH_JWT_SECRET", jwtSecret);
     }
 
-    private static ServiceProcess service(String java, Path jar, String name, Map<String, String> env, Path work) {
+    private static ServiceProcess service(String java, Path jar, String name, Map<String, String> env, Path work,
+                                          List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(SERVICE_JVM);
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         return new ServiceProcess(name, command, env, work.resolve("logs").resolve(name + ".log"));

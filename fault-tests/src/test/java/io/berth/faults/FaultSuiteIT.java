@@ -374,6 +374,10 @@ class FaultSuiteIT {
     }
 
     private void finish(ScenarioStage stage) {
+        // 7.1: a restarted instance is ready within 30 s; every instance should be once the fault is over.
+        long faultEnded = Math.min(stage.log.faultEndMillis(), System.currentTimeMillis());
+        stage.report.none("services not ready 30 s after the fault ended",
+                stage.topology.notReadyWithin(Duration.ofMillis(Math.max(0, faultEnded + 30_000 - System.currentTimeMillis()))));
         String table = stage.report.table();
         tables.add(table);
         System.out.println(table);
@@ -384,7 +388,10 @@ class FaultSuiteIT {
         if (shared == null) {
             shared = startTopology(1);
         } else {
-            shared.heal();
+            List<String> restarted = shared.heal();
+            if (!restarted.isEmpty()) {
+                tables.add("(restarted before the next scenario, not ready a minute after healing: " + restarted + ")");
+            }
         }
         return shared;
     }

@@ -200,8 +200,12 @@ public final class Topology implements AutoCloseable {
         awaitReady(httpPort, process.name());
     }
 
-    /** Resumes every paused process, restarts every dead one, and waits until all are ready and clustered. */
-    public void heal() {
+    /**
+     * Brings the topology back to health for the next scenario: resumes every paused process, restarts every
+     * dead one, and restarts (kill -9, start) any service still not ready after a minute, so that one
+     * scenario's damage does not fail the next. Answers the services that had to be restarted while alive.
+     */
+    public List<String> heal() {
         for (ServiceProcess process : allProcesses()) {
             process.resume();
         }
@@ -213,8 +217,57 @@ public final class Topology implements AutoCloseable {
             session.start();
         }
         brokers.stream().filter(b -> !b.process().alive()).forEach(b -> b.process().start());
+        List<String> stuck = notReadyWithin(Duration.ofSeconds(60));
+        for (String name : stuck) {
+            LOG.warn("{} is running but not ready a minute after healing: restarting it", name);
+            ServiceProcess process = processNamed(name);
+            process.kill();
+            process.start();
+        }
         awaitAllReady();
         awaitClusterMembers(BROKERS);
+        return stuck;
+    }
+
+    /** Waits up to {@code within} for every service to be ready; answers those that were not. */
+    public List<String> notReadyWithin(Duration within) {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        inventories.forEach(i -> ports.put(i.name(), i.httpPort()));
+        ports.put(session.name(), sessionPort);
+        brokers.forEach(b -> ports.put(b.name(), b.httpPort()));
+        java.util.concurrent.atomic.AtomicReference<List<String>> notReady =
+                new java.util.concurrent.atomic.AtomicReference<>(List.copyOf(ports.keySet()));
+        java.util.concurrent.Callable<Boolean> allReady = () -> {
+            notReady.set(notReady.get().stream().filter(name -> !ready(ports.get(name))).toList());
+            return notReady.get().isEmpty();
+        };
+        try {
+            if (within.toMillis() < 1_000) {
+                allReady.call();
+            } else {
+                Awaitility.await("all services ready").atMost(within).pollInterval(Duration.ofMillis(500)).until(allReady);
+            }
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Answered below: the services still not ready.
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return notReady.get();
+    }
+
+    private boolean ready(int port) {
+        try {
+            return status(port, "/health/ready") == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private ServiceProcess processNamed(String name) {
+        return allProcesses().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Waits until every service answers {@code /health/ready} with 200. */

@@ -133,7 +133,12 @@ public final class Topology implements AutoCloseable {
         Topology topology = new Topology(settings);
         try {
             topology.startKafka();
-            topology.inventories.forEach(instance -> instance.process().start());
+            // One service first, so that it creates the topics: services racing to create them on a fresh
+            // Kafka can miss the new topics' metadata and exit.
+            InventoryInstance first = topology.inventories.get(0);
+            first.process().start();
+            topology.awaitReady(first.httpPort(), first.name());
+            topology.inventories.subList(1, topology.inventories.size()).forEach(instance -> instance.process().start());
             topology.session.start();
             topology.brokers.get(0).process().start();
             topology.awaitReady(topology.brokers.get(0).httpPort(), "broker-1");
@@ -288,9 +293,14 @@ public final class Topology implements AutoCloseable {
     }
 
     public void awaitReady(int port, String what) {
+        ServiceProcess process = processNamed(what);
         Awaitility.await(what + " ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> status(port, "/health/ready") == 200);
+                .until(() -> {
+                    if (!process.alive()) {
+                        throw new IllegalStateException(what + " exited before it was ready; see " + process.log());
+                    }
+                    return ready(port);
+                });
     }
 
     /** The body of a GET on 127.0.0.1 (metrics, health); empty when it does not answer 200 within 3 s. */

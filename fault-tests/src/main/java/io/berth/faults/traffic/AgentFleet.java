@@ -56,6 +56,7 @@ public final class AgentFleet {
     private final AtomicLong eventsGivenUp = new AtomicLong();
     private volatile int currentInventory;
     private volatile boolean stopped;
+    private volatile boolean keepUsers;
 
     /**
      * {@code inventories}: one client per inventory instance; each must also name the session service's
@@ -130,6 +131,11 @@ public final class AgentFleet {
         return eventsGivenUp.get();
     }
 
+    /** From now on no user logs off (sessions stay until {@link #stop}); heartbeats go on. */
+    public void keepUsersLoggedOn() {
+        keepUsers = true;
+    }
+
     /** Stops heartbeats and user activity (sessions stay as they are). */
     public Future<Void> stop() {
         Promise<Void> done = Promise.promise();
@@ -152,6 +158,9 @@ public final class AgentFleet {
     }
 
     private void logOff(SimulatedHost host, String sessionId) {
+        if (keepUsers) {
+            return;
+        }
         host.ended(sessionId).ifPresent(session -> {
             listings.computeIfPresent(sessionId, (id, l) -> new Listing(l.firstReported(), Instant.now()));
             report(host, sessionId, "LOGOFF", session.userId(), 1);

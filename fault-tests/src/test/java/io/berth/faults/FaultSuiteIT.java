@@ -326,7 +326,7 @@ class FaultSuiteIT {
             List<Answer> allDownJudged = stage.log.answers(a -> a.dueEpochMillis() >= allDown + 20_000
                     && a.dueEpochMillis() < restartAt);
             long placed = allDownJudged.stream().filter(Answer::placed).count();
-            stage.report.atLeast("connects placed with every inventory down (% of " + allDownJudged.size() + ")",
+            stage.report.atLeast("connects placed with every inventory down (% of " + allDownJudged.size() + " judged)",
                     allDownJudged.isEmpty() ? 0 : placed * 100 / allDownJudged.size(), 95, "%");
             stage.report.none("brokers not showing berth_broker_placement_degraded = 1 with every inventory down",
                     degraded.entrySet().stream().filter(e -> e.getValue().filter(v -> v == 1.0).isEmpty())

@@ -98,6 +98,8 @@ public final class Topology implements AutoCloseable {
 
         Path ticketKey = work.resolve("ticket-key");
         writeTicketKey(ticketKey);
+        String clusterSecret = String.format("%016x%016x", ThreadLocalRandom.current().nextLong(),
+                ThreadLocalRandom.current().nextLong());
         String clusterName = "berth-faults-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         String initialHosts = IntStream.rangeClosed(1, BROKERS)
                 .mapToObj(i -> address(i) + "[" + jgroupsPort + "]").collect(Collectors.joining(","));
@@ -111,14 +113,12 @@ public final class Topology implements AutoCloseable {
             env.put("BERTH_JGROUPS_PORT", String.valueOf(jgroupsPort));
             env.put("BERTH_JGROUPS_INITIAL_HOSTS", initialHosts);
             env.put("BERTH_TICKET_KEY_FILE", ticketKey.toString());
-            // The broker's stack binds TCP to BERTH_JGROUPS_BIND_ADDRESS, but failure detection (FD_SOCK2) to the
-            // default address: three nodes on one port would collide there; JGroups' own property binds both.
-            // Client sockets are not bound by default and would all leave from 127.0.0.1, so a partition by
-            // address could not tell node 3's connections from the others': bind them to the node's address,
-            // as separate machines would have it.
+            // Every node of one cluster shares its secret (JGroups AUTH + SYM_ENCRYPT); the shipped stack binds
+            // every JGroups socket, client side and FD_SOCK2 included, to BERTH_JGROUPS_BIND_ADDRESS, so node 3's
+            // traffic leaves from 127.0.0.3 and a partition by address cuts exactly its links.
+            env.put("BERTH_CLUSTER_SECRET", clusterSecret);
             brokers.add(new BrokerNode(name, address(i), port, service(java,
-                    jar(root, "broker-service", "berth-broker-service"), name, env, work,
-                    List.of("-Djgroups.bind_addr=" + address(i), "-Djgroups.tcp.client_bind_addr=" + address(i)))));
+                    jar(root, "broker-service", "berth-broker-service"), name, env, work, List.of())));
         }
         this.shutdownHook = new Thread(this::killEverything, "fault-topology-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);

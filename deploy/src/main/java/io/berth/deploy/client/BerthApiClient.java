@@ -122,9 +122,19 @@ public final class BerthApiClient implements AutoCloseable {
                 .map(HttpResponse::bodyAsJsonObject);
     }
 
-    /** Registers the hosts in parallel; answers their registrations in the order of {@code hostNames}. */
-    public Future<List<JsonObject>> registerAll(String registrationToken, List<String> hostNames) {
-        List<Future<JsonObject>> registrations = hostNames.stream().map(name -> register(registrationToken, name)).toList();
+    /**
+     * Registers the hosts in parallel; answers their registrations in the order of {@code hostNames}. A host id
+     * already registered (409: a simulated fleet started again without its agents' tokens) is removed with the
+     * admin token and registered anew, as DESIGN.md 7.8 allows an admin to.
+     */
+    public Future<List<JsonObject>> registerAllReplacing(String adminToken, String registrationToken,
+                                                         List<String> hostNames) {
+        List<Future<JsonObject>> registrations = hostNames.stream()
+                .map(name -> register(registrationToken, name).recover(failure ->
+                        failure instanceof ApiException refused && refused.status() == 409
+                                ? deleteHost(adminToken, name).compose(removed -> register(registrationToken, name))
+                                : Future.failedFuture(failure)))
+                .toList();
         return Future.all(registrations).map(all -> registrations.stream().map(Future::result).toList());
     }
 

@@ -104,7 +104,7 @@ final class LoadFleet {
                 .compose(p -> api.putAppGroup(adminToken, appGroupId(pool), poolId(pool), "DESKTOP", List.of(),
                         List.of(USER_GROUP)))
                 .compose(g -> api.registrationToken(adminToken, poolId(pool), 3600))
-                .compose(token -> api.registerAll(token, IntStream.rangeClosed(1, options.hostsPerPool())
+                .compose(token -> api.registerAllReplacing(adminToken, token, IntStream.rangeClosed(1, options.hostsPerPool())
                         .mapToObj(h -> hostName(pool, h)).toList()))
                 .compose(answers -> {
                     List<Future<Integer>> heartbeats = new ArrayList<>();

@@ -77,7 +77,7 @@ public final class AgentFleet {
     public Future<Void> start(String adminToken) {
         Promise<Void> started = Promise.promise();
         context.runOnContext(v -> inventory(api -> api.registrationToken(adminToken, settings.poolId(), 3600))
-                .compose(token -> inventory(api -> api.registerAll(token, IntStream.rangeClosed(1, settings.hosts())
+                .compose(token -> inventory(api -> api.registerAllReplacing(adminToken, token, IntStream.rangeClosed(1, settings.hosts())
                         .mapToObj(h -> hostName(settings.poolId(), h)).toList())))
                 .compose(registrations -> {
                     List<Future<Integer>> first = new ArrayList<>();

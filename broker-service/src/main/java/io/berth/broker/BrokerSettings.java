@@ -12,12 +12,13 @@ import java.util.Optional;
 /**
  * The broker's own settings, beyond what every service has ({@code ServiceConfig}): how its JGroups stack
  * binds, finds the other nodes and proves it belongs (the cluster secret), its ticket key and lifetime, its
- * Kafka consumer group, and the bounds it puts on gateways and on remembered idempotency keys.
+ * Kafka consumer group, and the bounds it puts on gateways, on remembered idempotency keys and on new automatic
+ * personal assignments.
  */
 public record BrokerSettings(String jgroupsBindAddress, int jgroupsPort, String jgroupsInitialHosts,
                              int jgroupsFailureDetectionOffset, Optional<Path> ticketKeyFile, int ticketTtlSeconds,
                              String consumerGroup, ClusterSecretSource clusterSecret, int gatewayRatePerSecond,
-                             int gatewayMaxConcurrent, long idempotencyMaxKeys) {
+                             int gatewayMaxConcurrent, long idempotencyMaxKeys, int personalAssignmentsPerMinute) {
 
     public static final String JGROUPS_BIND_ADDRESS = "BERTH_JGROUPS_BIND_ADDRESS";
     public static final String JGROUPS_PORT = "BERTH_JGROUPS_PORT";
@@ -33,6 +34,7 @@ public record BrokerSettings(String jgroupsBindAddress, int jgroupsPort, String 
     public static final String GATEWAY_RATE = "BERTH_GATEWAY_RATE_PER_SECOND";
     public static final String GATEWAY_MAX_CONCURRENT = "BERTH_GATEWAY_MAX_CONCURRENT";
     public static final String IDEMPOTENCY_MAX_KEYS = "BERTH_IDEMPOTENCY_MAX_KEYS";
+    public static final String PERSONAL_ASSIGNMENTS_PER_MINUTE = "BERTH_PERSONAL_ASSIGNMENTS_PER_MINUTE";
 
     /** Per gateway: far above the load generator's 5,000 connects/s storms, far below what floods a node. */
     public static final int DEFAULT_GATEWAY_RATE = 20_000;
@@ -56,7 +58,14 @@ public record BrokerSettings(String jgroupsBindAddress, int jgroupsPort, String 
                           String consumerGroup) {
         this(jgroupsBindAddress, jgroupsPort, jgroupsInitialHosts, jgroupsFailureDetectionOffset, ticketKeyFile,
                 ticketTtlSeconds, consumerGroup, new ClusterSecretSource.SecretFile(Optional.empty()),
-                DEFAULT_GATEWAY_RATE, DEFAULT_GATEWAY_MAX_CONCURRENT, DEFAULT_IDEMPOTENCY_MAX_KEYS);
+                DEFAULT_GATEWAY_RATE, DEFAULT_GATEWAY_MAX_CONCURRENT, DEFAULT_IDEMPOTENCY_MAX_KEYS, 0);
+    }
+
+    /** The same settings with another bound on remembered idempotency keys. */
+    public BrokerSettings withIdempotencyMaxKeys(long maxKeys) {
+        return new BrokerSettings(jgroupsBindAddress, jgroupsPort, jgroupsInitialHosts, jgroupsFailureDetectionOffset,
+                ticketKeyFile, ticketTtlSeconds, consumerGroup, clusterSecret, gatewayRatePerSecond,
+                gatewayMaxConcurrent, maxKeys, personalAssignmentsPerMinute);
     }
 
     public static BrokerSettings load(Env env) {
@@ -73,7 +82,8 @@ public record BrokerSettings(String jgroupsBindAddress, int jgroupsPort, String 
                 clusterSecret(env),
                 env.integer(GATEWAY_RATE, DEFAULT_GATEWAY_RATE, 0, 1_000_000),
                 env.integer(GATEWAY_MAX_CONCURRENT, DEFAULT_GATEWAY_MAX_CONCURRENT, 0, 1_000_000),
-                env.integer(IDEMPOTENCY_MAX_KEYS, DEFAULT_IDEMPOTENCY_MAX_KEYS, 1_000, 10_000_000));
+                env.integer(IDEMPOTENCY_MAX_KEYS, DEFAULT_IDEMPOTENCY_MAX_KEYS, 1_000, 10_000_000),
+                env.integer(PERSONAL_ASSIGNMENTS_PER_MINUTE, 0, 0, 1_000_000));
     }
 
     private static ClusterSecretSource clusterSecret(Env env) {

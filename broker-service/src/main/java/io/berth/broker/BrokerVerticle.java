@@ -5,6 +5,7 @@ import io.berth.broker.cache.LocalIndex;
 import io.berth.broker.cache.ReplicatedLedger;
 import io.berth.broker.cache.ReservationSweeper;
 import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.AssignmentRate;
 import io.berth.broker.domain.ConnectFlow;
 import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostPlacement;
@@ -156,7 +157,8 @@ public final class BrokerVerticle extends BerthVerticle {
     }
 
     private Router router(String node) {
-        HostPlacement placement = new HostPlacement(index, clock::millis, ThreadLocalRandom::current);
+        HostPlacement placement = new HostPlacement(index, clock::millis, ThreadLocalRandom::current,
+                new AssignmentRate(settings.personalAssignmentsPerMinute()));
         Context context = vertx.getOrCreateContext();
         // Remote cache operations complete on Infinispan's threads; the connect goes on on this verticle's.
         Executor onContext = command -> {

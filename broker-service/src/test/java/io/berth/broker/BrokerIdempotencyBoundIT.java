@@ -27,9 +27,7 @@ class BrokerIdempotencyBoundIT {
         int port = BrokerNodes.freePorts(1)[0];
         BrokerSettings defaults = new BrokerSettings("127.0.0.1", port, "127.0.0.1[" + port + "]", 100,
                 Optional.empty(), 300, "it");
-        BrokerSettings bounded = new BrokerSettings(defaults.jgroupsBindAddress(), port,
-                defaults.jgroupsInitialHosts(), 100, Optional.empty(), 300, "it", defaults.clusterSecret(),
-                defaults.gatewayRatePerSecond(), defaults.gatewayMaxConcurrent(), 20_000);
+        BrokerSettings bounded = defaults.withIdempotencyMaxKeys(20_000);
         try (BrokerCaches caches = BrokerCaches.start(new ClusterConfig("berth-bound-it-" + UUID.randomUUID(),
                 Optional.empty(), "bound-0"), bounded, ClusterSecret.ofPassphrase("bound-it-" + UUID.randomUUID()))) {
             Cache<String, StoredAnswer> idempotency = caches.idempotency();

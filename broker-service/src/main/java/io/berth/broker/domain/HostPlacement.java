@@ -26,11 +26,18 @@ public final class HostPlacement {
     private final PlacementView view;
     private final LongSupplier clock;
     private final Supplier<RandomGenerator> random;
+    private final AssignmentRate assignments;
 
     public HostPlacement(PlacementView view, LongSupplier clock, Supplier<RandomGenerator> random) {
+        this(view, clock, random, AssignmentRate.UNBOUNDED);
+    }
+
+    public HostPlacement(PlacementView view, LongSupplier clock, Supplier<RandomGenerator> random,
+                         AssignmentRate assignments) {
         this.view = view;
         this.clock = clock;
         this.random = random;
+        this.assignments = assignments;
     }
 
     public Decision decide(ConnectRequest request) {
@@ -119,6 +126,12 @@ public final class HostPlacement {
         if (pool.personalAssignment() == PersonalAssignment.DIRECT) {
             return answer(new ConnectOutcome.Forbidden("no host in personal pool " + pool.poolId()
                     + " is assigned to user " + request.userId()));
+        }
+        int retryAfter = assignments.take(pool.poolId(), now);
+        if (retryAfter > 0) {
+            return answer(new ConnectOutcome.NoCapacity("personal pool " + pool.poolId() + " assigns no more new"
+                    + " hosts this minute (BERTH_PERSONAL_ASSIGNMENTS_PER_MINUTE)", retryAfter,
+                    Refusal.ASSIGNMENT_RATE));
         }
         return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
                 hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), exhausted(hosts, now,

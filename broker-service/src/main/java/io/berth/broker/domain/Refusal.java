@@ -20,6 +20,8 @@ public enum Refusal {
     NOT_READY,
     /** Another connect of the same user to the pool is still being decided. */
     CONNECT_IN_PROGRESS,
+    /** The pool's bound on new AUTOMATIC personal assignments per minute on this node is used up. */
+    ASSIGNMENT_RATE,
     /** The replicated caches did not complete a step (a node leaving mid-write, a timeout). */
     CLUSTER_UNAVAILABLE;
 

@@ -7,12 +7,16 @@ import io.berth.common.http.ApiRouter;
 import io.berth.common.http.ManagementRoutes;
 import io.berth.common.http.Problems;
 import io.berth.common.http.Readiness;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +28,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The base of each service's root verticle: access to its configuration, metrics and readiness, a router
@@ -73,8 +78,8 @@ public abstract class BerthVerticle extends VerticleBase {
 
     /**
      * Serves {@code router} on the configured host and port, within the configured bounds: idle connections
-     * closed, an oversized request line or header block answered with a problem (414, 431) and the
-     * connection closed.
+     * closed, at most so many connections at once, an oversized request line or header block answered with
+     * a problem (414, 431) and the connection closed.
      */
     protected Future<HttpServer> listen(Router router) {
         HttpConfig http = serviceConfig().http();
@@ -86,8 +91,14 @@ public abstract class BerthVerticle extends VerticleBase {
                 .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setMaxFormAttributeSize(8192)
-                .setDecompressionSupported(false);
+                .setDecompressionSupported(false)
+                // The API is HTTP/1.1 (DESIGN.md section 4). A client offering an h2c upgrade (Java's HttpClient
+                // does by default) stays on HTTP/1.1: an upgraded connection bypassed the connection cap's
+                // bookkeeping and its first request hung.
+                .setHttp2ClearTextEnabled(false);
+        ConnectionCap cap = new ConnectionCap(http.maxConnections(), registry());
         return vertx.createHttpServer(options)
+                .connectionHandler(cap::admit)
                 .invalidRequestHandler(BerthVerticle::answerInvalidRequest)
                 .exceptionHandler(BerthVerticle::connectionFailed)
                 .requestHandler(router)
@@ -127,6 +138,36 @@ public abstract class BerthVerticle extends VerticleBase {
             LOG.debug("HTTP connection closed by the client: {}", failure.toString());
         } else {
             LOG.warn("HTTP connection failed", failure);
+        }
+    }
+
+    /**
+     * Closes connections beyond the cap as soon as they are accepted: a client that opens many connections
+     * and keeps them open cannot use up the process's file descriptors and memory.
+     */
+    private static final class ConnectionCap {
+
+        private final int max;
+        private final AtomicInteger open = new AtomicInteger();
+        private final Counter refused;
+
+        ConnectionCap(int max, MeterRegistry registry) {
+            this.max = max;
+            this.refused = Counter.builder("berth_http_connections_refused")
+                    .description("Connections closed at once because " + HttpConfig.MAX_CONNECTIONS + " were open")
+                    .register(registry);
+            Gauge.builder("berth_http_connections_open", open, AtomicInteger::get)
+                    .description("HTTP connections open now").register(registry);
+        }
+
+        void admit(HttpConnection connection) {
+            if (open.incrementAndGet() > max) {
+                open.decrementAndGet();
+                refused.increment();
+                connection.close();
+                return;
+            }
+            connection.closeHandler(closed -> open.decrementAndGet());
         }
     }
 

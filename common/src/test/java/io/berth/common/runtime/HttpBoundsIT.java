@@ -19,24 +19,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A service's HTTP server under a hostile client: a body that never arrives is cut at the deadline, an idle
- * connection is closed, oversized request lines and headers get a problem, and a client that hangs up
- * mid-request is no error.
+ * connection is closed, connections beyond the cap are refused, oversized request lines and headers get a
+ * problem, and a client that hangs up mid-request is no error.
  */
 class HttpBoundsIT {
 
     @RegisterExtension
     static KafkaClusterExtension kafka = new KafkaClusterExtension();
 
+    private static final int MAX_CONNECTIONS = 4;
     private static final long DEADLINE_MILLIS = 500;
     private static RunningService service;
     private static final ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -62,7 +66,8 @@ class HttpBoundsIT {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logged);
         service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.SESSION, Map.of(
                 HttpConfig.REQUEST_DEADLINE, String.valueOf(DEADLINE_MILLIS),
-                HttpConfig.IDLE_TIMEOUT, "2")), EchoVerticle::new)
+                HttpConfig.IDLE_TIMEOUT, "2",
+                HttpConfig.MAX_CONNECTIONS, String.valueOf(MAX_CONNECTIONS))), EchoVerticle::new)
                 .await(60, TimeUnit.SECONDS);
     }
 
@@ -140,6 +145,48 @@ class HttpBoundsIT {
             assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
+        // Connections of the other tests are closed; wait until the server has counted them out.
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                service.registry().get("berth_http_connections_open").gauge().value() == 0);
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                Socket socket = connect();
+                held.add(socket);
+                // Each held connection has been accepted and counted once it has been answered.
+                socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: berth\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                        .isEqualTo("HTTP/1.1 200");
+            }
+
+            try (Socket oneTooMany = connect()) {
+                String answer;
+                try {
+                    answer = exchange(oneTooMany, "GET /health/live HTTP/1.1\r\nHost: berth\r\n\r\n");
+                } catch (SocketTimeoutException | java.net.SocketException closed) {
+                    answer = "";
+                }
+                assertThat(answer).as("no answer on the connection over the cap").isEmpty();
+            }
+            assertThat(service.registry().get("berth_http_connections_refused").counter().count()).isPositive();
+
+            held.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                try (Socket again = connect()) {
+                    return exchange(again, "GET /health/live HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n\r\n")
+                            .startsWith("HTTP/1.1 200");
+                }
+            });
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
         }
     }
 

@@ -57,13 +57,14 @@ public final class BrokerVerticle extends BerthVerticle {
 
     /**
      * The allocation producer's limits, so that a connect never waits on an unreachable Kafka for more than
-     * about 8 s (DESIGN.md 7.1: a 503 within 10 s): the send fails after {@code delivery.timeout.ms}, a request
-     * is retried within it after {@code request.timeout.ms}, and {@code send} itself blocks at most
-     * {@code max.block.ms} for metadata or buffer space.
+     * about 6 s (DESIGN.md 7.1: a 503 within 10 s, with room for a connect that first waited up to 3 s on the
+     * same user's connect in progress): the send fails after {@code delivery.timeout.ms}, a request is retried
+     * within it after {@code request.timeout.ms}, and {@code send} itself blocks at most {@code max.block.ms}
+     * for metadata or buffer space.
      */
     private static final Map<String, Object> ALLOCATION_PRODUCER = Map.of(
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 7_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
 
     /** Frees a reservation only past the allocation producer's delivery timeout, with 2 s for clocks. */

@@ -112,7 +112,7 @@ public final class BrokerCaches implements AutoCloseable {
     private static ConfigurationBuilder replicated() {
         ConfigurationBuilder builder = new ConfigurationBuilder();
         // A write waiting on a frozen member gives up within 8 s, so a connect is answered (503) inside DESIGN
-        // 7.1's 10 s even before failure detection (FD_ALL3, ~5 s) drops that member from the view.
+        // 7.1's 10 s even before failure detection (FD_ALL3, ~3.5 s) drops that member from the view.
         builder.clustering().cacheMode(CacheMode.REPL_SYNC).remoteTimeout(8, TimeUnit.SECONDS)
                 .stateTransfer().awaitInitialTransfer(true).timeout(3, TimeUnit.MINUTES);
         // A node that loses sight of a strict majority of the last stable membership keeps its copy for reads

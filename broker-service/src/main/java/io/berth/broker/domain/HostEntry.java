@@ -143,14 +143,23 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
                 slotList().replaced(index, allocated), claimedUser, revision + 1, reportedSessionIds);
     }
 
-    /** The session ended: its slot is free. A personal claim stays (the host remains the user's). */
+    /**
+     * The session ended: its slot is free, and the last heartbeat's listing of it no longer counts (it predates
+     * the end; a host that still lists it in its next heartbeat counts it again). Without that, a session that
+     * ended between two heartbeats held a seat until the next one, and for as long as the heartbeat source is
+     * silent. A personal claim stays (the host remains the user's).
+     */
     public HostEntry endSession(String sessionId) {
         int index = indexOf(sessionId);
-        if (index < 0) {
+        boolean reported = reportedSessionIds.contains(sessionId);
+        if (index < 0 && !reported) {
             return this;
         }
+        List<String> stillReported = reported
+                ? reportedSessionIds.stream().filter(id -> !id.equals(sessionId)).toList()
+                : reportedSessionIds;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
-                slotList().without(index), claimedUser, revision + 1, reportedSessionIds);
+                index < 0 ? slotList() : slotList().without(index), claimedUser, revision + 1, stillReported);
     }
 
     /**

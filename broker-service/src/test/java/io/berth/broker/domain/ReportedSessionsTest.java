@@ -46,6 +46,29 @@ class ReportedSessionsTest {
     }
 
     @Test
+    void aSessionThatEndedNoLongerCountsThroughTheHeartbeatBeforeItsEnd() {
+        // given a host whose last heartbeat listed its two sessions and a ghost
+        HostEntry host = reporting(List.of("s1", "s2"), List.of("s1", "s2", "ghost-1"));
+
+        // when berth.sessions ends s1 before the next heartbeat (or while the heartbeat source is silent)
+        HostEntry ended = host.endSession("s1");
+
+        // then its seat is free at once; the ghost still counts
+        assertThat(ended.liveSessions()).isEqualTo(2);
+        assertThat(ended.reportedSessionIds()).containsExactly("s2", "ghost-1");
+        // and a host that still lists it in its next heartbeat counts it again
+        assertThat(ended.withHealth("pool", Health.AVAILABLE, true, null, NOW + 2, List.of("s1", "s2", "ghost-1"))
+                .liveSessions()).isEqualTo(3);
+    }
+
+    @Test
+    void endingASessionNeitherHeldNorReportedChangesNothing() {
+        HostEntry host = reporting(List.of("s1"), List.of("s1"));
+
+        assertThat(host.endSession("other")).isSameAs(host);
+    }
+
+    @Test
     void unknownIdsFillingTheLimitRefuseAReservation() {
         HostEntry host = reporting(List.of(), List.of("ghost-1", "ghost-2"));
 

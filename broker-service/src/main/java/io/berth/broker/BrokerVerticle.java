@@ -181,6 +181,11 @@ public final class BrokerVerticle extends BerthVerticle {
             public boolean isInMinority() {
                 return merging || joined.isInMinority();
             }
+
+            @Override
+            public long clusterView() {
+                return joined.clusterView();
+            }
         };
         ConnectFlow flow = new ConnectFlow(placement, new ReplicatedLedger(caches, clock::millis, onContext),
                 new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics, standing);

@@ -21,6 +21,8 @@ import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityMode;
 import org.infinispan.partitionhandling.PartitionHandling;
+import org.infinispan.factories.GlobalComponentRegistry;
+import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.infinispan.topology.CacheTopology;
 
@@ -49,6 +51,7 @@ public final class BrokerCaches implements AutoCloseable {
     public static final long IDEMPOTENCY_MINUTES = 10;
 
     private final EmbeddedCacheManager manager;
+    private final Transport transport;
     private final Cache<String, PoolPolicy> pools;
     private final Cache<String, AppGroupAccess> appGroups;
     private final Cache<String, HostEntry> hosts;
@@ -59,6 +62,7 @@ public final class BrokerCaches implements AutoCloseable {
 
     private BrokerCaches(EmbeddedCacheManager manager, long idempotencyMaxKeys) {
         this.manager = manager;
+        this.transport = GlobalComponentRegistry.componentOf(manager, Transport.class);
         ConfigurationBuilder replicated = replicated();
         ConfigurationBuilder expiring = replicated();
         expiring.expiration().lifespan(IDEMPOTENCY_MINUTES, TimeUnit.MINUTES).wakeUpInterval(30, TimeUnit.SECONDS);
@@ -184,6 +188,11 @@ public final class BrokerCaches implements AutoCloseable {
      * Whether this node is in a minority partition: its caches refuse writes until the partition heals. Cheap
      * (a field of the cache's current topology), so it is asked on every connect.
      */
+    /** The JGroups view this node is in (its id grows with every membership change). */
+    public long clusterView() {
+        return transport == null ? 0 : transport.getViewId();
+    }
+
     public boolean isInMinority() {
         return manager.getStatus().allowInvocations()
                 && hosts.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE;

@@ -95,6 +95,7 @@ public final class ConnectFlow {
             return nextRound(request, round);
         }
         Decision.Allocate allocate = (Decision.Allocate) decision;
+        long view = standing.clusterView();
         String sessionId = sessionIds.get();
         String poolId = allocate.pool().poolId();
         return ledger.claimSeat(poolId, request.userId(), sessionId, allocate.seatRevision())
@@ -106,7 +107,7 @@ public final class ConnectFlow {
                                 clusterFailure("the broker cluster could not complete the connect"));
                     }
                     return seat != null && seat.isClaimedBy(sessionId)
-                            ? reserveOnCandidates(allocate, sessionId)
+                            ? reserveOnCandidates(allocate, sessionId, view)
                             : nextRound(request, round);
                 })
                 .thenCompose(stage -> stage)
@@ -125,7 +126,8 @@ public final class ConnectFlow {
                 .thenCompose(ignored -> attempt(request, round + 1));
     }
 
-    private CompletionStage<ConnectOutcome> reserveOnCandidates(Decision.Allocate allocate, String sessionId) {
+    private CompletionStage<ConnectOutcome> reserveOnCandidates(Decision.Allocate allocate, String sessionId,
+                                                                long view) {
         var candidate = allocate.candidates().next();
         String poolId = allocate.pool().poolId();
         if (candidate.isEmpty()) {
@@ -143,10 +145,15 @@ public final class ConnectFlow {
                                 .thenApply(ignored -> clusterFailure("the broker cluster could not reserve a slot"));
                     }
                     if (entry != null && entry.holds(sessionId)) {
+                        if (standing.clusterView() != view) {
+                            // Nothing is published: the seat may exist on this side of a split only.
+                            return releaseAll(allocate, hostId, sessionId).thenApply(ignored -> clusterFailure(
+                                    "the broker cluster's membership changed during the connect"));
+                        }
                         return publish(allocate, hostId, sessionId);
                     }
                     observer.reservationConflict(hostId);
-                    return reserveOnCandidates(allocate, sessionId);
+                    return reserveOnCandidates(allocate, sessionId, view);
                 })
                 .thenCompose(stage -> stage);
     }

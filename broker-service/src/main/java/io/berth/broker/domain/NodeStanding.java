@@ -11,6 +11,15 @@ public interface NodeStanding {
 
     boolean isInMinority();
 
+    /**
+     * The broker cluster's membership view, changing with every join, leave, split or merge. A reservation
+     * that completed while the view changed is not trusted: a write whose other members dropped out of the
+     * view completes as if they had acknowledged it, so on the side of a fresh split it may stand nowhere else.
+     */
+    default long clusterView() {
+        return 0;
+    }
+
     /** A node that is always ready and never partitioned (tests of the placement rules). */
     NodeStanding ALWAYS = new NodeStanding() {
         @Override

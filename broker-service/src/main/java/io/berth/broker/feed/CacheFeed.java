@@ -318,7 +318,13 @@ public final class CacheFeed implements AutoCloseable {
             }
         }
         if (!next.isEmpty()) {
-            positions.putAll(next);
+            try {
+                storeEach(next);
+            } catch (RuntimeException e) {
+                // Only a move past commit markers is lost (a minority partition refuses writes, a timeout): the
+                // records are applied, and the next poll stores the position again.
+                LOG.debug("Could not store the feed positions past the transactions' commit markers", e);
+            }
         }
     }
 

@@ -22,6 +22,11 @@ class RefusalReasonTest {
     private final InMemoryCluster cluster = new InMemoryCluster(clock::get);
     private final AtomicBoolean caughtUp = new AtomicBoolean(true);
     private final AtomicBoolean minority = new AtomicBoolean(false);
+    /** Each read of the view moves it on while true: the membership changes during every connect. */
+    private final AtomicBoolean viewChanging = new AtomicBoolean(false);
+    private final AtomicLong view = new AtomicLong(1);
+    /** The view change leaves this node alone: a minority. */
+    private final AtomicBoolean splitOnViewChange = new AtomicBoolean(false);
     private final ConnectFlow flow = new ConnectFlow(new HostPlacement(cluster, clock::get, ThreadLocalRandom::current),
             cluster, cluster, () -> UUID.randomUUID().toString(), ConnectFlow.Observer.NONE, new NodeStanding() {
         @Override
@@ -32,6 +37,15 @@ class RefusalReasonTest {
         @Override
         public boolean isInMinority() {
             return minority.get();
+        }
+
+        @Override
+        public long clusterView() {
+            if (!viewChanging.get()) {
+                return view.get();
+            }
+            minority.set(splitOnViewChange.get());
+            return view.incrementAndGet();
         }
     });
 
@@ -123,5 +137,34 @@ class RefusalReasonTest {
             assertThat(failed.reason()).contains("Kafka is unavailable");
         });
         assertThat(cluster.hosts.get("h0").liveSessions()).isZero();
+    }
+
+    @Test
+    void aReservationThatCompletedAcrossAMembershipChangeIsReleasedAndNothingPublished() {
+        // given the cluster's view changes while the connect reserves (a split: its write may stand here only)
+        pooled(1, 1);
+        viewChanging.set(true);
+
+        // when a user connects
+        ConnectOutcome outcome = connect("alice");
+
+        // then nothing is allocated, the slot is free again, and the 503 says the cluster could not complete it
+        assertThat(outcome.reasonLabel()).isEqualTo("cluster_unavailable");
+        assertThat(cluster.allocations).isEmpty();
+        assertThat(cluster.hosts.get("h0").liveSessions()).isZero();
+
+        // and once the view is stable, the same user is placed
+        viewChanging.set(false);
+        assertThat(connect("alice")).isInstanceOf(ConnectOutcome.Placed.class);
+    }
+
+    @Test
+    void aMembershipChangeThatLeftThisNodeInAMinorityIsMinorityPartition() {
+        pooled(1, 1);
+        viewChanging.set(true);
+        splitOnViewChange.set(true);
+
+        assertThat(connect("alice").reasonLabel()).isEqualTo("minority_partition");
+        assertThat(cluster.allocations).isEmpty();
     }
 }

@@ -44,14 +44,6 @@ import static org.awaitility.Awaitility.await;
  */
 class PrometheusScrapeIT {
 
-    /**
-     * Metrics (and the connect {@code reason} label) that other branches are adding: their queries must
-     * evaluate, and may return nothing until those are merged.
-     */
-    private static final List<String> FROM_OTHER_BRANCHES = List.of("berth_broker_partition_minority",
-            "berth_broker_placement_degraded", "berth_inventory_writer", "berth_session_reports_dropped_total",
-            "reason");
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -81,25 +73,18 @@ class PrometheusScrapeIT {
                 await("three Berth targets up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(query(base, "up{job=\"berth\"} == 1")).hasSize(3));
 
-                // and every dashboard query returns series, but those of metrics other branches add
+                // and every dashboard query returns series
                 List<DashboardQuery> queries = MonitoringFiles.dashboardQueries();
-                List<DashboardQuery> awaitingMerge = queries.stream().filter(q -> fromOtherBranches(q.expr())).toList();
                 await("every dashboard query returns series").atMost(Duration.ofSeconds(90))
                         .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                             List<String> empty = new ArrayList<>();
                             for (DashboardQuery q : queries) {
-                                if (!awaitingMerge.contains(q) && query(base, q.expr()).isEmpty()) {
+                                if (query(base, q.expr()).isEmpty()) {
                                     empty.add(q.panel() + ": " + q.expr());
                                 }
                             }
                             assertThat(empty).as("dashboard queries without series").isEmpty();
                         });
-                for (DashboardQuery q : awaitingMerge) {
-                    int series = query(base, q.expr()).size();
-                    System.out.printf("dashboard query of metrics added by other branches evaluates (%d series): %s: %s%n",
-                            series, q.panel(), q.expr());
-                }
-
                 // and the HTTP requests of every service, not only the first one started
                 JsonNode httpByService = query(base, "sum by (service) (rate(vertx_http_server_requests_total[1m]))");
                 Set<String> services = new HashSet<>();
@@ -128,10 +113,6 @@ class PrometheusScrapeIT {
                 }
             }
         }
-    }
-
-    private static boolean fromOtherBranches(String expr) {
-        return FROM_OTHER_BRANCHES.stream().anyMatch(expr::contains);
     }
 
     /** deploy/docker/prometheus.yml with loopback targets, 1 s intervals and the rules at their path here. */

@@ -16,12 +16,12 @@ import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.eviction.EvictionStrategy;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
+import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.partitionhandling.AvailabilityMode;
 import org.infinispan.partitionhandling.PartitionHandling;
-import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.infinispan.topology.CacheTopology;
@@ -184,15 +184,15 @@ public final class BrokerCaches implements AutoCloseable {
         return manager.isCoordinator();
     }
 
-    /**
-     * Whether this node is in a minority partition: its caches refuse writes until the partition heals. Cheap
-     * (a field of the cache's current topology), so it is asked on every connect.
-     */
     /** The JGroups view this node is in (its id grows with every membership change). */
     public long clusterView() {
         return transport == null ? 0 : transport.getViewId();
     }
 
+    /**
+     * Whether this node is in a minority partition: its caches refuse writes until the partition heals. Cheap
+     * (a field of the cache's current topology), so it is asked on every connect.
+     */
     public boolean isInMinority() {
         return manager.getStatus().allowInvocations()
                 && hosts.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE;

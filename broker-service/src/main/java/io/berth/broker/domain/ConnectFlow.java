@@ -146,7 +146,7 @@ public final class ConnectFlow {
                     }
                     if (entry != null && entry.holds(sessionId)) {
                         if (standing.clusterView() != view) {
-                            // Nothing is published: the seat may exist on this side of a split only.
+                            // Nothing is published: the reservation may stand on this side of a split only.
                             return releaseAll(allocate, hostId, sessionId).thenApply(ignored -> clusterFailure(
                                     "the broker cluster's membership changed during the connect"));
                         }

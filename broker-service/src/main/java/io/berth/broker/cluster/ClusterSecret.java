@@ -1,5 +1,7 @@
 package io.berth.broker.cluster;
 
+import io.berth.common.config.SecretFiles;
+
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -12,12 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 
@@ -79,26 +78,7 @@ public final class ClusterSecret {
      */
     public static ClusterSecret loadOrCreate(Path file) {
         try {
-            if (!Files.exists(file)) {
-                Path dir = file.toAbsolutePath().getParent();
-                Files.createDirectories(dir);
-                byte[] material = new byte[32];
-                new SecureRandom().nextBytes(material);
-                Path tmp = Files.createTempFile(dir, "cluster-secret", ".tmp");
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // Not a POSIX file system: the directory's permissions have to do.
-                }
-                Files.writeString(tmp, BASE64URL.encodeToString(material), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-            // Another node of this machine may have won the race: everyone uses the file's content.
-            String encoded = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String encoded = SecretFiles.readOrCreate(file, 32);
             return new ClusterSecret(Base64.getUrlDecoder().decode(encoded));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the cluster secret file " + file, e);

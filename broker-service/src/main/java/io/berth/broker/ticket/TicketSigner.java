@@ -1,5 +1,7 @@
 package io.berth.broker.ticket;
 
+import io.berth.common.config.SecretFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.berth.common.events.EventCodec;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -9,13 +11,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,26 +54,8 @@ public final class TicketSigner {
     /** Reads the key file, or creates it (readable by its owner only) when absent. */
     public static TicketSigner loadOrCreate(Path keyFile) {
         try {
-            if (!Files.exists(keyFile)) {
-                Path dir = keyFile.toAbsolutePath().getParent();
-                Files.createDirectories(dir);
-                byte[] seed = new byte[Ed25519PrivateKeyParameters.KEY_SIZE];
-                new SecureRandom().nextBytes(seed);
-                Path tmp = Files.createTempFile(dir, "ticket-key", ".tmp");
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // Not a POSIX file system: the directory's permissions have to do.
-                }
-                Files.writeString(tmp, BASE64URL.encodeToString(seed), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-            // Another node of this machine may have won the race: everyone uses the file's content.
-            byte[] seed = Base64.getUrlDecoder().decode(Files.readString(keyFile, StandardCharsets.UTF_8).trim());
+            byte[] seed = Base64.getUrlDecoder().decode(
+                    SecretFiles.readOrCreate(keyFile, Ed25519PrivateKeyParameters.KEY_SIZE));
             if (seed.length != Ed25519PrivateKeyParameters.KEY_SIZE) {
                 throw new IllegalStateException("the ticket key file " + keyFile + " must hold a 32-byte Ed25519 seed"
                         + " (base64url)");

@@ -3,11 +3,7 @@ package io.berth.common.config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -64,27 +60,7 @@ public final class AuthConfig {
 
     private static String readOrCreateSecret(Path file) {
         try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
-            }
-            Files.createDirectories(file.getParent());
-            byte[] random = new byte[48];
-            new SecureRandom().nextBytes(random);
-            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Path tmp = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Not a POSIX file system: the directory's permissions have to do.
-            }
-            Files.writeString(tmp, secret, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                Files.deleteIfExists(tmp);
-            }
-            // Another service of this machine may have won the race: everyone uses the file's content.
-            return Files.readString(file, StandardCharsets.UTF_8).trim();
+            return SecretFiles.readOrCreate(file, 48);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the JWT secret file " + file
                     + " (set " + SECRET + " instead)", e);

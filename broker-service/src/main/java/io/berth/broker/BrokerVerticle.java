@@ -20,6 +20,7 @@ import io.berth.common.http.GatewayQuota;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Context;
@@ -88,6 +89,11 @@ public final class BrokerVerticle extends BerthVerticle {
      */
     private volatile boolean merging;
     private int settledTicks;
+    /** The cluster view whose cache copies this node last repaired against their primaries, and the ticks it settled. */
+    private long repairedView = -1;
+    private int viewSettledTicks;
+    private boolean repairing;
+    private Counter replicasRepaired;
 
     private boolean placingDegraded;
 
@@ -142,6 +148,7 @@ public final class BrokerVerticle extends BerthVerticle {
                     metrics.reservationsReleased, RELEASE_RULE, feed::allocationsReadThroughMillis);
             sweepTimer = vertx.setPeriodic(1000, id -> {
                 watchPartition();
+                watchReplicas();
                 watchHeartbeatSource();
                 // A merging node's index is not re-read yet: it releases nothing from it.
                 if (!merging) {
@@ -261,7 +268,10 @@ public final class BrokerVerticle extends BerthVerticle {
         settledTicks = caches.isSettled() ? settledTicks + 1 : 0;
         if (settledTicks == 2) {
             BrokerCaches merged = caches;
+            long view = merged.clusterView();
             blocking(() -> {
+                // The merge kept this node's copies of keys the majority removed meanwhile: align them first.
+                replicasRepaired.increment(merged.repairReplicas());
                 index.resync(merged);
                 return null;
             }).onComplete(done -> {
@@ -271,10 +281,45 @@ public final class BrokerVerticle extends BerthVerticle {
                     return;
                 }
                 merging = false;
+                repairedView = view;
                 LOG.info("Broker node merged ({} members): caches re-read, placing and feeding again",
                         merged.clusterSize());
             });
         }
+    }
+
+    /**
+     * After every change of the cluster's membership, once the caches settled, makes this node's copies equal to
+     * their primary owners' (a member lost mid-write, or a merge, leaves copies that differ: {@code ReplicaRepair}
+     * says why). A merging minority node does it in {@link #watchPartition()} before it re-reads its index.
+     */
+    private void watchReplicas() {
+        long view = caches.clusterView();
+        if (view == repairedView || repairing || merging || caches.isInMinority()) {
+            viewSettledTicks = 0;
+            return;
+        }
+        viewSettledTicks = caches.isSettled() ? viewSettledTicks + 1 : 0;
+        if (viewSettledTicks < 2) {
+            return;
+        }
+        repairing = true;
+        BrokerCaches current = caches;
+        blocking(current::repairReplicas).onComplete(done -> {
+            repairing = false;
+            viewSettledTicks = 0;
+            if (done.failed()) {
+                // A rebalance began meanwhile (the conflict manager refuses to compare during one): next tick.
+                LOG.debug("Could not compare the cache copies yet; trying again", done.cause());
+                return;
+            }
+            repairedView = view;
+            replicasRepaired.increment(done.result());
+            if (done.result() > 0) {
+                LOG.warn("Repaired {} cache entries whose copy differed from their primary owner's after the cluster"
+                        + " membership changed (view {})", done.result(), view);
+            }
+        });
     }
 
     /**
@@ -308,6 +353,9 @@ public final class BrokerVerticle extends BerthVerticle {
         gauge("hosts", caches.hosts());
         gauge("seats", caches.seats());
         gauge("idempotency", caches.idempotency());
+        replicasRepaired = Counter.builder("berth_broker_replicas_repaired_total")
+                .description("Cache entries this node repaired to their primary owner's copy after a membership change")
+                .register(registry());
         FunctionCounter.builder("berth_idempotency_evictions_total", caches, BrokerCaches::idempotencyEvictions)
                 .description("Idempotency keys this node forgot before their ten minutes because the cache was full")
                 .register(registry());

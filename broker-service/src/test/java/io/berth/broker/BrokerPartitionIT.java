@@ -11,6 +11,8 @@ import io.berth.common.testing.TestTokens;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import org.awaitility.Awaitility;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.TP;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +56,12 @@ class BrokerPartitionIT {
         JGroupsTransport transport = (JGroupsTransport) verticle(node).caches().hosts().getAdvancedCache()
                 .getRpcManager().getTransport();
         return transport.getChannel().getProtocolStack();
+    }
+
+    static <V> Map<String, V> localCopy(Cache<String, V> cache) {
+        Map<String, V> copy = new HashMap<>();
+        cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).forEach(copy::put);
+        return copy;
     }
 
     static HostEntry host(int node, String hostId) {
@@ -142,6 +152,17 @@ class BrokerPartitionIT {
                     for (int h = 0; h < 4; h++) {
                         assertThat(host(2, "split-h" + h).slots()).as("slots of split-h%d on node 2", h)
                                 .containsExactlyInAnyOrderElementsOf(host(0, "split-h" + h).slots());
+                    }
+                });
+        // and every node's copy of the seats and hosts is the majority's, entry for entry: the minority kept
+        // the seat of the session that ended during the split, and would have kept it for good
+        Awaitility.await("every copy equal to node 0's").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    for (int node = 1; node < 3; node++) {
+                        assertThat(localCopy(verticle(node).caches().seats())).as("seats on node %d", node)
+                                .isEqualTo(localCopy(verticle(0).caches().seats()));
+                        assertThat(localCopy(verticle(node).caches().hosts())).as("hosts on node %d", node)
+                                .isEqualTo(localCopy(verticle(0).caches().hosts()));
                     }
                 });
         int live = 0;

@@ -213,6 +213,19 @@ public final class BrokerCaches implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Makes every copy of the caches that must agree across nodes equal to its primary owner's (see
+     * {@link ReplicaRepair}); answers how many keys were repaired. The idempotency cache is left out: each node
+     * evicts from it on its own when it is full, so its copies may differ by design. Blocking.
+     */
+    public int repairReplicas() {
+        int repaired = 0;
+        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, feedOffsets)) {
+            repaired += ReplicaRepair.repair(cache);
+        }
+        return repaired;
+    }
+
     public int clusterSize() {
         return manager.getMembers() == null ? 1 : manager.getMembers().size();
     }

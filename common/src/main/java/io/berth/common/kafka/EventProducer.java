@@ -15,14 +15,28 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one way Berth writes events: an idempotent {@code acks=all} producer whose {@link #send} completes
  * when the broker has acknowledged the record, and fails when it refuses. Results are delivered on the
  * caller's Vert.x context, never on Kafka's I/O thread.
+ *
+ * <p>{@code KafkaProducer.send} itself blocks for up to {@code max.block.ms} while it knows no leader for the
+ * record's partition, which is the normal state while Kafka is down. Callers run on event loops and on
+ * Infinispan's few non-blocking threads, so a send there stalled every connect behind it: the sends run on
+ * one thread of their own (which also keeps their order). A record that waited in that thread's queue longer
+ * than {@code max.block.ms} fails at once instead of blocking again: while Kafka is down, a caller hears so
+ * within about twice {@code max.block.ms}, however many sends queued meanwhile.
  */
 public final class EventProducer implements AutoCloseable {
 
@@ -30,10 +44,19 @@ public final class EventProducer implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics metrics;
     private final Counter failures;
+    private final ExecutorService sender;
+    private final long maxQueuedNanos;
 
-    private EventProducer(Vertx vertx, Producer<String, byte[]> producer, MeterRegistry registry) {
+    private EventProducer(Vertx vertx, Producer<String, byte[]> producer, MeterRegistry registry, String clientId,
+                          Duration maxBlock) {
         this.vertx = vertx;
         this.producer = producer;
+        this.maxQueuedNanos = maxBlock.toNanos();
+        this.sender = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "berth-kafka-send-" + clientId);
+            thread.setDaemon(true);
+            return thread;
+        });
         this.metrics = new KafkaClientMetrics(producer);
         this.metrics.bindTo(registry);
         this.failures = Counter.builder("berth_publish_failures_total")
@@ -55,7 +78,14 @@ public final class EventProducer implements AutoCloseable {
         for (Topics.TopicSpec topic : Topics.ALL) {
             producer.partitionsFor(topic.name());
         }
-        return new EventProducer(vertx, producer, registry);
+        Duration maxBlock = Duration.ofMillis(Long.parseLong(String.valueOf(props.get(ProducerConfig.MAX_BLOCK_MS_CONFIG))));
+        return new EventProducer(vertx, producer, registry, clientId, maxBlock);
+    }
+
+    /** Around a producer made elsewhere (tests hand in one whose {@code send} blocks as a real one may). */
+    static EventProducer around(Vertx vertx, Producer<String, byte[]> producer, MeterRegistry registry,
+                                String clientId, Duration maxBlock) {
+        return new EventProducer(vertx, producer, registry, clientId, maxBlock);
     }
 
     public Future<RecordMetadata> send(String topic, String key, Event event) {
@@ -86,24 +116,46 @@ public final class EventProducer implements AutoCloseable {
     private Future<RecordMetadata> sendBytes(String topic, String key, byte[] value) {
         Context context = vertx.getOrCreateContext();
         Promise<RecordMetadata> promise = Promise.promise();
+        long queuedAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error != null) {
-                    failures.increment();
-                    context.runOnContext(v -> promise.fail(error));
-                } else {
-                    context.runOnContext(v -> promise.complete(metadata));
+            sender.execute(() -> {
+                if (System.nanoTime() - queuedAt > maxQueuedNanos) {
+                    fail(context, promise, new TimeoutException("Kafka took no record for longer than "
+                            + TimeUnit.NANOSECONDS.toMillis(maxQueuedNanos) + " ms: it is unavailable"));
+                    return;
+                }
+                try {
+                    producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                        if (error != null) {
+                            fail(context, promise, error);
+                        } else {
+                            context.runOnContext(v -> promise.complete(metadata));
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    fail(context, promise, e);
                 }
             });
-        } catch (RuntimeException e) {
-            failures.increment();
-            promise.fail(e);
+        } catch (RejectedExecutionException e) {
+            fail(context, promise, e);
         }
         return promise.future();
     }
 
+    private void fail(Context context, Promise<RecordMetadata> promise, Throwable error) {
+        failures.increment();
+        context.runOnContext(v -> promise.fail(error));
+    }
+
     @Override
     public void close() {
+        // What was queued is handed to the producer first; its close then waits for the acknowledgements.
+        sender.shutdown();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         metrics.close();
         producer.close(Duration.ofSeconds(5));
     }

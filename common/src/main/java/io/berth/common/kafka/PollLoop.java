@@ -161,7 +161,10 @@ public final class PollLoop implements AutoCloseable {
     boolean pollOnce() throws InterruptedException {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         boolean handled = false;
-        if (!records.isEmpty()) {
+        if (records.isEmpty()) {
+            // Nothing came back, not even a batch sought back to: its partitions went to another member.
+            failuresInARow = 0;
+        } else {
             List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
             records.forEach(batch::add);
             handled = handleAndStore(batch, records);
@@ -240,6 +243,11 @@ public final class PollLoop implements AutoCloseable {
         meters.malformed.increment();
         LOG.warn("Reader {}: skipping a malformed record at {}-{}@{}: {}", name, record.topic(), record.partition(),
                 record.offset(), reason.getMessage());
+    }
+
+    /** Whether the last batch failed and is waiting to be handled again. Call on the loop's thread. */
+    public boolean isRetrying() {
+        return failuresInARow > 0;
     }
 
     /** Records behind the ends of the assigned partitions, as of the last poll. */

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,10 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
@@ -69,13 +65,8 @@ public final class TopicReader implements AutoCloseable {
     private final StartPosition startPosition;
     private final Consumer<Collection<TopicPartition>> onAssigned;
     private final Consumer<Collection<TopicPartition>> onRevoked;
-    private final Promise<Void> caughtUp = Promise.promise();
-    private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
-    private final Queue<Promise<Void>> endRequests = new ConcurrentLinkedQueue<>();
-    private final List<EndTarget> endTargets = new ArrayList<>();
+    private final ReadProgress progress;
     private final PollLoop loop;
-    private volatile boolean isCaughtUp;
-    private volatile boolean assignedOnce;
 
     private TopicReader(Builder builder) {
         this.name = builder.clientId;
@@ -89,11 +80,12 @@ public final class TopicReader implements AutoCloseable {
         Map<String, Object> props = KafkaClients.consumerProps(builder.config, builder.clientId, builder.groupId);
         props.putAll(builder.overrides);
         this.consumer = new KafkaConsumer<>(props);
+        this.progress = new ReadProgress(name, topics, consumer, context, groupId != null);
         this.loop = new PollLoop(name, consumer, this::handleOnContext, builder.failurePolicy,
                 groupId == null ? OffsetStore.NONE : OffsetStore.KAFKA_COMMITS, builder.registry);
         loop.stopped().whenComplete((stopped, failure) -> {
             if (failure != null) {
-                context.runOnContext(v -> caughtUp.tryFail(failure));
+                progress.failed(failure);
             }
         });
     }
@@ -110,11 +102,11 @@ public final class TopicReader implements AutoCloseable {
 
     /** Completes once every assigned partition has been read up to the end it had when assigned. */
     public Future<Void> caughtUp() {
-        return caughtUp.future();
+        return progress.caughtUp();
     }
 
     public boolean isCaughtUp() {
-        return isCaughtUp;
+        return progress.isCaughtUp();
     }
 
     /**
@@ -123,9 +115,7 @@ public final class TopicReader implements AutoCloseable {
      * fenced its predecessor calls it to know it holds everything before it writes.
      */
     public Future<Void> readToEnd() {
-        Promise<Void> promise = Promise.promise();
-        endRequests.add(promise);
-        return promise.future();
+        return progress.readToEnd();
     }
 
     /** Records behind the ends of the assigned partitions, as of the last poll. */
@@ -139,10 +129,7 @@ public final class TopicReader implements AutoCloseable {
     }
 
     private void start() {
-        loop.start(this::assignOrSubscribe, () -> true, () -> {
-            updateCatchUp();
-            answerEndRequests();
-        });
+        loop.start(this::assignOrSubscribe, () -> true, progress::update);
     }
 
     private void assignOrSubscribe() {
@@ -156,7 +143,7 @@ public final class TopicReader implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            setCatchUpTargets(partitions);
+            progress.assigned(partitions);
         } else {
             consumer.subscribe(topics, loop.rebalanceListener(new Rebalance()));
         }
@@ -190,56 +177,6 @@ public final class TopicReader implements AutoCloseable {
         }
     }
 
-    private void setCatchUpTargets(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        catchUpTargets.putAll(ends);
-    }
-
-    private void updateCatchUp() {
-        if (isCaughtUp) {
-            return;
-        }
-        if (groupId != null && consumer.assignment().isEmpty() && !assignedOnce) {
-            return;
-        }
-        for (Map.Entry<TopicPartition, Long> target : catchUpTargets.entrySet()) {
-            if (!consumer.assignment().contains(target.getKey())) {
-                continue;
-            }
-            if (consumer.position(target.getKey()) < target.getValue()) {
-                return;
-            }
-        }
-        isCaughtUp = true;
-        LOG.info("Reader {} caught up with {}", name, topics);
-        context.runOnContext(v -> caughtUp.tryComplete());
-    }
-
-    /** One {@link #readToEnd} request: the end offsets when it was taken up (on the reader's thread). */
-    private record EndTarget(Promise<Void> promise, Map<TopicPartition, Long> ends) {
-    }
-
-    private void answerEndRequests() {
-        for (Promise<Void> request = endRequests.poll(); request != null; request = endRequests.poll()) {
-            Promise<Void> taken = request;
-            try {
-                endTargets.add(new EndTarget(taken, consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5))));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // Kafka is away: the caller retries; the reader itself keeps going.
-                context.runOnContext(v -> taken.tryFail(e));
-            }
-        }
-        endTargets.removeIf(target -> {
-            for (Map.Entry<TopicPartition, Long> end : target.ends().entrySet()) {
-                if (consumer.assignment().contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
-                    return false;
-                }
-            }
-            context.runOnContext(v -> target.promise().tryComplete());
-            return true;
-        });
-    }
-
     /** Runs a partition listener on the owner's context and waits for it: the rebalance goes on only after. */
     private void runOnContextAndWait(Runnable work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -267,8 +204,7 @@ public final class TopicReader implements AutoCloseable {
             if (startPosition == StartPosition.BEGINNING && !partitions.isEmpty()) {
                 consumer.seekToBeginning(partitions);
             }
-            setCatchUpTargets(partitions);
-            assignedOnce = true;
+            progress.assigned(partitions);
             if (onAssigned != null && !partitions.isEmpty()) {
                 runOnContextAndWait(() -> onAssigned.accept(partitions));
             }

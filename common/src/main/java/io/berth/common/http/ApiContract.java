@@ -1,5 +1,6 @@
 package io.berth.common.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -28,6 +29,9 @@ public final class ApiContract {
      */
     public static ApiContract load(Vertx vertx, String classpathResource) {
         Objects.requireNonNull(classpathResource, "classpathResource");
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("ApiContract.load blocks: call it on a worker (BerthVerticle.blocking)");
+        }
         if (ApiContract.class.getClassLoader().getResource(classpathResource) == null) {
             throw new IllegalStateException("no OpenAPI document on the class path at " + classpathResource);
         }

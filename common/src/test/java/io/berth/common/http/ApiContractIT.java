@@ -173,4 +173,19 @@ class ApiContractIT {
         assertThatThrownBy(() -> ApiContract.load(vertx, "openapi/broken-service.yaml"))
                 .hasMessageContaining("not valid");
     }
+
+    @Test
+    void loadingOnAnEventLoopIsRefusedWithAClearMessage() {
+        Throwable failure = vertx.getOrCreateContext().<Void>executeBlocking(() -> null)
+                .compose(v -> {
+                    try {
+                        ApiContract.load(vertx, "openapi/test-service.yaml");
+                        return io.vertx.core.Future.<Throwable>succeededFuture(null);
+                    } catch (IllegalStateException e) {
+                        return io.vertx.core.Future.succeededFuture(e);
+                    }
+                }).await();
+
+        assertThat(failure).hasMessageContaining("worker");
+    }
 }

@@ -3,6 +3,7 @@ package io.berth.common.runtime;
 import io.berth.common.auth.JwtAuthentication;
 import io.berth.common.config.HttpConfig;
 import io.berth.common.config.ServiceConfig;
+import io.berth.common.http.ApiContract;
 import io.berth.common.http.ApiRouter;
 import io.berth.common.http.ManagementRoutes;
 import io.berth.common.http.Problems;
@@ -42,6 +43,7 @@ public abstract class BerthVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(BerthVerticle.class);
 
     private final ServiceContext serviceContext;
+    private final Shutdown shutdown = new Shutdown();
     private JwtAuthentication jwt;
     private HttpServer server;
 
@@ -69,9 +71,24 @@ public abstract class BerthVerticle extends VerticleBase {
         return jwt;
     }
 
-    /** A router with request ids, the request deadline, the body limit, problem responses and the management routes. */
+    /**
+     * A router with request ids, the request deadline, the body limit, problem responses and the management routes.
+     *
+     * @deprecated validate from the service's OpenAPI document: {@link #apiRouter(ApiContract)}.
+     */
+    @Deprecated(forRemoval = true)
     protected Router apiRouter() {
         Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline());
+        ManagementRoutes.mount(router, readiness(), registry());
+        return router;
+    }
+
+    /**
+     * {@link #apiRouter()} validating requests against {@code contract} and serving it at
+     * {@value ApiRouter#OPENAPI_PATH}.
+     */
+    protected Router apiRouter(ApiContract contract) {
+        Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline(), contract);
         ManagementRoutes.mount(router, readiness(), registry());
         return router;
     }
@@ -176,13 +193,23 @@ public abstract class BerthVerticle extends VerticleBase {
         return server == null ? -1 : server.actualPort();
     }
 
+    /**
+     * What {@link #stop()} undoes after the HTTP server has closed: register each client, reader or cache
+     * as {@code start()} creates it; they are closed last-registered first.
+     */
+    protected Shutdown shutdown() {
+        return shutdown;
+    }
+
     /** Runs blocking work (Kafka admin, cache start) on a worker thread. */
     protected <T> Future<T> blocking(Callable<T> work) {
         return vertx.executeBlocking(work, false);
     }
 
+    /** Closes the HTTP server (no new requests), then runs {@link #shutdown()}. */
     @Override
     public Future<?> stop() throws Exception {
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.eventually(() -> shutdown.run(vertx));
     }
 }

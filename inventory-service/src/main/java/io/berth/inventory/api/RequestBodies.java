@@ -1,4 +1,4 @@
-package io.berth.inventory.domain;
+package io.berth.inventory.api;
 
 import io.berth.common.events.AgentStatus;
 import io.berth.common.events.AppGroupConfig;
@@ -8,6 +8,13 @@ import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
+import io.berth.common.http.ProblemException;
+import io.berth.common.ids.UserIds;
+import io.berth.inventory.domain.AgentRegistration;
+import io.berth.inventory.domain.Heartbeat;
+import io.berth.inventory.domain.HostPatch;
+import io.berth.inventory.domain.Identifiers;
+import io.berth.inventory.domain.RegistrationTokenRequest;
 
 import java.util.List;
 import java.util.Set;
@@ -16,8 +23,8 @@ import java.util.Set;
  * Validates the inventory's request bodies (DESIGN.md section 4) and turns them into domain values. Admin
  * bodies refuse unknown fields; agent bodies ignore them, so a newer agent keeps working.
  * Input is a parsed JSON value (maps, lists, strings, numbers, booleans); every mistake is a
- * {@link Rejection#invalid} naming the field. Cross-object rules (the pool exists, one host per user) are
- * the {@link Inventory}'s.
+ * 400 {@link ProblemException} naming the field. Cross-object rules (the pool exists, one host per user) are
+ * the domain's.
  */
 public final class RequestBodies {
 
@@ -42,7 +49,7 @@ public final class RequestBodies {
      * match the path.
      */
     public static HostPoolConfig pool(String poolId, Object body) {
-        Identifiers.objectId("poolId", poolId);
+        objectId("poolId", poolId);
         JsonFields fields = JsonFields.of("host pool", body, POOL_FIELDS);
         requireSameId(fields, "poolId", poolId);
         return new HostPoolConfig(HostPoolConfig.CURRENT_VERSION, poolId,
@@ -59,15 +66,15 @@ public final class RequestBodies {
 
     /** The body of {@code PUT /appgroups/{appGroupId}}. */
     public static AppGroupConfig appGroup(String appGroupId, Object body) {
-        Identifiers.objectId("appGroupId", appGroupId);
+        objectId("appGroupId", appGroupId);
         JsonFields fields = JsonFields.of("application group", body, APP_GROUP_FIELDS);
         requireSameId(fields, "appGroupId", appGroupId);
-        String poolId = Identifiers.objectId("poolId", fields.requiredString("poolId"));
+        String poolId = objectId("poolId", fields.requiredString("poolId"));
         AppGroupType type = fields.requiredEnum("type", AppGroupType.class);
         List<String> users = fields.stringList("users");
-        users.forEach(user -> Identifiers.userId("users", user));
+        users.forEach(user -> userId("users", user));
         List<String> groups = fields.stringList("groups");
-        groups.forEach(group -> Identifiers.userId("groups", group));
+        groups.forEach(group -> userId("groups", group));
         return new AppGroupConfig(AppGroupConfig.CURRENT_VERSION, appGroupId, poolId, type, users, groups);
     }
 
@@ -78,7 +85,7 @@ public final class RequestBodies {
         boolean changesAssignment = fields.has("assignedUser");
         String assignedUser = fields.optionalString("assignedUser");
         if (assignedUser != null) {
-            Identifiers.userId("assignedUser", assignedUser);
+            userId("assignedUser", assignedUser);
         }
         return new HostPatch(allowNewSessions, changesAssignment, assignedUser);
     }
@@ -101,7 +108,9 @@ public final class RequestBodies {
         JsonFields fields = JsonFields.tolerant("registration", body);
         String token = fields.requiredString("registrationToken");
         String hostName = fields.requiredString("hostName");
-        Identifiers.hostId(hostName);
+        if (Identifiers.hostId(hostName).isEmpty()) {
+            throw ProblemException.badRequest(Identifiers.invalidHostName(hostName));
+        }
         return new AgentRegistration(token, hostName);
     }
 
@@ -125,9 +134,23 @@ public final class RequestBodies {
         if (fields.has(field)) {
             String bodyId = fields.requiredString(field);
             if (!bodyId.equals(pathId)) {
-                throw Rejection.invalid(field + " in the body ('" + bodyId + "') differs from the one in the path ('"
+                throw ProblemException.badRequest(field + " in the body ('" + bodyId + "') differs from the one in the path ('"
                         + pathId + "')");
             }
         }
+    }
+
+    private static String objectId(String kind, String id) {
+        Identifiers.objectIdViolation(kind, id).ifPresent(violation -> {
+            throw ProblemException.badRequest(violation);
+        });
+        return id;
+    }
+
+    private static String userId(String field, String id) {
+        UserIds.violation(field, id).ifPresent(violation -> {
+            throw ProblemException.badRequest(violation);
+        });
+        return id;
     }
 }

@@ -1,4 +1,6 @@
-package io.berth.inventory.domain;
+package io.berth.inventory.api;
+
+import io.berth.common.http.ProblemException;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -13,11 +15,11 @@ import java.util.stream.Collectors;
 
 /**
  * Strict, typed reading of one parsed JSON object (as plain maps, lists, strings, numbers and booleans).
- * Every mistake is a {@link Rejection#invalid} whose detail names the field and what was expected, so
+ * Every mistake is a {@link ProblemException 400} whose detail names the field and what was expected, so
  * an admin sees at once what to fix. Unknown fields are refused: a misspelt optional field would
  * otherwise silently fall back to its default.
  */
-public final class JsonFields {
+final class JsonFields {
 
     private final String context;
     private final Map<String, Object> fields;
@@ -30,14 +32,14 @@ public final class JsonFields {
     /** Reads {@code body}, which must be a JSON object with no fields other than {@code allowed}. */
     public static JsonFields of(String context, Object body, Set<String> allowed) {
         if (!(body instanceof Map<?, ?> map)) {
-            throw Rejection.invalid(context + " must be a JSON object");
+            throw ProblemException.badRequest(context + " must be a JSON object");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) map;
         Set<String> unknown = new TreeSet<>(fields.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            throw Rejection.invalid(context + " has unknown field(s) " + unknown + "; allowed: "
+            throw ProblemException.badRequest(context + " has unknown field(s) " + unknown + "; allowed: "
                     + new TreeSet<>(allowed));
         }
         return new JsonFields(context, fields);
@@ -46,7 +48,7 @@ public final class JsonFields {
     /** Reads {@code body}, which must be a JSON object; fields not asked for are ignored. */
     public static JsonFields tolerant(String context, Object body) {
         if (!(body instanceof Map<?, ?> map)) {
-            throw Rejection.invalid(context + " must be a JSON object");
+            throw ProblemException.badRequest(context + " must be a JSON object");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) map;
@@ -154,11 +156,11 @@ public final class JsonFields {
 
     private Object required(String name) {
         if (!fields.containsKey(name)) {
-            throw Rejection.invalid(context + " is missing the required field " + name);
+            throw ProblemException.badRequest(context + " is missing the required field " + name);
         }
         Object value = fields.get(name);
         if (value == null) {
-            throw Rejection.invalid(context + " field " + name + " must not be null");
+            throw ProblemException.badRequest(context + " field " + name + " must not be null");
         }
         return value;
     }
@@ -189,7 +191,7 @@ public final class JsonFields {
         return (int) number;
     }
 
-    private Rejection wrong(String name, String expected) {
-        return Rejection.invalid(context + " field " + name + " must be " + expected);
+    private ProblemException wrong(String name, String expected) {
+        return ProblemException.badRequest(context + " field " + name + " must be " + expected);
     }
 }

@@ -1,8 +1,10 @@
 package io.berth.inventory;
 
 import io.berth.common.auth.TokenIssuer;
+import io.berth.common.http.ApiContract;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.berth.common.runtime.Shutdown;
 import io.berth.inventory.api.InventoryApi;
 import io.berth.inventory.domain.Inventory;
 import io.vertx.core.Future;
@@ -29,6 +31,7 @@ public final class InventoryVerticle extends BerthVerticle {
     private final Clock clock;
     private final InventorySettings settings;
     private final Inventory inventory = new Inventory();
+    private final Shutdown shutdown = new Shutdown();
     private InventoryMetrics metrics;
     private StateFeed feed;
     private WriterRole writer;
@@ -78,25 +81,25 @@ public final class InventoryVerticle extends BerthVerticle {
                 UUID.randomUUID().toString().substring(0, 8));
         return blocking(() -> {
             WriterElection.ensureTopic(serviceConfig().kafka(), Duration.ofSeconds(30));
-            return null;
-        }).compose(v -> {
-            feed = new StateFeed(vertx, kafka.config(), registry(), kafka::clientId, inventory, metrics,
-                    () -> writer != null && writer.isWriter());
-            writer = new WriterRole(kafka, inventory, feed, metrics, clock);
+            return ApiContract.load(vertx, InventoryApi.CONTRACT);
+        }).compose(contract -> {
+            feed = shutdown.close("the state and sessions readers", new StateFeed(vertx, kafka.config(), registry(),
+                    kafka::clientId, inventory, metrics, () -> writer != null && writer.isWriter()));
+            writer = new WriterRole(kafka, inventory, feed, metrics, clock, shutdown);
             feed.rebuilt().onSuccess(rebuilt -> {
                 if (!stopping) {
                     clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
                 }
             });
-            return listen(routes(issuer));
+            return listen(routes(contract, issuer));
         }).onSuccess(server -> {
             String advertisedUrl = settings.advertisedUrl(serviceConfig().http().host(), httpPort());
             feed.rebuilt().onSuccess(v -> writer.join(advertisedUrl, settings.writerFailover()));
         });
     }
 
-    private Router routes(Optional<TokenIssuer> agentTokens) {
-        Router router = apiRouter();
+    private Router routes(ApiContract contract, Optional<TokenIssuer> agentTokens) {
+        Router router = apiRouter(contract);
         new InventoryApi(inventory, writer, jwt(), agentTokens, metrics, clock).mount(router, writer::admit);
         return router;
     }
@@ -106,6 +109,11 @@ public final class InventoryVerticle extends BerthVerticle {
         writer.onClockTick();
     }
 
+    /**
+     * The writer withdraws its advert first (a tombstone), so that other instances stop forwarding here; then
+     * the server closes, then the writer role (leaving the election, so that another instance takes over at
+     * once) and the readers.
+     */
     @Override
     public Future<?> stop() throws Exception {
         stopping = true;
@@ -113,17 +121,6 @@ public final class InventoryVerticle extends BerthVerticle {
             vertx.cancelTimer(clockTimer);
         }
         Future<Void> withdrawn = writer == null ? Future.succeededFuture() : writer.stop();
-        return super.stop().compose(v -> withdrawn.otherwiseEmpty()).compose(v -> blocking(() -> {
-            for (AutoCloseable closeable : new AutoCloseable[]{writer, feed}) {
-                if (closeable != null) {
-                    try {
-                        closeable.close();
-                    } catch (Exception e) {
-                        LOG.debug("Closing {} failed", closeable, e);
-                    }
-                }
-            }
-            return null;
-        }));
+        return super.stop().compose(v -> withdrawn.otherwiseEmpty()).compose(v -> shutdown.run(vertx));
     }
 }

@@ -3,6 +3,7 @@ package io.berth.inventory;
 import io.berth.common.config.KafkaConfig;
 import io.berth.common.http.ProblemException;
 import io.berth.common.kafka.Topics;
+import io.berth.common.runtime.Shutdown;
 import io.berth.inventory.api.InventoryWrites;
 import io.berth.inventory.domain.Decision;
 import io.berth.inventory.domain.Inventory;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * {@code berth.allocations} ({@link AllocationFeed}). Any other instance forwards writes to the advertised
  * writer ({@link WriteForwarder}), or answers 503 while none is known.
  */
-final class WriterRole implements InventoryWrites, AutoCloseable {
+final class WriterRole implements InventoryWrites {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriterRole.class);
     private static final long CLAIM_RETRY_MS = 2_000;
@@ -67,23 +68,33 @@ final class WriterRole implements InventoryWrites, AutoCloseable {
     /** Where other instances reach this one; null until it listens. */
     private volatile String advertisedUrl;
     private final ChangeSequencer sequencer = new ChangeSequencer();
+    private final Shutdown shutdown;
     private volatile State state = State.FOLLOWER;
     /** Bumped whenever the role is gained or lost, so that a late step of an old claim does nothing. */
     private long electionTerm;
     private boolean stopping;
     private boolean clockTickQueued;
-    private WriterElection election;
     private volatile AllocationFeed allocations;
 
-    WriterRole(KafkaClients kafka, Inventory inventory, StateFeed feed, InventoryMetrics metrics, Clock clock) {
+    /** @param shutdown where this role registers what it opens, to be closed when the verticle stops */
+    WriterRole(KafkaClients kafka, Inventory inventory, StateFeed feed, InventoryMetrics metrics, Clock clock,
+               Shutdown shutdown) {
         this.kafka = kafka;
         this.inventory = inventory;
         this.feed = feed;
         this.metrics = metrics;
         this.clock = clock;
-        changeLog = new FencedChangeLog(kafka.vertx(), kafka.config(), kafka.clientId("writer"), kafka.registry());
+        this.shutdown = shutdown;
+        forwarder = shutdown.close("the write forwarder", new WriteForwarder(kafka.vertx()));
+        changeLog = shutdown.close("the writer's producer", new FencedChangeLog(kafka.vertx(), kafka.config(),
+                kafka.clientId("writer"), kafka.registry()));
         publisher = new ChangePublisher(changeLog, inventory, metrics::syncPools, this::onPublishFailed);
-        forwarder = new WriteForwarder(kafka.vertx());
+        shutdown.close("the allocations reader", () -> {
+            AllocationFeed running = allocations;
+            if (running != null) {
+                running.close();
+            }
+        });
     }
 
     boolean isWriter() {
@@ -108,8 +119,8 @@ final class WriterRole implements InventoryWrites, AutoCloseable {
         if (stopping) {
             return;
         }
-        election = WriterElection.join(kafka.vertx(), kafka.config(), kafka.clientId("election"), kafka.registry(),
-                failover, this::onElected, this::onDeposed);
+        shutdown.close("the writer election", WriterElection.join(kafka.vertx(), kafka.config(),
+                kafka.clientId("election"), kafka.registry(), failover, this::onElected, this::onDeposed));
     }
 
     /**
@@ -248,7 +259,7 @@ final class WriterRole implements InventoryWrites, AutoCloseable {
 
     /**
      * Stops taking part: the writer withdraws its advert (a tombstone), so that other instances stop
-     * forwarding here. Then {@link #close()} leaves the election, so that another instance takes over at once
+     * forwarding here. The shutdown then leaves the election, so that another instance takes over at once
      * rather than after the session timeout (it fences this one's producer anyway).
      */
     Future<Void> stop() {
@@ -257,19 +268,5 @@ final class WriterRole implements InventoryWrites, AutoCloseable {
         return state == State.WRITER
                 ? changeLog.publish(List.of(new ProducerRecord<>(Topics.CONFIG, WriterAdvert.KEY, null)))
                 : Future.succeededFuture();
-    }
-
-    /** Blocking: the election, the allocations reader, the producer and the forwarding client, in that order. */
-    @Override
-    public void close() {
-        for (AutoCloseable closeable : new AutoCloseable[]{election, allocations, changeLog, forwarder}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.debug("Closing {} failed", closeable, e);
-                }
-            }
-        }
     }
 }

@@ -5,14 +5,16 @@ import io.berth.common.auth.Principal;
 import io.berth.common.auth.Role;
 import io.berth.common.auth.TokenIssuer;
 import io.berth.common.http.JsonAnswers;
-import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
+import io.berth.common.http.RequestBody;
 import io.berth.inventory.domain.AgentCredential;
+import io.berth.inventory.domain.AgentRegistration;
 import io.berth.inventory.domain.Decision;
 import io.berth.inventory.domain.Heartbeat;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.InventoryOutcome;
 import io.berth.inventory.domain.RegisteredHost;
+import io.berth.inventory.domain.RegistrationTokenRequest;
 import io.berth.inventory.domain.RegistrationTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -29,11 +31,15 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The inventory's HTTP API (DESIGN.md section 4): the one place its routes are mounted. A handler reads the
- * request, asks the {@link Inventory} (through {@link InventoryWrites} for anything that changes it) and
+ * The inventory's HTTP API (DESIGN.md section 4): the one place its routes are mounted, each one an operation of
+ * {@value #CONTRACT}, which the router checks every request against before a handler runs. A handler decodes
+ * the request, asks the {@link Inventory} (through {@link InventoryWrites} for anything that changes it) and
  * answers the {@link InventoryOutcome}: a decision's answer as JSON, a refusal as a problem.
  */
 public final class InventoryApi {
+
+    /** The OpenAPI document on the class path (distinct per service: berth-local.jar holds all three). */
+    public static final String CONTRACT = "openapi/inventory-service.yaml";
 
     /** Agent tokens outlive any sane host; a re-registration or a host's removal revokes them at once. */
     private static final Duration AGENT_TOKEN_TTL = Duration.ofDays(365);
@@ -75,13 +81,14 @@ public final class InventoryApi {
         router.get("/api/v1/hostpools/:poolId").handler(admin)
                 .handler(ctx -> answer(ctx, 200, () -> now(inventory.poolView(ctx.pathParam("poolId")))));
         router.put("/api/v1/hostpools/:poolId").handler(admin).handler(ctx -> answer(ctx, 200, () -> {
-            var pool = RequestBodies.pool(ctx.pathParam("poolId"), body(ctx));
+            var pool = RequestBodies.pool(ctx.pathParam("poolId"),
+                    RequestBody.read(ctx, RequestBodies.PoolBody.class));
             return writes.exclusive(() -> inventory.putPool(pool));
         }));
         router.delete("/api/v1/hostpools/:poolId").handler(admin).handler(ctx -> answer(ctx, 204,
                 () -> writes.exclusive(() -> inventory.deletePool(ctx.pathParam("poolId")))));
         router.post("/api/v1/hostpools/:poolId/registration-tokens").handler(admin).handler(ctx -> answer(ctx, 201, () -> {
-            var request = RequestBodies.registrationToken(body(ctx));
+            var request = RequestBody.read(ctx, RegistrationTokenRequest.class);
             String token = registrationTokens.newToken();
             return writes.exclusive(() -> inventory.createRegistrationToken(ctx.pathParam("poolId"), token, request,
                     clock.instant()));
@@ -92,7 +99,8 @@ public final class InventoryApi {
         router.get("/api/v1/hosts/:hostId").handler(admin)
                 .handler(ctx -> answer(ctx, 200, () -> now(inventory.hostView(ctx.pathParam("hostId")))));
         router.patch("/api/v1/hosts/:hostId").handler(admin).handler(ctx -> answer(ctx, 200, () -> {
-            var patch = RequestBodies.hostPatch(body(ctx));
+            var patch = RequestBodies.hostPatch(RequestBody.read(ctx, RequestBodies.HostPatchBody.class),
+                    ctx.body().asJsonObject().containsKey("assignedUser"));
             return writes.exclusive(() -> inventory.patchHost(ctx.pathParam("hostId"), patch));
         }));
         router.delete("/api/v1/hosts/:hostId").handler(admin).handler(ctx -> answer(ctx, 204,
@@ -102,7 +110,8 @@ public final class InventoryApi {
         router.get("/api/v1/appgroups/:appGroupId").handler(admin)
                 .handler(ctx -> answer(ctx, 200, () -> now(inventory.appGroupView(ctx.pathParam("appGroupId")))));
         router.put("/api/v1/appgroups/:appGroupId").handler(admin).handler(ctx -> answer(ctx, 200, () -> {
-            var group = RequestBodies.appGroup(ctx.pathParam("appGroupId"), body(ctx));
+            var group = RequestBodies.appGroup(ctx.pathParam("appGroupId"),
+                    RequestBody.read(ctx, RequestBodies.AppGroupBody.class));
             return writes.exclusive(() -> inventory.putAppGroup(group));
         }));
         router.delete("/api/v1/appgroups/:appGroupId").handler(admin).handler(ctx -> answer(ctx, 204,
@@ -116,7 +125,7 @@ public final class InventoryApi {
         answer(ctx, 201, () -> {
             TokenIssuer issuer = agentTokens.orElseThrow(() -> ProblemException.unavailable(
                     "agent registration needs BERTH_JWT_SECRET on this service", NO_SECRET_RETRY_AFTER_SECONDS));
-            var request = RequestBodies.agentRegistration(body(ctx));
+            var request = RequestBody.read(ctx, AgentRegistration.class);
             String agentTokenId = UUID.randomUUID().toString();
             return presentedAgentToken(ctx)
                     .compose(presented -> writes.exclusive(() -> inventory.register(request, presented, agentTokenId,
@@ -153,7 +162,7 @@ public final class InventoryApi {
     private void heartbeat(RoutingContext ctx) {
         Principal agent = Principal.of(ctx);
         answer(ctx, 200, () -> {
-            Heartbeat heartbeat = RequestBodies.heartbeat(body(ctx));
+            Heartbeat heartbeat = RequestBody.read(ctx, Heartbeat.class);
             return writes.perHost(heartbeat.hostId(), () -> inventory.heartbeat(agent.subject(), agent.tokenId(),
                             heartbeat, clock.instant()))
                     .map(outcome -> outcome.map(next -> Map.of("nextHeartbeatSeconds", next)));
@@ -204,10 +213,5 @@ public final class InventoryApi {
             case NOT_FOUND -> ProblemException.notFound(refused.detail());
             case CONFLICT -> ProblemException.conflict(refused.detail());
         };
-    }
-
-    /** The request body as plain JSON values for {@link RequestBodies}; 400 for no body, no JSON or no object. */
-    private static Object body(RoutingContext ctx) {
-        return JsonBodies.object(ctx).getMap();
     }
 }

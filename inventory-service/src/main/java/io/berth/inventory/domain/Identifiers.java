@@ -6,28 +6,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The shapes of the ids the inventory accepts. Ids end up in Kafka keys ({@code pool/{id}}) and URL paths,
- * so they are kept to a safe alphabet; host ids are DNS host names, lower-cased.
+ * Host ids: an agent's DNS host name, lower-cased (pool and app group ids are checked by the OpenAPI
+ * document's {@code ObjectId} schema before a request reaches the domain).
  */
 public final class Identifiers {
 
-    private static final Pattern OBJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
     private static final int MAX_HOST_NAME = 253;
 
     private Identifiers() {
-    }
-
-    /**
-     * Why {@code id} is no pool or app group id, if it is none: an id is 1..128 of letters, digits, '.', '_',
-     * '-', starting with a letter or digit.
-     */
-    public static Optional<String> objectIdViolation(String kind, String id) {
-        if (id != null && OBJECT_ID.matcher(id).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(kind + " '" + abbreviate(id) + "' is not valid: use 1 to 128 letters, digits,"
-                + " '.', '_' or '-', starting with a letter or digit");
     }
 
     /** The host id for an agent's host name: the name lower-cased; empty when that is no DNS host name. */

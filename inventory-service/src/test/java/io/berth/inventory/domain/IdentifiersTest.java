@@ -17,13 +17,6 @@ class IdentifiersTest {
     }
 
     @Test
-    void objectIdsAreASafeAlphabet() {
-        assertThat(Identifiers.objectIdViolation("poolId", "pool-a.1_b")).isEmpty();
-        assertThat(Identifiers.objectIdViolation("poolId", "p/../x")).hasValueSatisfying(
-                violation -> assertThat(violation).contains("poolId 'p/../x' is not valid"));
-    }
-
-    @Test
     void anInvalidHostNameIsRefusedAtRegistrationAndChangesNothing() {
         Inventory inventory = new Inventory();
         inventory.apply(((Decision<?>) inventory.putPool(new io.berth.common.events.HostPoolConfig(1, "pool-a",

@@ -4,6 +4,7 @@ import io.berth.common.config.KafkaConfig;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.EventCodec;
 import io.berth.common.events.MalformedEventException;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.inventory.api.InventoryWrites;
@@ -46,6 +47,9 @@ final class AllocationFeed implements AutoCloseable {
         this.writes = writes;
         reader = TopicReader.group(vertx, kafka, clientId, GROUP, Topics.ALLOCATIONS)
                 .metrics(registry)
+                // A batch's assignments are retried until stored (see untilStored); were the handler ever to
+                // fail, the batch is read again, never committed past.
+                .failurePolicy(FailurePolicy.RETRY_BATCH)
                 .handler(this::onAllocations)
                 .start();
     }
@@ -81,7 +85,7 @@ final class AllocationFeed implements AutoCloseable {
             try {
                 allocation = EventCodec.decode(record.value(), AllocationEvent.class);
             } catch (MalformedEventException e) {
-                LOG.warn("Skipping malformed allocation record {}: {}", record.key(), e.getMessage());
+                reader.countMalformed(record, e);
                 continue;
             }
             done = done.compose(v -> untilStored(() -> inventory.onAllocation(allocation).isEmpty()

@@ -4,6 +4,7 @@ import io.berth.common.config.KafkaConfig;
 import io.berth.common.events.EventCodec;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.events.SessionEvent;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.inventory.domain.Inventory;
@@ -45,10 +46,13 @@ final class StateFeed implements AutoCloseable {
         this.isWriter = isWriter;
         stateReader = TopicReader.replay(vertx, kafka, clientId.apply("state"), Topics.CONFIG, Topics.HOST_HEALTH)
                 .metrics(registry)
+                // The handler never fails: a record it cannot read is counted as malformed and skipped.
+                .failurePolicy(FailurePolicy.SKIP_AND_COUNT)
                 .handler(this::onStateRecords)
                 .start();
         sessionReader = TopicReader.replay(vertx, kafka, clientId.apply("sessions"), Topics.SESSIONS)
                 .metrics(registry)
+                .failurePolicy(FailurePolicy.SKIP_AND_COUNT)
                 .handler(this::onSessions)
                 .start();
         stateReader.caughtUp().onSuccess(v -> onRebuilt())
@@ -99,8 +103,7 @@ final class StateFeed implements AutoCloseable {
                     inventory.apply(TopicRecords.fromHostHealth(record.key(), record.value()));
                 }
             } catch (MalformedEventException | RuntimeException e) {
-                LOG.warn("Skipping malformed record {} at {}-{}@{}: {}", record.key(), record.topic(),
-                        record.partition(), record.offset(), e.getMessage());
+                stateReader.countMalformed(record, e);
             }
         }
         if (follows && rebuilt) {
@@ -118,7 +121,7 @@ final class StateFeed implements AutoCloseable {
             try {
                 inventory.onSession(EventCodec.decode(record.value(), SessionEvent.class));
             } catch (MalformedEventException e) {
-                LOG.warn("Skipping malformed session record {}: {}", record.key(), e.getMessage());
+                sessionReader.countMalformed(record, e);
             }
         }
         return null;

@@ -64,20 +64,14 @@ public final class InventoryVerticle extends BerthVerticle {
     @Override
     public Future<?> start() {
         metrics = new InventoryMetrics(registry(), inventory, () -> writer != null && writer.isWriter());
-        Optional<TokenIssuer> agentTokens = Optional.empty();
-        if (serviceConfig().auth().canIssueTokens()) {
-            agentTokens = Optional.of(new TokenIssuer(vertx, serviceConfig().auth()));
-        } else {
-            LOG.warn("No HS256 secret: agent registration is disabled (set BERTH_JWT_SECRET)");
-        }
-        Optional<TokenIssuer> issuer = agentTokens;
+        Optional<TokenIssuer> agentTokens = agentTokenIssuer();
         readiness().require("berth.config and berth.host-health replayed", () -> feed != null && feed.isRebuilt());
         readiness().require("an inventory writer is known (this instance, or one to forward writes to)",
                 () -> writer != null && writer.knowsAWriter());
         readiness().require("berth.sessions caught up", () -> feed != null && feed.sessionsCaughtUp());
         readiness().require("berth.allocations caught up (writer only)",
                 () -> writer != null && writer.allocationsCaughtUp());
-        WriterRole.KafkaClients kafka = new WriterRole.KafkaClients(vertx, serviceConfig().kafka(), registry(),
+        WriterRole.InstanceClients kafka = new WriterRole.InstanceClients(vertx, serviceConfig().kafka(), registry(),
                 UUID.randomUUID().toString().substring(0, 8));
         return blocking(() -> {
             WriterElection.ensureTopic(serviceConfig().kafka(), Duration.ofSeconds(30));
@@ -91,11 +85,20 @@ public final class InventoryVerticle extends BerthVerticle {
                     clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
                 }
             });
-            return listen(routes(contract, issuer));
+            return listen(routes(contract, agentTokens));
         }).onSuccess(server -> {
             String advertisedUrl = settings.advertisedUrl(serviceConfig().http().host(), httpPort());
             feed.rebuilt().onSuccess(v -> writer.join(advertisedUrl, settings.writerFailover()));
         });
+    }
+
+    /** Agent tokens are signed with the HS256 secret; without one, registration answers 503. */
+    private Optional<TokenIssuer> agentTokenIssuer() {
+        if (serviceConfig().auth().canIssueTokens()) {
+            return Optional.of(new TokenIssuer(vertx, serviceConfig().auth()));
+        }
+        LOG.warn("No HS256 secret: agent registration is disabled (set BERTH_JWT_SECRET)");
+        return Optional.empty();
     }
 
     private Router routes(ApiContract contract, Optional<TokenIssuer> agentTokens) {

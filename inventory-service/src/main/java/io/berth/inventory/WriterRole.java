@@ -51,13 +51,13 @@ final class WriterRole implements InventoryWrites {
     }
 
     /** Where this instance's Kafka clients connect and report, and how they are named. */
-    record KafkaClients(Vertx vertx, KafkaConfig config, MeterRegistry registry, String instanceId) {
+    record InstanceClients(Vertx vertx, KafkaConfig config, MeterRegistry registry, String instanceId) {
         String clientId(String purpose) {
             return "berth-inventory-" + purpose + "-" + instanceId;
         }
     }
 
-    private final KafkaClients kafka;
+    private final InstanceClients kafka;
     private final Inventory inventory;
     private final StateFeed feed;
     private final InventoryMetrics metrics;
@@ -77,7 +77,7 @@ final class WriterRole implements InventoryWrites {
     private volatile AllocationFeed allocations;
 
     /** @param shutdown where this role registers what it opens, to be closed when the verticle stops */
-    WriterRole(KafkaClients kafka, Inventory inventory, StateFeed feed, InventoryMetrics metrics, Clock clock,
+    WriterRole(InstanceClients kafka, Inventory inventory, StateFeed feed, InventoryMetrics metrics, Clock clock,
                Shutdown shutdown) {
         this.kafka = kafka;
         this.inventory = inventory;

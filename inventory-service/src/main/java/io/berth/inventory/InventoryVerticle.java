@@ -4,7 +4,6 @@ import io.berth.common.auth.TokenIssuer;
 import io.berth.common.http.ApiContract;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
-import io.berth.common.runtime.Shutdown;
 import io.berth.inventory.api.InventoryApi;
 import io.berth.inventory.domain.Inventory;
 import io.vertx.core.Future;
@@ -31,7 +30,6 @@ public final class InventoryVerticle extends BerthVerticle {
     private final Clock clock;
     private final InventorySettings settings;
     private final Inventory inventory = new Inventory();
-    private final Shutdown shutdown = new Shutdown();
     private InventoryMetrics metrics;
     private StateFeed feed;
     private WriterRole writer;
@@ -77,9 +75,9 @@ public final class InventoryVerticle extends BerthVerticle {
             WriterElection.ensureTopic(serviceConfig().kafka(), Duration.ofSeconds(30));
             return ApiContract.load(vertx, InventoryApi.CONTRACT);
         }).compose(contract -> {
-            feed = shutdown.close("the state and sessions readers", new StateFeed(vertx, kafka.config(), registry(),
+            feed = shutdown().close("the state and sessions readers", new StateFeed(vertx, kafka.config(), registry(),
                     kafka::clientId, inventory, metrics, () -> writer != null && writer.isWriter()));
-            writer = new WriterRole(kafka, inventory, feed, metrics, clock, shutdown);
+            writer = new WriterRole(kafka, inventory, feed, metrics, clock, shutdown());
             feed.rebuilt().onSuccess(rebuilt -> {
                 if (!stopping) {
                     clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
@@ -113,9 +111,8 @@ public final class InventoryVerticle extends BerthVerticle {
     }
 
     /**
-     * The writer withdraws its advert first (a tombstone), so that other instances stop forwarding here; then
-     * the server closes, then the writer role (leaving the election, so that another instance takes over at
-     * once) and the readers.
+     * Stops the clock and the writer's claims; then the server closes, the writer withdraws its advert and
+     * leaves the election (see {@link WriterRole#join}), and the readers close.
      */
     @Override
     public Future<?> stop() throws Exception {
@@ -123,7 +120,9 @@ public final class InventoryVerticle extends BerthVerticle {
         if (clockTimer >= 0) {
             vertx.cancelTimer(clockTimer);
         }
-        Future<Void> withdrawn = writer == null ? Future.succeededFuture() : writer.stop();
-        return super.stop().compose(v -> withdrawn.otherwiseEmpty()).compose(v -> shutdown.run(vertx));
+        if (writer != null) {
+            writer.stop();
+        }
+        return super.stop();
     }
 }

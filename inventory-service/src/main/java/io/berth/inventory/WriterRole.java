@@ -113,7 +113,12 @@ final class WriterRole implements InventoryWrites {
         return state != State.WRITER || feed != null && feed.isCaughtUp();
     }
 
-    /** Joins the election, advertising {@code url} when elected; call once the state topics are replayed. */
+    /**
+     * Joins the election, advertising {@code url} when elected; call once the state topics are replayed. At
+     * shutdown the writer first withdraws its advert (a tombstone), so that other instances stop forwarding
+     * here, and only then leaves the election, so that another instance takes over at once rather than after
+     * the session timeout, and its advert is never followed by this one's tombstone.
+     */
     void join(String url, Duration failover) {
         advertisedUrl = url;
         if (stopping) {
@@ -121,6 +126,7 @@ final class WriterRole implements InventoryWrites {
         }
         shutdown.close("the writer election", WriterElection.join(kafka.vertx(), kafka.config(),
                 kafka.clientId("election"), kafka.registry(), failover, this::onElected, this::onDeposed));
+        shutdown.then("the writer's advert", this::withdraw);
     }
 
     /**
@@ -257,14 +263,13 @@ final class WriterRole implements InventoryWrites {
         kafka.vertx().setTimer(delay, id -> claim(term));
     }
 
-    /**
-     * Stops taking part: the writer withdraws its advert (a tombstone), so that other instances stop
-     * forwarding here. The shutdown then leaves the election, so that another instance takes over at once
-     * rather than after the session timeout (it fences this one's producer anyway).
-     */
-    Future<Void> stop() {
+    /** Stops claiming the role: a claim under way does nothing more. */
+    void stop() {
         stopping = true;
         electionTerm++;
+    }
+
+    private Future<Void> withdraw() {
         return state == State.WRITER
                 ? changeLog.publish(List.of(new ProducerRecord<>(Topics.CONFIG, WriterAdvert.KEY, null)))
                 : Future.succeededFuture();

@@ -1,15 +1,13 @@
 package io.berth.deploy;
 
 import io.berth.common.config.ServiceName;
+import io.berth.common.testing.ApiClient;
 import io.berth.deploy.demo.DemoFleet;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +17,6 @@ import static org.awaitility.Awaitility.await;
 
 /** The single-machine launcher with the real services, on ports that do not clash with a running one. */
 class BerthLocalIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dataDir;
@@ -106,25 +102,15 @@ class BerthLocalIT {
         return session.statusCode() == 200 ? new JsonObject(session.body()).getString("state") : "HTTP " + session.statusCode();
     }
 
-    private HttpResponse<String> get(int port, String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(int port, String path, String token) {
+        return new ApiClient(port).exchange("GET", path, token, null);
     }
 
-    private HttpResponse<String> post(int port, String path, String token, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> post(int port, String path, String token, JsonObject body) {
+        return new ApiClient(port).exchange("POST", path, token, body);
     }
 
-    private HttpResponse<String> put(int port, String path, String token, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> put(int port, String path, String token, JsonObject body) {
+        return new ApiClient(port).exchange("PUT", path, token, body);
     }
 }

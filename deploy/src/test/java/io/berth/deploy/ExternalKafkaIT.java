@@ -1,13 +1,11 @@
 package io.berth.deploy;
 
 import io.berth.common.config.ServiceName;
+import io.berth.common.testing.ApiClient;
 import io.berth.deploy.kafka.EmbeddedKafkaServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,9 +34,8 @@ class ExternalKafkaIT {
                 assertThat(stack.embeddedKafka()).isFalse();
                 assertThat(stack.kafkaBootstrapServers()).isEqualTo(external.bootstrapServers());
                 assertThat(dataDir.resolve("kafka")).doesNotExist();
-                HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + stack.port(ServiceName.BROKER) + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> ready = new ApiClient(stack.port(ServiceName.BROKER))
+                        .exchange("GET", "/health/ready", null, null);
                 assertThat(ready.statusCode()).isEqualTo(200);
             }
         }

@@ -77,4 +77,11 @@ class TopicFixturesIT {
             assertThat(recorder.records()).hasSize(1);
         }
     }
+
+    @Test
+    void aRecorderOfATopicThatDoesNotExistFailsAtOnce() {
+        assertThatThrownBy(() -> TopicRecorder.of(kafka.kafkaConfig(), "berth.no-such-topic"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("berth.no-such-topic does not exist");
+    }
 }

@@ -52,6 +52,11 @@ public final class TopicRecorder<V> implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
         this.partitions = consumer.partitionsFor(topic, READ_DEADLINE).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
+        if (partitions.isEmpty()) {
+            // Berth's brokers create no topic on first use: a recorder of a missing topic would see nothing, ever
+            consumer.close();
+            throw new IllegalStateException("topic " + topic + " does not exist: create it (TopicBootstrapper) first");
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

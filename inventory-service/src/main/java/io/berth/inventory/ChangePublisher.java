@@ -7,7 +7,7 @@ import io.berth.common.kafka.Topics;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
-import io.berth.inventory.domain.TopicRecords;
+import io.berth.inventory.kafka.TopicRecords;
 import io.vertx.core.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;

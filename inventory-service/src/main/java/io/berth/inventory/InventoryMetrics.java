@@ -1,7 +1,9 @@
 package io.berth.inventory;
 
 import io.berth.common.events.Health;
+import io.berth.inventory.api.InventoryApi;
 import io.berth.inventory.domain.Inventory;
+import io.berth.inventory.domain.PoolCapacity;
 import io.berth.inventory.domain.PoolView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
  * {@code berth_inventory_writer} (1 on the writer).
  * Publish failures are counted by the producers as {@code berth_publish_failures_total}.
  */
-final class InventoryMetrics {
+final class InventoryMetrics implements InventoryApi.Counters {
 
     private final MeterRegistry registry;
     private final Inventory inventory;
@@ -54,17 +56,19 @@ final class InventoryMetrics {
                 .tag("outcome", outcome).register(registry);
     }
 
-    void heartbeatAccepted() {
+    @Override
+    public void heartbeatAccepted() {
         heartbeats.increment();
     }
 
-    void registration(boolean accepted) {
+    @Override
+    public void registration(boolean accepted) {
         (accepted ? registrationsAccepted : registrationsRejected).increment();
     }
 
     /** Copies every pool's capacity for the gauges; registers the gauges of new pools and removes deleted ones'. */
     void refreshCapacity() {
-        Map<String, Inventory.PoolCapacity> current = inventory.capacityByPool();
+        Map<String, PoolCapacity> current = inventory.capacityByPool();
         capacity.keySet().removeIf(poolId -> {
             if (current.containsKey(poolId)) {
                 return false;

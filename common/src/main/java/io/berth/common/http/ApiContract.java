@@ -7,6 +7,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestValidator;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 
 /**
  * A service's OpenAPI 3.1 document, loaded once at start: the source of its request validation
@@ -37,10 +38,12 @@ public final class ApiContract {
         }
         OpenAPIContract contract;
         try {
-            contract = OpenAPIContract.from(vertx, classpathResource).await();
+            // join, not await: Vert.x refuses await on its worker threads, where a verticle's start loads this
+            contract = OpenAPIContract.from(vertx, classpathResource).toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("the OpenAPI document " + classpathResource + " is not valid: "
-                    + e.getMessage(), e);
+                    + cause.getMessage(), cause);
         }
         return new ApiContract(contract, RequestValidator.create(vertx, contract));
     }

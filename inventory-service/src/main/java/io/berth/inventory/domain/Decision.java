@@ -3,10 +3,11 @@ package io.berth.inventory.domain;
 import java.util.List;
 
 /**
- * What the inventory decided for one request: the changes to publish and apply, and the answer to give
- * once they are durable. An empty change list means the request changes nothing (an idempotent repeat).
+ * What the inventory decided for an accepted request: the changes to publish and apply, and the answer to
+ * give once they are durable. An empty change list means the request changes nothing (a query, or an
+ * idempotent repeat).
  */
-public record Decision<T>(List<Change> changes, T answer) {
+public record Decision<T>(List<Change> changes, T answer) implements InventoryOutcome<T> {
 
     public Decision {
         changes = List.copyOf(changes);

@@ -1,59 +1,47 @@
 package io.berth.inventory.domain;
 
-import io.berth.common.ids.UserIds;
-
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The shapes of the ids the inventory accepts. Ids end up in Kafka keys ({@code pool/{id}}) and URL paths,
- * so they are kept to a safe alphabet; host ids are DNS host names, lower-cased.
+ * Host ids: an agent's DNS host name, lower-cased (pool and app group ids are checked by the OpenAPI
+ * document's {@code ObjectId} schema before a request reaches the domain).
  */
 public final class Identifiers {
 
-    private static final Pattern OBJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
     private static final int MAX_HOST_NAME = 253;
 
     private Identifiers() {
     }
 
-    /** A pool or app group id: 1..128 of letters, digits, '.', '_', '-', starting with a letter or digit. */
-    public static String objectId(String kind, String id) {
-        if (id == null || !OBJECT_ID.matcher(id).matches()) {
-            throw Rejection.invalid(kind + " '" + abbreviate(id) + "' is not valid: use 1 to 128 letters, digits,"
-                    + " '.', '_' or '-', starting with a letter or digit");
-        }
-        return id;
-    }
-
-    /** The host id for an agent's host name: the name lower-cased, which must be a DNS host name. */
-    public static String hostId(String hostName) {
+    /** The host id for an agent's host name: the name lower-cased; empty when that is no DNS host name. */
+    public static Optional<String> hostId(String hostName) {
         String lower = hostName == null ? "" : hostName.trim().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".")) {
             lower = lower.substring(0, lower.length() - 1);
         }
-        boolean valid = !lower.isEmpty() && lower.length() <= MAX_HOST_NAME;
-        if (valid) {
-            for (String label : lower.split("\\.", -1)) {
-                if (!HOST_LABEL.matcher(label).matches()) {
-                    valid = false;
-                    break;
-                }
+        if (lower.isEmpty() || lower.length() > MAX_HOST_NAME) {
+            return Optional.empty();
+        }
+        for (String label : lower.split("\\.", -1)) {
+            if (!HOST_LABEL.matcher(label).matches()) {
+                return Optional.empty();
             }
         }
-        if (!valid) {
-            throw Rejection.invalid("hostName '" + abbreviate(hostName) + "' is not a valid host name");
-        }
-        return lower;
+        return Optional.of(lower);
     }
 
-    /** A user or group id as an identity provider gives it: Berth's one rule for them ({@link UserIds}). */
-    public static String userId(String field, String userId) {
-        UserIds.violation(field, userId).ifPresent(violation -> {
-            throw Rejection.invalid(violation);
-        });
-        return userId;
+    /** The detail of a refused host name. */
+    public static String invalidHostName(String hostName) {
+        return "hostName '" + abbreviate(hostName) + "' is not a valid host name";
+    }
+
+    /** A few ids for a message: the first five, then "...". */
+    static String abbreviate(List<String> ids) {
+        return ids.size() <= 5 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 5)) + ", ...";
     }
 
     private static String abbreviate(String text) {

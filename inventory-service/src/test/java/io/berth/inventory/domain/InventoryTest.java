@@ -15,6 +15,9 @@ import io.berth.common.events.PoolType;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 import io.berth.common.events.Event;
+import io.berth.inventory.domain.InventoryOutcome.Refusal;
+import io.berth.inventory.domain.InventoryOutcome.Refused;
+import io.berth.inventory.kafka.TopicRecords;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -42,9 +45,20 @@ class InventoryTest {
     }
 
     /** Commits a decision as the service does once Kafka acknowledged it. */
-    private <T> T commit(Decision<T> decision) {
+    private <T> T commit(InventoryOutcome<T> outcome) {
+        Decision<T> decision = decided(outcome);
         inventory.apply(decision.changes());
         return decision.answer();
+    }
+
+    /** The accepted decision, failing the test on a refusal. */
+    private static <T> Decision<T> decided(InventoryOutcome<T> outcome) {
+        assertThat(outcome).as("an accepted decision").isInstanceOf(Decision.class);
+        return (Decision<T>) outcome;
+    }
+
+    private static <T> T answer(InventoryOutcome<T> outcome) {
+        return decided(outcome).answer();
     }
 
     private String tokenFor(String poolId, int ttlSeconds, Instant now) {
@@ -59,7 +73,8 @@ class InventoryTest {
 
     private Decision<Integer> heartbeat(String hostId, String tokenId, AgentStatus status, List<String> sessions,
                                         Instant now) {
-        return inventory.heartbeat(hostId, tokenId, new Heartbeat(hostId, status, sessions, List.of(DISK_OK)), now);
+        return decided(inventory.heartbeat(hostId, tokenId, new Heartbeat(hostId, status, sessions, List.of(DISK_OK)),
+                now));
     }
 
     private static List<HostHealthEvent> snapshots(List<Change> changes) {
@@ -74,26 +89,27 @@ class InventoryTest {
     @Test
     void aPoolIsCreatedReplacedAndListed() {
         // when
-        Decision<PoolView> created = inventory.putPool(pooled("pool-a", 30));
+        Decision<PoolView> created = decided(inventory.putPool(pooled("pool-a", 30)));
         commit(created);
         commit(inventory.putPool(pooled("pool-b", 30)));
 
         // then
         assertThat(created.changes()).containsExactly(new Change.PoolSaved(pooled("pool-a", 30)));
         assertThat(inventory.pools()).extracting(PoolView::poolId).containsExactly("pool-a", "pool-b");
-        assertThat(inventory.poolView("pool-a").maxSessionsPerHost()).isEqualTo(4);
-        assertThat(inventory.putPool(pooled("pool-a", 30)).changes()).as("an identical PUT changes nothing").isEmpty();
+        assertThat(answer(inventory.poolView("pool-a")).maxSessionsPerHost()).isEqualTo(4);
+        assertThat(decided(inventory.putPool(pooled("pool-a", 30))).changes()).as("an identical PUT changes nothing")
+                .isEmpty();
     }
 
     @Test
     void unknownIdsAreNotFound() {
-        assertThatThrownBy(() -> inventory.poolView("nope")).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
-        assertThatThrownBy(() -> inventory.deletePool("nope")).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
-        assertThatThrownBy(() -> inventory.hostsOf("nope")).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
-        assertThatThrownBy(() -> inventory.removeHost("vm")).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
-        assertThatThrownBy(() -> inventory.appGroupView("ag")).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
-        assertThatThrownBy(() -> inventory.putAppGroup(new AppGroupConfig(1, "ag", "nope", AppGroupType.DESKTOP,
-                List.of(), List.of()))).extracting("reason").isEqualTo(Rejection.Reason.NOT_FOUND);
+        assertThat(inventory.poolView("nope")).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
+        assertThat(inventory.deletePool("nope")).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
+        assertThat(inventory.hostsOf("nope")).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
+        assertThat(inventory.removeHost("vm")).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
+        assertThat(inventory.appGroupView("ag")).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
+        assertThat(inventory.putAppGroup(new AppGroupConfig(1, "ag", "nope", AppGroupType.DESKTOP,
+                List.of(), List.of()))).extracting("refusal").isEqualTo(Refusal.NOT_FOUND);
     }
 
     @Test
@@ -105,16 +121,16 @@ class InventoryTest {
         register("pool-a", "vm-1", "jti-1", T0);
 
         // then
-        assertThatThrownBy(() -> inventory.deletePool("pool-a"))
-                .isInstanceOfSatisfying(Rejection.class, rejection -> {
-                    assertThat(rejection.reason()).isEqualTo(Rejection.Reason.CONFLICT);
-                    assertThat(rejection.detail()).contains("1 host(s) (vm-1)");
+        assertThat(inventory.deletePool("pool-a"))
+                .isInstanceOfSatisfying(Refused.class, refused -> {
+                    assertThat(refused.refusal()).isEqualTo(Refusal.CONFLICT);
+                    assertThat(refused.detail()).contains("1 host(s) (vm-1)");
                 });
 
         // when the host and the group go, then the pool and its tokens can
         commit(inventory.removeHost("vm-1"));
         commit(inventory.deleteAppGroup("desk"));
-        Decision<Void> deletion = inventory.deletePool("pool-a");
+        Decision<Void> deletion = decided(inventory.deletePool("pool-a"));
         assertThat(deletion.changes()).startsWith(new Change.PoolRemoved("pool-a"))
                 .hasAtLeastOneElementOfType(Change.TokenRemoved.class);
         commit(deletion);
@@ -128,14 +144,14 @@ class InventoryTest {
         String token = tokenFor("pool-a", 60, T0);
 
         // when
-        Decision<RegisteredHost> decision = inventory.register(new AgentRegistration(token, "VM-1.Corp"), "jti-1",
-                T0.plusSeconds(10));
+        Decision<RegisteredHost> decision = decided(inventory.register(new AgentRegistration(token, "VM-1.Corp"),
+                "jti-1", T0.plusSeconds(10)));
         commit(decision);
 
         // then
         assertThat(decision.answer()).isEqualTo(new RegisteredHost("vm-1.corp", "pool-a", "jti-1", 30));
         assertThat(decision.changes()).hasSize(2).first().isInstanceOf(Change.HostRegistered.class);
-        assertThat(inventory.hostsOf("pool-a")).containsExactly(new HostView("vm-1.corp", "pool-a",
+        assertThat(answer(inventory.hostsOf("pool-a"))).containsExactly(new HostView("vm-1.corp", "pool-a",
                 Health.UNAVAILABLE, true, null, 0, 4, null));
         assertThat(inventory.registration("vm-1.corp").orElseThrow().agentTokenId()).isEqualTo("jti-1");
     }
@@ -145,10 +161,10 @@ class InventoryTest {
         commit(inventory.putPool(pooled("pool-a", 30)));
         String token = tokenFor("pool-a", 60, T0);
 
-        assertThatThrownBy(() -> inventory.register(new AgentRegistration(token, "vm-1"), "j", T0.plusSeconds(60)))
-                .extracting("reason").isEqualTo(Rejection.Reason.UNAUTHENTICATED);
-        assertThatThrownBy(() -> inventory.register(new AgentRegistration("brt_forged", "vm-1"), "j", T0))
-                .extracting("reason").isEqualTo(Rejection.Reason.UNAUTHENTICATED);
+        assertThat(inventory.register(new AgentRegistration(token, "vm-1"), "j", T0.plusSeconds(60)))
+                .extracting("refusal").isEqualTo(Refusal.UNAUTHENTICATED);
+        assertThat(inventory.register(new AgentRegistration("brt_forged", "vm-1"), "j", T0))
+                .extracting("refusal").isEqualTo(Refusal.UNAUTHENTICATED);
     }
 
     @Test
@@ -156,7 +172,7 @@ class InventoryTest {
         commit(inventory.putPool(pooled("pool-a", 30)));
         String token = new RegistrationTokens().newToken();
 
-        Decision<IssuedToken> decision = inventory.createRegistrationToken("pool-a", token, 60, T0);
+        Decision<IssuedToken> decision = decided(inventory.createRegistrationToken("pool-a", token, 60, T0));
 
         assertThat(decision.answer()).isEqualTo(new IssuedToken(token, T0.plusSeconds(60)));
         Change.TokenSaved saved = (Change.TokenSaved) decision.changes().get(0);
@@ -172,8 +188,8 @@ class InventoryTest {
         commit(inventory.patchHost("vm-1", new HostPatch(false, true, "alice")));
 
         // when it registers again
-        Decision<RegisteredHost> again = inventory.register(new AgentRegistration(tokenFor("personal", 60, T0), "vm-1"),
-                Optional.of(new AgentCredential("vm-1", "jti-1")), "jti-2", T0.plusSeconds(5));
+        Decision<RegisteredHost> again = decided(inventory.register(new AgentRegistration(tokenFor("personal", 60, T0),
+                "vm-1"), Optional.of(new AgentCredential("vm-1", "jti-1")), "jti-2", T0.plusSeconds(5)));
         commit(again);
 
         // then only the registration changes
@@ -181,8 +197,8 @@ class InventoryTest {
         assertThat(inventory.registration("vm-1").orElseThrow().agentTokenId()).isEqualTo("jti-2");
         assertThat(inventory.host("vm-1").orElseThrow()).extracting(HostView::allowNewSessions, HostView::assignedUser)
                 .containsExactly(false, "alice");
-        assertThatThrownBy(() -> heartbeat("vm-1", "jti-1", AgentStatus.AVAILABLE, List.of(), T0.plusSeconds(6)))
-                .extracting("reason").isEqualTo(Rejection.Reason.UNAUTHENTICATED);
+        assertThat(inventory.heartbeat("vm-1", "jti-1", new Heartbeat("vm-1", AgentStatus.AVAILABLE, List.of(),
+                List.of(DISK_OK)), T0.plusSeconds(6))).extracting("refusal").isEqualTo(Refusal.UNAUTHENTICATED);
     }
 
     @Test
@@ -195,8 +211,8 @@ class InventoryTest {
 
         register("pool-b", "vm-1", "jti-2", T0.plusSeconds(1));
 
-        assertThat(inventory.hostsOf("personal")).isEmpty();
-        assertThat(inventory.hostsOf("pool-b")).singleElement()
+        assertThat(answer(inventory.hostsOf("personal"))).isEmpty();
+        assertThat(answer(inventory.hostsOf("pool-b"))).singleElement()
                 .extracting(HostView::allowNewSessions, HostView::assignedUser).containsExactly(true, null);
     }
 
@@ -207,13 +223,12 @@ class InventoryTest {
         register("pool-a", "vm-2", "jti-2", T0);
 
         Heartbeat forVm2 = new Heartbeat("vm-2", AgentStatus.AVAILABLE, List.of(), List.of());
-        assertThatThrownBy(() -> inventory.heartbeat("vm-1", "jti-1", forVm2, T0))
-                .extracting("reason").isEqualTo(Rejection.Reason.FORBIDDEN);
-        assertThatThrownBy(() -> inventory.heartbeat("vm-2", "jti-1", forVm2, T0))
-                .extracting("reason").isEqualTo(Rejection.Reason.UNAUTHENTICATED);
+        assertThat(inventory.heartbeat("vm-1", "jti-1", forVm2, T0)).extracting("refusal").isEqualTo(Refusal.FORBIDDEN);
+        assertThat(inventory.heartbeat("vm-2", "jti-1", forVm2, T0))
+                .extracting("refusal").isEqualTo(Refusal.UNAUTHENTICATED);
         Heartbeat forGhost = new Heartbeat("ghost", AgentStatus.AVAILABLE, List.of(), List.of());
-        assertThatThrownBy(() -> inventory.heartbeat("ghost", "jti-x", forGhost, T0))
-                .extracting("reason").isEqualTo(Rejection.Reason.UNAUTHENTICATED);
+        assertThat(inventory.heartbeat("ghost", "jti-x", forGhost, T0))
+                .extracting("refusal").isEqualTo(Refusal.UNAUTHENTICATED);
     }
 
     @Test
@@ -328,13 +343,13 @@ class InventoryTest {
         commit(inventory.putPool(pooled("pool-a", 30)));
         register("pool-a", "vm-1", "jti-1", T0);
 
-        Decision<HostView> drain = inventory.patchHost("vm-1", new HostPatch(false, false, null));
+        Decision<HostView> drain = decided(inventory.patchHost("vm-1", new HostPatch(false, false, null)));
         assertThat(drain.answer().allowNewSessions()).isFalse();
         assertThat(snapshots(drain.changes())).singleElement().extracting(HostHealthEvent::allowNewSessions)
                 .isEqualTo(false);
         commit(drain);
 
-        assertThat(inventory.patchHost("vm-1", new HostPatch(false, false, null)).changes()).isEmpty();
+        assertThat(decided(inventory.patchHost("vm-1", new HostPatch(false, false, null))).changes()).isEmpty();
     }
 
     @Test
@@ -347,24 +362,25 @@ class InventoryTest {
         register("personal", "vm-2", "j2", T0);
 
         // then
-        assertThatThrownBy(() -> inventory.patchHost("vm-p", new HostPatch(null, true, "alice")))
-                .extracting("reason").isEqualTo(Rejection.Reason.CONFLICT);
+        assertThat(inventory.patchHost("vm-p", new HostPatch(null, true, "alice")))
+                .extracting("refusal").isEqualTo(Refusal.CONFLICT);
         commit(inventory.patchHost("vm-1", new HostPatch(null, true, "alice")));
-        assertThatThrownBy(() -> inventory.patchHost("vm-2", new HostPatch(null, true, "alice")))
-                .isInstanceOfSatisfying(Rejection.class, rejection -> {
-                    assertThat(rejection.reason()).isEqualTo(Rejection.Reason.CONFLICT);
-                    assertThat(rejection.detail()).contains("already has host 'vm-1'");
+        assertThat(inventory.patchHost("vm-2", new HostPatch(null, true, "alice")))
+                .isInstanceOfSatisfying(Refused.class, refused -> {
+                    assertThat(refused.refusal()).isEqualTo(Refusal.CONFLICT);
+                    assertThat(refused.detail()).contains("already has host 'vm-1'");
                 });
-        assertThat(inventory.patchHost("vm-1", new HostPatch(null, true, "alice")).changes()).isEmpty();
+        assertThat(decided(inventory.patchHost("vm-1", new HostPatch(null, true, "alice"))).changes()).isEmpty();
 
         // and a personal pool with assignments cannot turn POOLED
-        assertThatThrownBy(() -> inventory.putPool(pooled("personal", 30)))
-                .extracting("reason").isEqualTo(Rejection.Reason.CONFLICT);
+        assertThat(inventory.putPool(pooled("personal", 30)))
+                .extracting("refusal").isEqualTo(Refusal.CONFLICT);
 
         // when unassigned, then the user may get the other host
         commit(inventory.patchHost("vm-1", new HostPatch(null, true, null)));
         commit(inventory.patchHost("vm-2", new HostPatch(null, true, "alice")));
-        assertThat(inventory.hostsOf("personal")).extracting(HostView::assignedUser).containsExactly(null, "alice");
+        assertThat(answer(inventory.hostsOf("personal"))).extracting(HostView::assignedUser)
+                .containsExactly(null, "alice");
     }
 
     @Test
@@ -405,7 +421,7 @@ class InventoryTest {
         inventory.onSessionRemoved("s3");
         inventory.onSessionRemoved("unknown");
 
-        assertThat(inventory.hostsOf("pool-a")).singleElement().extracting(HostView::sessions).isEqualTo(2);
+        assertThat(answer(inventory.hostsOf("pool-a"))).singleElement().extracting(HostView::sessions).isEqualTo(2);
     }
 
     @Test
@@ -433,14 +449,14 @@ class InventoryTest {
         commit(inventory.patchHost("vm-p1", new HostPatch(null, true, "alice")));
 
         // when the capacity is read
-        Map<String, Inventory.PoolCapacity> capacity = inventory.capacityByPool();
+        Map<String, PoolCapacity> capacity = inventory.capacityByPool();
 
         // then only vm-1 and vm-2 count in pool-a (8 slots, 3 free: vm-2 is full), a pool without hosts has none,
         // and each personal host is one slot, free while unassigned
         assertThat(capacity).containsOnlyKeys("pool-a", "empty", "personal");
-        assertThat(capacity.get("pool-a")).isEqualTo(new Inventory.PoolCapacity(8, 3));
-        assertThat(capacity.get("empty")).isEqualTo(new Inventory.PoolCapacity(0, 0));
-        assertThat(capacity.get("personal")).isEqualTo(new Inventory.PoolCapacity(2, 1));
+        assertThat(capacity.get("pool-a")).isEqualTo(new PoolCapacity(8, 3));
+        assertThat(capacity.get("empty")).isEqualTo(new PoolCapacity(0, 0));
+        assertThat(capacity.get("personal")).isEqualTo(new PoolCapacity(2, 1));
     }
 
     private static SessionEvent session(String sessionId, String hostId, SessionState state) {
@@ -469,10 +485,11 @@ class InventoryTest {
                 List.of("staff"))));
         String token = tokenFor("personal", 3_600, T0);
         List<Change> log = new java.util.ArrayList<>();
-        Decision<RegisteredHost> registration = inventory.register(new AgentRegistration(token, "vm-1"), "j1", T0);
+        Decision<RegisteredHost> registration = decided(inventory.register(new AgentRegistration(token, "vm-1"), "j1",
+                T0));
         commit(registration);
         log.addAll(registration.changes());
-        Decision<HostView> assignment = inventory.patchHost("vm-1", new HostPatch(false, true, "alice"));
+        Decision<HostView> assignment = decided(inventory.patchHost("vm-1", new HostPatch(false, true, "alice")));
         commit(assignment);
         log.addAll(assignment.changes());
 
@@ -500,9 +517,10 @@ class InventoryTest {
         // then it holds the same pools, groups, hosts, assignments and tokens
         assertThat(rebuilt.pools()).isEqualTo(inventory.pools());
         assertThat(rebuilt.appGroups()).isEqualTo(inventory.appGroups());
-        assertThat(rebuilt.hostsOf("personal")).isEqualTo(inventory.hostsOf("personal"));
+        assertThat(answer(rebuilt.hostsOf("personal"))).isEqualTo(answer(inventory.hostsOf("personal")));
         assertThat(rebuilt.registrationToken(hash)).isEqualTo(inventory.registrationToken(hash));
-        assertThat(rebuilt.register(new AgentRegistration(token, "vm-2"), "j2", T0).answer().hostId()).isEqualTo("vm-2");
+        assertThat(answer(rebuilt.register(new AgentRegistration(token, "vm-2"), "j2", T0)).hostId())
+                .isEqualTo("vm-2");
     }
 
     private static void replayConfig(Inventory target, String key, byte[] value) throws Exception {

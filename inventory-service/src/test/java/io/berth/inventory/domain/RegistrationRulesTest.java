@@ -4,14 +4,17 @@ import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
+import io.berth.inventory.domain.InventoryOutcome.Refusal;
+import io.berth.inventory.domain.InventoryOutcome.Refused;
+import io.berth.inventory.kafka.TopicRecords;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Who may register which host (DESIGN.md 7.8): no registration token takes a host that is registered. */
 class RegistrationRulesTest {
@@ -32,9 +35,20 @@ class RegistrationRulesTest {
                 PersonalAssignment.AUTOMATIC, false, 30, 60);
     }
 
-    private <T> T commit(Decision<T> decision) {
+    private <T> T commit(InventoryOutcome<T> outcome) {
+        Decision<T> decision = decided(outcome);
         inventory.apply(decision.changes());
         return decision.answer();
+    }
+
+    /** The accepted decision, failing the test on a refusal. */
+    private static <T> Decision<T> decided(InventoryOutcome<T> outcome) {
+        assertThat(outcome).as("an accepted decision").isInstanceOf(Decision.class);
+        return (Decision<T>) outcome;
+    }
+
+    private static <T> T answer(InventoryOutcome<T> outcome) {
+        return decided(outcome).answer();
     }
 
     private String token(String poolId, Integer maxHosts) {
@@ -43,15 +57,17 @@ class RegistrationRulesTest {
         return token;
     }
 
-    private Decision<RegisteredHost> register(String token, String hostName, AgentCredential presented, String jti) {
+    private InventoryOutcome<RegisteredHost> register(String token, String hostName, AgentCredential presented,
+                                                      String jti) {
         return inventory.register(new AgentRegistration(token, hostName), Optional.ofNullable(presented), jti,
                 T0.plusSeconds(1));
     }
 
-    private void assertConflict(Runnable attempt, String detail) {
-        assertThatThrownBy(attempt::run).isInstanceOf(Rejection.class)
-                .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Rejection.Reason.CONFLICT))
-                .hasMessageContaining(detail);
+    private void assertConflict(Supplier<InventoryOutcome<?>> attempt, String detail) {
+        assertThat(attempt.get()).isInstanceOfSatisfying(Refused.class, refused -> {
+            assertThat(refused.refusal()).isEqualTo(Refusal.CONFLICT);
+            assertThat(refused.detail()).contains(detail);
+        });
     }
 
     @Test
@@ -68,7 +84,7 @@ class RegistrationRulesTest {
         assertThat(inventory.registration("vm-1").orElseThrow())
                 .satisfies(r -> assertThat(r.poolId()).isEqualTo("pool-a"))
                 .satisfies(r -> assertThat(r.agentTokenId()).isEqualTo("jti-1"));
-        assertThat(inventory.hostsOf("pool-b")).isEmpty();
+        assertThat(answer(inventory.hostsOf("pool-b"))).isEmpty();
     }
 
     @Test
@@ -100,8 +116,8 @@ class RegistrationRulesTest {
         RegisteredHost moved = commit(register(token("pool-b", null), "vm-1", null, "jti-2"));
 
         assertThat(moved.poolId()).isEqualTo("pool-b");
-        assertThat(inventory.hostsOf("pool-a")).isEmpty();
-        assertThat(inventory.hostsOf("pool-b")).singleElement().extracting(HostView::hostId).isEqualTo("vm-1");
+        assertThat(answer(inventory.hostsOf("pool-a"))).isEmpty();
+        assertThat(answer(inventory.hostsOf("pool-b"))).singleElement().extracting(HostView::hostId).isEqualTo("vm-1");
     }
 
     @Test
@@ -111,7 +127,7 @@ class RegistrationRulesTest {
         String hash = RegistrationTokens.hash(limited);
 
         // when three hosts use it
-        Decision<RegisteredHost> first = register(limited, "vm-1", null, "jti-1");
+        Decision<RegisteredHost> first = decided(register(limited, "vm-1", null, "jti-1"));
         commit(first);
         commit(register(limited, "vm-2", null, "jti-2"));
 
@@ -119,9 +135,10 @@ class RegistrationRulesTest {
         assertThat(first.changes()).contains(new Change.TokenSaved(
                 new RegistrationTokenRecord(1, "pool-a", hash, T0.plusSeconds(3_600), 1)));
         assertThat(inventory.registrationToken(hash).orElseThrow().usesLeft()).isZero();
-        assertThatThrownBy(() -> register(limited, "vm-3", null, "jti-3")).isInstanceOf(Rejection.class)
-                .satisfies(e -> assertThat(((Rejection) e).reason()).isEqualTo(Rejection.Reason.UNAUTHENTICATED))
-                .hasMessageContaining("no uses left");
+        assertThat(register(limited, "vm-3", null, "jti-3")).isInstanceOfSatisfying(Refused.class, refused -> {
+            assertThat(refused.refusal()).isEqualTo(Refusal.UNAUTHENTICATED);
+            assertThat(refused.detail()).contains("no uses left");
+        });
         assertThat(inventory.host("vm-3")).isEmpty();
 
         // but a renewal by a registered host's own agent needs no use
@@ -133,7 +150,7 @@ class RegistrationRulesTest {
     void aTokensUsesLeftSurviveTheTopic() throws Exception {
         // given a token with uses counted down
         String limited = token("pool-a", 3);
-        Decision<RegisteredHost> registration = register(limited, "vm-1", null, "jti-1");
+        Decision<RegisteredHost> registration = decided(register(limited, "vm-1", null, "jti-1"));
         Change.TokenSaved saved = registration.changes().stream().filter(Change.TokenSaved.class::isInstance)
                 .map(Change.TokenSaved.class::cast).findFirst().orElseThrow();
 
@@ -152,11 +169,11 @@ class RegistrationRulesTest {
     void anIssuedTokenAnswersItsUsesLeft() {
         String token = tokens.newToken();
 
-        IssuedToken issued = inventory.createRegistrationToken("pool-a", token, new RegistrationTokenRequest(60, 5), T0)
-                .answer();
+        IssuedToken issued = answer(inventory.createRegistrationToken("pool-a", token,
+                new RegistrationTokenRequest(60, 5), T0));
 
         assertThat(issued.usesLeft()).isEqualTo(5);
-        assertThat(inventory.createRegistrationToken("pool-a", token, new RegistrationTokenRequest(60, null), T0)
-                .answer().usesLeft()).isNull();
+        assertThat(answer(inventory.createRegistrationToken("pool-a", token, new RegistrationTokenRequest(60, null),
+                T0)).usesLeft()).isNull();
     }
 }

@@ -1,4 +1,4 @@
-package io.berth.inventory.domain;
+package io.berth.inventory.kafka;
 
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
@@ -7,6 +7,9 @@ import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
+import io.berth.inventory.domain.Change;
+import io.berth.inventory.domain.Inventory;
+import io.berth.inventory.domain.RegistrationTokenRecord;
 
 import java.io.IOException;
 import java.util.Optional;

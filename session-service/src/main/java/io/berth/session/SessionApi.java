@@ -1,8 +1,11 @@
 package io.berth.session;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.berth.common.auth.JwtAuthentication;
 import io.berth.common.auth.Principal;
 import io.berth.common.auth.Role;
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.events.HostCommandType;
 import io.berth.common.events.SessionState;
 import io.berth.common.http.JsonAnswers;
 import io.berth.common.http.JsonBodies;
@@ -12,6 +15,8 @@ import io.berth.session.domain.AgentIdentity;
 import io.berth.session.domain.AgentReport;
 import io.berth.session.domain.LogoffDecision;
 import io.berth.session.domain.ReportOutcome;
+import io.berth.session.domain.Session;
+import io.berth.session.domain.SessionOutcome;
 import io.berth.session.domain.SessionQuery;
 import io.berth.session.domain.SessionRegistry;
 import io.vertx.core.json.JsonObject;
@@ -74,40 +79,8 @@ final class SessionApi {
                 JsonBodies.requiredString(body, "userId"),
                 JsonBodies.requiredString(body, "hostId"),
                 JsonBodies.optionalString(body, "at").map(SessionApi::instant).orElse(null));
-        ReportOutcome outcome = registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
-                clock.instant());
-        if (outcome instanceof ReportOutcome.Refused refused) {
-            throw refusal(refused);
-        }
-        if (outcome instanceof ReportOutcome.Held) {
-            // Accepted for later: applied if the session's allocation to this host arrives within the hold time.
-            JsonAnswers.send(ctx, 202, Map.of("sessionId", sessionId, "held", true));
-            return;
-        }
-        publisher.publish(((ReportOutcome.Accepted) outcome).changes())
-                .onSuccess(published -> {
-                    JsonObject answer = new JsonObject().put("sessionId", sessionId);
-                    registry.find(sessionId).ifPresent(session -> answer.put("state", session.state().name()));
-                    ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                            .end(answer.toBuffer());
-                })
-                .onFailure(error -> ctx.fail(kafkaUnavailable("the session change was not recorded")));
-    }
-
-    private static ProblemException refusal(ReportOutcome.Refused refused) {
-        return switch (refused.refusal()) {
-            case NOT_THE_REPORTING_HOST, SESSION_ON_ANOTHER_HOST, HOST_NOT_REGISTERED ->
-                    ProblemException.forbidden(refused.detail());
-            case TOKEN_REVOKED -> new ProblemException(401, "Unauthorized", refused.detail());
-            case SESSION_OF_ANOTHER_USER -> ProblemException.conflict(refused.detail());
-            case TOO_MANY_HELD -> new ProblemException(429, "Too Many Requests", refused.detail(),
-                    Map.of("Retry-After", String.valueOf(HELD_RETRY_AFTER_SECONDS)));
-        };
-    }
-
-    /** A write Kafka did not acknowledge in time (the producer gives up after 8 s): nothing changed. */
-    private static ProblemException kafkaUnavailable(String what) {
-        return ProblemException.unavailable("Kafka unavailable: " + what + "; retry", KAFKA_RETRY_AFTER_SECONDS);
+        answer(ctx, sessionId, registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
+                clock.instant()));
     }
 
     private void list(RoutingContext ctx) {
@@ -122,29 +95,75 @@ final class SessionApi {
     private void get(RoutingContext ctx) {
         String sessionId = sessionIdOf(ctx);
         SessionView view = registry.find(sessionId).map(SessionView::of)
-                .orElseThrow(() -> ProblemException.notFound("no session " + sessionId));
+                .orElseThrow(() -> unknownSession(sessionId));
         JsonAnswers.send(ctx, 200, view);
     }
 
     private void logoff(RoutingContext ctx) {
         String sessionId = sessionIdOf(ctx);
-        LogoffDecision decision = registry.requestLogoff(sessionId, clock.instant());
-        if (decision instanceof LogoffDecision.UnknownSession) {
-            throw ProblemException.notFound("no session " + sessionId);
-        }
-        if (decision instanceof LogoffDecision.AlreadyEnded) {
+        answer(ctx, sessionId, registry.requestLogoff(sessionId, clock.instant()));
+    }
+
+    /**
+     * The one mapping of the registry's decisions to answers. A decision that changes something is answered once
+     * Kafka has acknowledged it; if Kafka does not, the change is undone and the answer is 503.
+     */
+    private void answer(RoutingContext ctx, String sessionId, SessionOutcome outcome) {
+        if (outcome instanceof ReportOutcome.Accepted accepted) {
+            publisher.publish(accepted.changes())
+                    .onSuccess(published -> JsonAnswers.send(ctx, 202, new ReportAnswer(sessionId,
+                            registry.find(sessionId).map(Session::state).orElse(null))))
+                    .onFailure(error -> ctx.fail(kafkaUnavailable("the session change was not recorded")));
+        } else if (outcome instanceof ReportOutcome.Held) {
+            // Accepted for later: applied if the session's allocation to this host arrives within the hold time.
+            JsonAnswers.send(ctx, 202, new HeldAnswer(sessionId, true));
+        } else if (outcome instanceof ReportOutcome.Refused refused) {
+            throw refusal(refused);
+        } else if (outcome instanceof LogoffDecision.SendCommand send) {
+            HostCommandEvent command = send.command();
+            publisher.command(command)
+                    .onSuccess(sent -> JsonAnswers.send(ctx, 202,
+                            new LogoffAnswer(sessionId, command.hostId(), command.command())))
+                    .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
+        } else if (outcome instanceof LogoffDecision.UnknownSession) {
+            throw unknownSession(sessionId);
+        } else if (outcome instanceof LogoffDecision.AlreadyEnded) {
             throw ProblemException.conflict("session " + sessionId + " has already ended");
+        } else {
+            throw new IllegalStateException("no answer for " + outcome);
         }
-        var command = ((LogoffDecision.SendCommand) decision).command();
-        publisher.command(command)
-                .onSuccess(sent -> ctx.response().setStatusCode(202)
-                        .putHeader("Content-Type", "application/json")
-                        .end(new JsonObject()
-                                .put("sessionId", sessionId)
-                                .put("hostId", command.hostId())
-                                .put("command", command.command().name())
-                                .toBuffer()))
-                .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
+    }
+
+    private static ProblemException refusal(ReportOutcome.Refused refused) {
+        return switch (refused.refusal()) {
+            case NOT_THE_REPORTING_HOST, SESSION_ON_ANOTHER_HOST, HOST_NOT_REGISTERED ->
+                    ProblemException.forbidden(refused.detail());
+            case TOKEN_REVOKED -> new ProblemException(401, "Unauthorized", refused.detail());
+            case SESSION_OF_ANOTHER_USER -> ProblemException.conflict(refused.detail());
+            case TOO_MANY_HELD -> new ProblemException(429, "Too Many Requests", refused.detail(),
+                    Map.of("Retry-After", String.valueOf(HELD_RETRY_AFTER_SECONDS)));
+        };
+    }
+
+    private static ProblemException unknownSession(String sessionId) {
+        return ProblemException.notFound("no session " + sessionId);
+    }
+
+    /** A write Kafka did not acknowledge in time (the producer gives up after 8 s): nothing changed. */
+    private static ProblemException kafkaUnavailable(String what) {
+        return ProblemException.unavailable("Kafka unavailable: " + what + "; retry", KAFKA_RETRY_AFTER_SECONDS);
+    }
+
+    /** The answer to an applied report: the session's state once its record is on Kafka. */
+    record ReportAnswer(String sessionId, @JsonInclude(JsonInclude.Include.NON_NULL) SessionState state) {
+    }
+
+    /** The answer to a report held for its session's allocation. */
+    record HeldAnswer(String sessionId, boolean held) {
+    }
+
+    /** The answer to an operator's logoff: the command sent to the session's host. */
+    record LogoffAnswer(String sessionId, String hostId, HostCommandType command) {
     }
 
     private static String sessionIdOf(RoutingContext ctx) {

@@ -8,8 +8,8 @@ import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostCommandType;
 import io.berth.common.events.SessionState;
 import io.berth.common.http.JsonAnswers;
-import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
+import io.berth.common.http.RequestBody;
 import io.berth.session.domain.AgentEventType;
 import io.berth.session.domain.AgentIdentity;
 import io.berth.session.domain.AgentReport;
@@ -19,24 +19,26 @@ import io.berth.session.domain.Session;
 import io.berth.session.domain.SessionOutcome;
 import io.berth.session.domain.SessionQuery;
 import io.berth.session.domain.SessionRegistry;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The session service's HTTP API (DESIGN.md section 4): agent session reports, and the operators' queries and
- * logoff. Handlers validate and translate; the registry decides; every change is on Kafka before the answer.
+ * logoff. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers translate, the
+ * registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once every change is
+ * on Kafka.
  */
 final class SessionApi {
 
-    private static final int MAX_SESSION_ID_LENGTH = 200;
+    /** The OpenAPI document this API is validated against and serves. */
+    static final String DOCUMENT = "openapi/session-service.yaml";
+
     /** Kafka outages last seconds to minutes: agents and operators retry after this many seconds. */
     private static final int KAFKA_RETRY_AFTER_SECONDS = 5;
     private static final int HELD_RETRY_AFTER_SECONDS = 5;
@@ -72,13 +74,9 @@ final class SessionApi {
 
     private void agentReport(RoutingContext ctx) {
         Principal agent = Principal.of(ctx);
-        String sessionId = sessionIdOf(ctx);
-        JsonObject body = JsonBodies.object(ctx);
-        AgentReport report = new AgentReport(sessionId,
-                JsonBodies.requiredEnum(body, "type", AgentEventType.class),
-                JsonBodies.requiredString(body, "userId"),
-                JsonBodies.requiredString(body, "hostId"),
-                JsonBodies.optionalString(body, "at").map(SessionApi::instant).orElse(null));
+        String sessionId = ctx.pathParam("sessionId");
+        AgentReportBody body = RequestBody.read(ctx, AgentReportBody.class);
+        AgentReport report = new AgentReport(sessionId, body.type(), body.userId(), body.hostId(), body.at());
         answer(ctx, sessionId, registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
                 clock.instant()));
     }
@@ -93,14 +91,14 @@ final class SessionApi {
     }
 
     private void get(RoutingContext ctx) {
-        String sessionId = sessionIdOf(ctx);
+        String sessionId = ctx.pathParam("sessionId");
         SessionView view = registry.find(sessionId).map(SessionView::of)
                 .orElseThrow(() -> unknownSession(sessionId));
         JsonAnswers.send(ctx, 200, view);
     }
 
     private void logoff(RoutingContext ctx) {
-        String sessionId = sessionIdOf(ctx);
+        String sessionId = ctx.pathParam("sessionId");
         answer(ctx, sessionId, registry.requestLogoff(sessionId, clock.instant()));
     }
 
@@ -154,6 +152,10 @@ final class SessionApi {
         return ProblemException.unavailable("Kafka unavailable: " + what + "; retry", KAFKA_RETRY_AFTER_SECONDS);
     }
 
+    /** An agent's report as its body says it; the path names the session. */
+    record AgentReportBody(AgentEventType type, String userId, String hostId, Instant at) {
+    }
+
     /** The answer to an applied report: the session's state once its record is on Kafka. */
     record ReportAnswer(String sessionId, @JsonInclude(JsonInclude.Include.NON_NULL) SessionState state) {
     }
@@ -164,26 +166,6 @@ final class SessionApi {
 
     /** The answer to an operator's logoff: the command sent to the session's host. */
     record LogoffAnswer(String sessionId, String hostId, HostCommandType command) {
-    }
-
-    private static String sessionIdOf(RoutingContext ctx) {
-        String sessionId = ctx.pathParam("sessionId");
-        if (sessionId == null || sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH
-                || hasSpaceOrControl(sessionId)) {
-            throw ProblemException.badRequest("the session id must be 1 to " + MAX_SESSION_ID_LENGTH
-                    + " characters without spaces");
-        }
-        return sessionId;
-    }
-
-    private static boolean hasSpaceOrControl(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String queryParam(RoutingContext ctx, String name) {
@@ -197,15 +179,8 @@ final class SessionApi {
         return values.get(0);
     }
 
+    /** The document allows an empty value (any state) or one of the states. */
     private static SessionState optionalState(String value) {
-        return value == null ? null : JsonBodies.parseEnum(value, "state", SessionState.class);
-    }
-
-    private static Instant instant(String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest("'at' must be an ISO-8601 instant such as 2026-01-01T09:00:00Z");
-        }
+        return value == null ? null : SessionState.valueOf(value);
     }
 }

@@ -1,12 +1,14 @@
 package io.berth.session;
 
 import io.berth.common.config.KafkaConfig;
+import io.berth.common.http.ApiContract;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
+import io.berth.common.runtime.Shutdown;
 import io.berth.session.domain.SessionRegistry;
 import io.berth.session.domain.TickResult;
 import io.micrometer.core.instrument.Counter;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The session service: wires Kafka, HTTP and timers to the {@link SessionRegistry}.
@@ -50,7 +53,9 @@ public final class SessionVerticle extends BerthVerticle {
     private final SessionSettings settings;
     private final Clock clock;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private final Shutdown shutdown = new Shutdown();
 
+    private ApiContract contract;
     private SessionRegistry sessions;
     private SessionMetrics metrics;
     private SessionPublisher publisher;
@@ -86,27 +91,31 @@ public final class SessionVerticle extends BerthVerticle {
                 () -> contextReader != null && contextReader.isCaughtUp());
         readiness().require("berth.allocations", () -> allocationReader != null && allocationReader.isCaughtUp());
 
-        return blocking(() -> {
+        return loadContract().compose(loaded -> blocking(() -> {
+            contract = loaded;
             Map<String, Object> producerSettings = new HashMap<>(KafkaClients.offConnectPathProducer());
             producerSettings.putAll(PRODUCER_TIMEOUTS);
-            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings);
+            producer = shutdown.close("producer",
+                    EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings));
             return PartitionOwnership.ofSessionsTopic(kafka);
-        }).compose(owned -> {
+        })).compose(owned -> {
             ownership = owned;
             publisher = new SessionPublisher(producer, sessions, metrics);
             inputs = new KafkaInputs(vertx, sessions, publisher, ownership, clock, malformedRecords);
-            stateReader = TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
-                    .metrics(registry())
-                    .handler(inputs::onSessionRecords)
-                    .start();
-            contextReader = TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
-                    .metrics(registry())
-                    .handler(inputs::onContextRecords)
-                    .start();
+            stateReader = shutdown.close(Topics.SESSIONS + " reader",
+                    TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
+                            .metrics(registry())
+                            .handler(inputs::onSessionRecords)
+                            .start());
+            contextReader = shutdown.close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
+                    TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
+                            .metrics(registry())
+                            .handler(inputs::onContextRecords)
+                            .start());
             Future.all(stateReader.caughtUp(), contextReader.caughtUp())
                     .onSuccess(caughtUp -> startDeciding(kafka))
                     .onFailure(error -> LOG.error("Replaying the session state failed", error));
-            Router router = apiRouter();
+            Router router = apiRouter(contract);
             new SessionApi(sessions, publisher, clock, inputs::isDeciding).mount(router, jwt());
             return listen(router);
         });
@@ -116,8 +125,8 @@ public final class SessionVerticle extends BerthVerticle {
         LOG.info("Session state rebuilt from Kafka: {} sessions", sessions.size());
         sessions.startDeciding(clock.instant());
         inputs.startDeciding();
-        allocationReader = TopicReader.group(vertx, kafka, clientId("allocations"), CONSUMER_GROUP,
-                        Topics.ALLOCATIONS)
+        allocationReader = shutdown.close(Topics.ALLOCATIONS + " reader", TopicReader.group(vertx, kafka,
+                        clientId("allocations"), CONSUMER_GROUP, Topics.ALLOCATIONS)
                 .metrics(registry())
                 .handler(inputs::onAllocationRecords)
                 .onAssigned(partitions -> {
@@ -131,7 +140,7 @@ public final class SessionVerticle extends BerthVerticle {
                     ownership.revoked(partitions);
                     LOG.info("Gave up allocation partitions; owning {}", ownership.owned());
                 })
-                .start();
+                .start());
         sweepTimer = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> sweep());
     }
 
@@ -153,10 +162,20 @@ public final class SessionVerticle extends BerthVerticle {
                 });
     }
 
+    /**
+     * {@link ApiContract#load} awaits Vert.x futures, which neither an event loop nor a worker thread may do: it
+     * runs on a thread of the common pool, and the verticle's start continues on its context.
+     */
+    private Future<ApiContract> loadContract() {
+        return Future.fromCompletionStage(
+                CompletableFuture.supplyAsync(() -> ApiContract.load(vertx, SessionApi.DOCUMENT)), context);
+    }
+
     private String clientId(String purpose) {
         return "berth-session-" + purpose + "-" + instanceId;
     }
 
+    /** Stops deciding, then the HTTP server, then the readers and the producer (the last started first). */
     @Override
     public Future<?> stop() throws Exception {
         if (inputs != null) {
@@ -165,26 +184,6 @@ public final class SessionVerticle extends BerthVerticle {
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }
-        return Future.succeededFuture()
-                .compose(v -> {
-                    try {
-                        return super.stop();
-                    } catch (Exception e) {
-                        return Future.failedFuture(e);
-                    }
-                })
-                .compose(v -> blocking(() -> {
-                    for (AutoCloseable closeable : new AutoCloseable[]{allocationReader, contextReader, stateReader,
-                            producer}) {
-                        if (closeable != null) {
-                            try {
-                                closeable.close();
-                            } catch (Exception e) {
-                                LOG.warn("Closing {} failed", closeable, e);
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        return super.stop().transform(closed -> shutdown.run(vertx));
     }
 }

@@ -12,7 +12,6 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.kafka.Topics;
 import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,13 +23,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
  * The session service's Kafka input adapter: decodes the batches its readers hand over ({@code berth.sessions},
  * {@code berth.config} + {@code berth.host-health}, {@code berth.allocations}), applies them to the
  * {@link SessionRegistry} and publishes what it decides. A returned future completes when the batch's decisions
- * are on Kafka, so a reader commits nothing that is not. Called on the service's event loop.
+ * are on Kafka, so a reader commits nothing that is not. A record that is no valid event is skipped and handed to
+ * {@code malformed} (the reader's count of them). Called on the service's event loop.
  */
 final class KafkaInputs {
 
@@ -44,18 +45,16 @@ final class KafkaInputs {
     private final SessionPublisher publisher;
     private final PartitionOwnership ownership;
     private final Clock clock;
-    private final Counter malformedRecords;
     private boolean deciding;
     private volatile boolean stopping;
 
     KafkaInputs(Vertx vertx, SessionRegistry sessions, SessionPublisher publisher, PartitionOwnership ownership,
-                Clock clock, Counter malformedRecords) {
+                Clock clock) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.publisher = publisher;
         this.ownership = ownership;
         this.clock = clock;
-        this.malformedRecords = malformedRecords;
     }
 
     /** The state is rebuilt: heartbeats now decide, not only keep the books. */
@@ -72,7 +71,7 @@ final class KafkaInputs {
         stopping = true;
     }
 
-    Future<?> onSessionRecords(List<ConsumerRecord<String, byte[]>> records) {
+    Future<?> onSessionRecords(List<ConsumerRecord<String, byte[]>> records, Malformed malformed) {
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.key() == null) {
                 continue;
@@ -85,14 +84,14 @@ final class KafkaInputs {
                 // Applied before it was published; the replay at start has no own records, so decodes them all.
                 continue;
             }
-            decode(record, SessionEvent.class).ifPresent(sessions::applyPublished);
+            decode(record, SessionEvent.class, malformed).ifPresent(sessions::applyPublished);
         }
         // Reports held here for sessions another instance allocated meanwhile. Not a failure of this batch if Kafka
         // refuses them: they are held again and released with the next one.
         return publisher.publish(sessions.releaseHeldReports(clock.instant())).otherwiseEmpty();
     }
 
-    Future<?> onContextRecords(List<ConsumerRecord<String, byte[]>> records) {
+    Future<?> onContextRecords(List<ConsumerRecord<String, byte[]>> records, Malformed malformed) {
         List<SessionChange> changes = new ArrayList<>();
         Instant now = clock.instant();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -102,30 +101,30 @@ final class KafkaInputs {
             if (Topics.HOST_HEALTH.equals(record.topic())) {
                 if (record.value() != null) {
                     // While replaying, only the bookkeeping: decisions wait until the state is complete.
-                    decode(record, HostHealthEvent.class).ifPresent(snapshot -> changes.addAll(
+                    decode(record, HostHealthEvent.class, malformed).ifPresent(snapshot -> changes.addAll(
                             sessions.onHostHealth(snapshot, now, deciding ? ownership::owns : NONE)));
                 }
                 continue;
             }
-            ConfigKey.parse(record.key()).ifPresent(key -> onConfigRecord(key, record));
+            ConfigKey.parse(record.key()).ifPresent(key -> onConfigRecord(key, record, malformed));
         }
         return publisher.publish(changes);
     }
 
-    private void onConfigRecord(ConfigKey key, ConsumerRecord<String, byte[]> record) {
+    private void onConfigRecord(ConfigKey key, ConsumerRecord<String, byte[]> record, Malformed malformed) {
         switch (key.kind()) {
             case POOL -> {
                 if (record.value() == null) {
                     sessions.onPoolRemoved(key.id());
                 } else {
-                    decode(record, HostPoolConfig.class).ifPresent(sessions::onPoolConfig);
+                    decode(record, HostPoolConfig.class, malformed).ifPresent(sessions::onPoolConfig);
                 }
             }
             case HOST -> {
                 if (record.value() == null) {
                     sessions.onHostRemoved(key.id());
                 } else {
-                    decode(record, HostRegistration.class).ifPresent(sessions::onHostRegistration);
+                    decode(record, HostRegistration.class, malformed).ifPresent(sessions::onHostRegistration);
                 }
             }
             case APP_GROUP -> {
@@ -134,11 +133,11 @@ final class KafkaInputs {
         }
     }
 
-    Future<?> onAllocationRecords(List<ConsumerRecord<String, byte[]>> records) {
+    Future<?> onAllocationRecords(List<ConsumerRecord<String, byte[]>> records, Malformed malformed) {
         List<AllocationEvent> allocations = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() != null) {
-                decode(record, AllocationEvent.class).ifPresent(allocations::add);
+                decode(record, AllocationEvent.class, malformed).ifPresent(allocations::add);
             }
         }
         return applyAllocations(allocations);
@@ -165,14 +164,17 @@ final class KafkaInputs {
         });
     }
 
-    private <T extends Event> Optional<T> decode(ConsumerRecord<String, byte[]> record, Class<T> type) {
+    private static <T extends Event> Optional<T> decode(ConsumerRecord<String, byte[]> record, Class<T> type,
+                                                        Malformed malformed) {
         try {
             return Optional.of(EventCodec.decode(record.value(), type));
         } catch (MalformedEventException e) {
-            malformedRecords.increment();
-            LOG.warn("Skipping malformed record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            malformed.accept(record, e);
             return Optional.empty();
         }
+    }
+
+    /** Where a record that is no valid event is counted and logged: its reader's {@code countMalformed}. */
+    interface Malformed extends BiConsumer<ConsumerRecord<?, ?>, Exception> {
     }
 }

@@ -3,6 +3,7 @@ package io.berth.session;
 import io.berth.common.config.KafkaConfig;
 import io.berth.common.http.ApiContract;
 import io.berth.common.kafka.EventProducer;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
@@ -11,7 +12,6 @@ import io.berth.common.runtime.ServiceContext;
 import io.berth.common.runtime.Shutdown;
 import io.berth.session.domain.SessionRegistry;
 import io.berth.session.domain.TickResult;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -83,9 +83,6 @@ public final class SessionVerticle extends BerthVerticle {
         KafkaConfig kafka = serviceConfig().kafka();
         sessions = new SessionRegistry(settings.endedRetention(), settings.unknownReportHold());
         metrics = new SessionMetrics(registry());
-        Counter malformedRecords = Counter.builder("berth_session_malformed_records_total")
-                .description("Records on the consumed topics that are not valid events; skipped")
-                .register(registry());
         readiness().require("berth.sessions", () -> stateReader != null && stateReader.isCaughtUp());
         readiness().require("berth.config+berth.host-health",
                 () -> contextReader != null && contextReader.isCaughtUp());
@@ -101,16 +98,16 @@ public final class SessionVerticle extends BerthVerticle {
         })).compose(owned -> {
             ownership = owned;
             publisher = new SessionPublisher(producer, sessions, metrics);
-            inputs = new KafkaInputs(vertx, sessions, publisher, ownership, clock, malformedRecords);
+            inputs = new KafkaInputs(vertx, sessions, publisher, ownership, clock);
             stateReader = shutdown.close(Topics.SESSIONS + " reader",
                     TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
                             .metrics(registry())
-                            .handler(inputs::onSessionRecords)
+                            .handler(records -> inputs.onSessionRecords(records, stateReader::countMalformed))
                             .start());
             contextReader = shutdown.close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
                     TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
                             .metrics(registry())
-                            .handler(inputs::onContextRecords)
+                            .handler(records -> inputs.onContextRecords(records, contextReader::countMalformed))
                             .start());
             Future.all(stateReader.caughtUp(), contextReader.caughtUp())
                     .onSuccess(caughtUp -> startDeciding(kafka))
@@ -128,7 +125,8 @@ public final class SessionVerticle extends BerthVerticle {
         allocationReader = shutdown.close(Topics.ALLOCATIONS + " reader", TopicReader.group(vertx, kafka,
                         clientId("allocations"), CONSUMER_GROUP, Topics.ALLOCATIONS)
                 .metrics(registry())
-                .handler(inputs::onAllocationRecords)
+                .failurePolicy(FailurePolicy.RETRY_BATCH)
+                .handler(records -> inputs.onAllocationRecords(records, allocationReader::countMalformed))
                 .onAssigned(partitions -> {
                     ownership.assigned(partitions);
                     LOG.info("Owning allocation partitions {}", ownership.owned());

@@ -5,13 +5,12 @@ import io.berth.common.config.Env;
 import io.berth.common.config.ServiceConfig;
 import io.berth.common.config.ServiceName;
 import io.berth.common.runtime.RunningService;
-import io.berth.common.runtime.ServiceRuntime;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,6 +30,9 @@ import java.util.stream.Collectors;
  * JGroups port, all in one JVM and one Infinispan cluster, sharing the test's data directory (ticket key).
  */
 final class BrokerNodes implements AutoCloseable {
+
+    /** A cluster of nodes started one after the other needs longer than one service to be ready. */
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
 
     private final KafkaClusterExtension kafka;
     private final String clusterName = "berth-it-" + UUID.randomUUID();
@@ -60,7 +62,7 @@ final class BrokerNodes implements AutoCloseable {
     RunningService start(int node) throws Exception {
         Map<String, String> env = env(node);
         ServiceConfig config = kafka.serviceConfig(ServiceName.BROKER, env);
-        nodes[node] = ServiceRuntime.start(config, BrokerVerticle.factory(Env.of(env))).await(120, TimeUnit.SECONDS);
+        nodes[node] = ServiceUnderTest.startUnready(config, BrokerVerticle.factory(Env.of(env)));
         return nodes[node];
     }
 
@@ -72,21 +74,16 @@ final class BrokerNodes implements AutoCloseable {
         awaitReady();
     }
 
+    /** Waits until every running node is ready: started one after the other, they become ready together. */
     void awaitReady() {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (int i = 0; i < nodes.length; i++) {
-                if (nodes[i] != null && web.get(port(i), "127.0.0.1", "/health/ready").send().await()
-                        .statusCode() != 200) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        for (int node : runningNodes()) {
+            ServiceUnderTest.awaitReady(port(node), READY_DEADLINE);
+        }
     }
 
     void stop(int node) throws Exception {
         if (nodes[node] != null) {
-            nodes[node].close().await(60, TimeUnit.SECONDS);
+            ServiceUnderTest.stop(nodes[node]);
             nodes[node] = null;
         }
     }

@@ -1,5 +1,7 @@
 package io.berth.common.testing;
 
+import io.berth.common.http.ApiContract;
+import io.berth.common.http.ApiRouter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,5 +135,23 @@ class ApiContractCoverageTest {
         // when / then
         ApiContractCoverage.assertCovers(router, document, "/api/v1");
         assertThat(ApiContractCoverage.documented(document, "/api/v1")).containsExactly("GET /api/v1/hostpools");
+    }
+
+    @Test
+    void a_service_router_built_on_its_contract_is_checked_without_the_route_that_serves_the_document() {
+        // given a contract loaded as a service loads it, and a router built on it with its operations
+        ApiContract contract = ApiContract.load(vertx, "openapi/test-service.yaml");
+        Router router = ApiRouter.create(vertx, Duration.ofSeconds(5), contract);
+        router.get("/api/v1/things").handler(ApiContractCoverageTest::ok);
+        router.put("/api/v1/things/:thingId").handler(ApiContractCoverageTest::ok);
+
+        // when / then: GET /api/v1/openapi.json, mounted by ApiRouter, is not an undocumented route
+        ApiContractCoverage.assertCovers(router, contract, "/api/v1");
+
+        // and a documented operation left unmounted is still found
+        Router partial = ApiRouter.create(vertx, Duration.ofSeconds(5), contract);
+        partial.get("/api/v1/things").handler(ApiContractCoverageTest::ok);
+        assertThatThrownBy(() -> ApiContractCoverage.assertCovers(partial, contract, "/api/v1"))
+                .hasMessageContaining("PUT /api/v1/things/{thingId}");
     }
 }

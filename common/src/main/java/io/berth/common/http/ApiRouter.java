@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -37,13 +38,20 @@ public final class ApiRouter {
     private ApiRouter() {
     }
 
+    /** @deprecated build on the service's OpenAPI document: {@link #create(Vertx, Duration, ApiContract)}. */
+    @Deprecated(forRemoval = true)
     public static Router create(Vertx vertx) {
         return create(vertx, HttpConfig.DEFAULT_REQUEST_DEADLINE);
     }
 
-    /** A router whose requests must arrive in full (headers and body) within {@code requestDeadline}. */
+    /**
+     * A router whose requests must arrive in full (headers and body) within {@code requestDeadline}.
+     *
+     * @deprecated build on the service's OpenAPI document: {@link #create(Vertx, Duration, ApiContract)}.
+     */
+    @Deprecated(forRemoval = true)
     public static Router create(Vertx vertx, Duration requestDeadline) {
-        return create(vertx, requestDeadline, null);
+        return router(vertx, requestDeadline, null);
     }
 
     /**
@@ -52,6 +60,10 @@ public final class ApiRouter {
      * served, without a token, at {@value #OPENAPI_PATH}.
      */
     public static Router create(Vertx vertx, Duration requestDeadline, ApiContract contract) {
+        return router(vertx, requestDeadline, Objects.requireNonNull(contract, "contract"));
+    }
+
+    private static Router router(Vertx vertx, Duration requestDeadline, ApiContract contract) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             String requestId = requestId(ctx.request().getHeader("X-Request-Id"));

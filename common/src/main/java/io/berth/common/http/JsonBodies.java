@@ -23,7 +23,11 @@ import java.util.stream.Collectors;
  * type or throws a 400 {@link ProblemException} that names the field. Unknown fields are ignored; a field
  * that appears twice in one object is refused, since two readers of such a body (a proxy, a logger, this
  * service) may each believe a different value.
+ *
+ * @deprecated requests are validated from the service's OpenAPI document ({@link ApiContract}) and read
+ *     with {@link RequestBody#read}; this goes once no service calls it.
  */
+@Deprecated(forRemoval = true)
 public final class JsonBodies {
 
     private static final JsonMapper STRICT = JsonMapper.builder()

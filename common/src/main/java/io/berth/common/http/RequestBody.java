@@ -31,7 +31,10 @@ public final class RequestBody {
 
     /** The body as a {@code type}; 400 when it is missing, not JSON, or does not fit the record. */
     public static <T> T read(RoutingContext ctx, Class<T> type) {
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        return read(ctx.body() == null ? null : ctx.body().buffer(), type);
+    }
+
+    static <T> T read(Buffer body, Class<T> type) {
         if (body == null || body.length() == 0) {
             throw ProblemException.badRequest("a JSON object body is required");
         }

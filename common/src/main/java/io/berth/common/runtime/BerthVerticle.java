@@ -70,7 +70,12 @@ public abstract class BerthVerticle extends VerticleBase {
         return jwt;
     }
 
-    /** A router with request ids, the request deadline, the body limit, problem responses and the management routes. */
+    /**
+     * A router with request ids, the request deadline, the body limit, problem responses and the management routes.
+     *
+     * @deprecated validate from the service's OpenAPI document: {@link #apiRouter(ApiContract)}.
+     */
+    @Deprecated(forRemoval = true)
     protected Router apiRouter() {
         Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline());
         ManagementRoutes.mount(router, readiness(), registry());

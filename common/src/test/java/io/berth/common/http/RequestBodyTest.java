@@ -1,0 +1,56 @@
+package io.berth.common.http;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A body read into a record is strict: what the record does not define, or defines twice, is a 400. */
+class RequestBodyTest {
+
+    record Connect(String userId, String appGroupId, List<String> groups) {
+    }
+
+    private static Connect read(String json) {
+        return RequestBody.read(Buffer.buffer(json), Connect.class);
+    }
+
+    private static void assertBadRequest(String json, String detailPart) {
+        assertThatThrownBy(() -> read(json))
+                .isInstanceOfSatisfying(ProblemException.class, problem -> {
+                    assertThat(problem.status()).isEqualTo(400);
+                    assertThat(problem.detail()).contains(detailPart);
+                });
+    }
+
+    @Test
+    void aBodyThatFitsTheRecordIsRead() {
+        Connect connect = read("{\"userId\":\"alice\",\"appGroupId\":\"desk\",\"groups\":[\"staff\"]}");
+
+        assertThat(connect).isEqualTo(new Connect("alice", "desk", List.of("staff")));
+    }
+
+    @Test
+    void whatTheRecordDoesNotDefineOrDefinesTwiceIsABadRequest() {
+        assertBadRequest("{\"userId\":\"alice\",\"appGroupId\":\"desk\",\"admin\":true}", "unknown field 'admin'");
+        assertBadRequest("{\"userId\":\"alice\",\"userId\":\"bob\"}", "same field twice");
+        assertBadRequest("{\"userId\":\"alice\"} {}", "JSON");
+        assertBadRequest("{\"userId\":", "not valid JSON");
+        assertBadRequest("{\"userId\":\"alice\",\"groups\":{\"a\":1}}", "'groups'");
+        assertBadRequest("", "body is required");
+        assertBadRequest("null", "body is required");
+    }
+
+    @Test
+    void theSyntaxCheckRefusesDuplicatesAndTrailingData() {
+        RequestBody.checkSyntax(Buffer.buffer("{\"a\":{\"b\":1},\"c\":[1,2]}"));
+
+        assertThatThrownBy(() -> RequestBody.checkSyntax(Buffer.buffer("{\"a\":{\"b\":1,\"b\":2}}")))
+                .hasMessageContaining("same field twice");
+        assertThatThrownBy(() -> RequestBody.checkSyntax(Buffer.buffer("[1] [2]")))
+                .hasMessageContaining("after the JSON value");
+    }
+}

@@ -11,6 +11,7 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.http.JsonAnswers;
 import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
@@ -293,6 +294,7 @@ public final class InventoryVerticle extends BerthVerticle {
             allocationReader = TopicReader.group(vertx, serviceConfig().kafka(), clientId("allocations"),
                             ALLOCATIONS_GROUP, Topics.ALLOCATIONS)
                     .metrics(registry())
+                    .failurePolicy(FailurePolicy.RETRY_BATCH)
                     .handler(this::onAllocations)
                     .start();
         }

@@ -43,6 +43,7 @@ public abstract class BerthVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(BerthVerticle.class);
 
     private final ServiceContext serviceContext;
+    private final Shutdown shutdown = new Shutdown();
     private JwtAuthentication jwt;
     private HttpServer server;
 
@@ -192,13 +193,23 @@ public abstract class BerthVerticle extends VerticleBase {
         return server == null ? -1 : server.actualPort();
     }
 
+    /**
+     * What {@link #stop()} undoes after the HTTP server has closed: register each client, reader or cache
+     * as {@code start()} creates it; they are closed last-registered first.
+     */
+    protected Shutdown shutdown() {
+        return shutdown;
+    }
+
     /** Runs blocking work (Kafka admin, cache start) on a worker thread. */
     protected <T> Future<T> blocking(Callable<T> work) {
         return vertx.executeBlocking(work, false);
     }
 
+    /** Closes the HTTP server (no new requests), then runs {@link #shutdown()}. */
     @Override
     public Future<?> stop() throws Exception {
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.eventually(() -> shutdown.run(vertx));
     }
 }

@@ -9,7 +9,6 @@ import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
-import io.berth.common.runtime.Shutdown;
 import io.berth.session.domain.SessionRegistry;
 import io.berth.session.domain.TickResult;
 import io.vertx.core.Future;
@@ -53,7 +52,6 @@ public final class SessionVerticle extends BerthVerticle {
     private final SessionSettings settings;
     private final Clock clock;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    private final Shutdown shutdown = new Shutdown();
 
     private ApiContract contract;
     private SessionRegistry sessions;
@@ -92,19 +90,19 @@ public final class SessionVerticle extends BerthVerticle {
             contract = loaded;
             Map<String, Object> producerSettings = new HashMap<>(KafkaClients.offConnectPathProducer());
             producerSettings.putAll(PRODUCER_TIMEOUTS);
-            producer = shutdown.close("producer",
+            producer = shutdown().close("producer",
                     EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings));
             return PartitionOwnership.ofSessionsTopic(kafka);
         })).compose(owned -> {
             ownership = owned;
             publisher = new SessionPublisher(producer, sessions, metrics);
             inputs = new KafkaInputs(vertx, sessions, publisher, ownership, clock);
-            stateReader = shutdown.close(Topics.SESSIONS + " reader",
+            stateReader = shutdown().close(Topics.SESSIONS + " reader",
                     TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
                             .metrics(registry())
                             .handler(records -> inputs.onSessionRecords(records, stateReader::countMalformed))
                             .start());
-            contextReader = shutdown.close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
+            contextReader = shutdown().close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
                     TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
                             .metrics(registry())
                             .handler(records -> inputs.onContextRecords(records, contextReader::countMalformed))
@@ -122,7 +120,7 @@ public final class SessionVerticle extends BerthVerticle {
         LOG.info("Session state rebuilt from Kafka: {} sessions", sessions.size());
         sessions.startDeciding(clock.instant());
         inputs.startDeciding();
-        allocationReader = shutdown.close(Topics.ALLOCATIONS + " reader", TopicReader.group(vertx, kafka,
+        allocationReader = shutdown().close(Topics.ALLOCATIONS + " reader", TopicReader.group(vertx, kafka,
                         clientId("allocations"), CONSUMER_GROUP, Topics.ALLOCATIONS)
                 .metrics(registry())
                 .failurePolicy(FailurePolicy.RETRY_BATCH)
@@ -173,7 +171,7 @@ public final class SessionVerticle extends BerthVerticle {
         return "berth-session-" + purpose + "-" + instanceId;
     }
 
-    /** Stops deciding, then the HTTP server, then the readers and the producer (the last started first). */
+    /** Stops deciding; then the HTTP server closes and the readers and the producer, the last started first. */
     @Override
     public Future<?> stop() throws Exception {
         if (inputs != null) {
@@ -182,6 +180,6 @@ public final class SessionVerticle extends BerthVerticle {
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }
-        return super.stop().transform(closed -> shutdown.run(vertx));
+        return super.stop();
     }
 }

@@ -1,37 +1,44 @@
 package io.berth.session;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.berth.common.auth.JwtAuthentication;
 import io.berth.common.auth.Principal;
 import io.berth.common.auth.Role;
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.events.HostCommandType;
 import io.berth.common.events.SessionState;
 import io.berth.common.http.JsonAnswers;
-import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
+import io.berth.common.http.RequestBody;
 import io.berth.session.domain.AgentEventType;
 import io.berth.session.domain.AgentIdentity;
 import io.berth.session.domain.AgentReport;
 import io.berth.session.domain.LogoffDecision;
 import io.berth.session.domain.ReportOutcome;
+import io.berth.session.domain.Session;
+import io.berth.session.domain.SessionOutcome;
 import io.berth.session.domain.SessionQuery;
 import io.berth.session.domain.SessionRegistry;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The session service's HTTP API (DESIGN.md section 4): agent session reports, and the operators' queries and
- * logoff. Handlers validate and translate; the registry decides; every change is on Kafka before the answer.
+ * logoff. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers translate, the
+ * registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once every change is
+ * on Kafka.
  */
 final class SessionApi {
 
-    private static final int MAX_SESSION_ID_LENGTH = 200;
+    /** The OpenAPI document this API is validated against and serves. */
+    static final String DOCUMENT = "openapi/session-service.yaml";
+
     /** Kafka outages last seconds to minutes: agents and operators retry after this many seconds. */
     private static final int KAFKA_RETRY_AFTER_SECONDS = 5;
     private static final int HELD_RETRY_AFTER_SECONDS = 5;
@@ -67,31 +74,62 @@ final class SessionApi {
 
     private void agentReport(RoutingContext ctx) {
         Principal agent = Principal.of(ctx);
-        String sessionId = sessionIdOf(ctx);
-        JsonObject body = JsonBodies.object(ctx);
-        AgentReport report = new AgentReport(sessionId,
-                JsonBodies.requiredEnum(body, "type", AgentEventType.class),
-                JsonBodies.requiredString(body, "userId"),
-                JsonBodies.requiredString(body, "hostId"),
-                JsonBodies.optionalString(body, "at").map(SessionApi::instant).orElse(null));
-        ReportOutcome outcome = registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
-                clock.instant());
-        if (outcome instanceof ReportOutcome.Refused refused) {
-            throw refusal(refused);
-        }
-        if (outcome instanceof ReportOutcome.Held) {
+        String sessionId = ctx.pathParam("sessionId");
+        AgentReportBody body = RequestBody.read(ctx, AgentReportBody.class);
+        AgentReport report = new AgentReport(sessionId, body.type(), body.userId(), body.hostId(), body.at());
+        answer(ctx, sessionId, registry.onAgentReport(report, new AgentIdentity(agent.subject(), agent.tokenId()),
+                clock.instant()));
+    }
+
+    private void list(RoutingContext ctx) {
+        SessionQuery query = new SessionQuery(
+                queryParam(ctx, "userId"),
+                queryParam(ctx, "hostId"),
+                queryParam(ctx, "poolId"),
+                optionalState(queryParam(ctx, "state")));
+        JsonAnswers.send(ctx, 200, registry.list(query).stream().map(SessionView::of).toList());
+    }
+
+    private void get(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sessionId");
+        SessionView view = registry.find(sessionId).map(SessionView::of)
+                .orElseThrow(() -> unknownSession(sessionId));
+        JsonAnswers.send(ctx, 200, view);
+    }
+
+    private void logoff(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sessionId");
+        answer(ctx, sessionId, registry.requestLogoff(sessionId, clock.instant()));
+    }
+
+    /**
+     * The one mapping of the registry's decisions to answers. A decision that changes something is answered once
+     * Kafka has acknowledged it; if Kafka does not, the change is undone and the answer is 503.
+     */
+    private void answer(RoutingContext ctx, String sessionId, SessionOutcome outcome) {
+        if (outcome instanceof ReportOutcome.Accepted accepted) {
+            publisher.publish(accepted.changes())
+                    .onSuccess(published -> JsonAnswers.send(ctx, 202, new ReportAnswer(sessionId,
+                            registry.find(sessionId).map(Session::state).orElse(null))))
+                    .onFailure(error -> ctx.fail(kafkaUnavailable("the session change was not recorded")));
+        } else if (outcome instanceof ReportOutcome.Held) {
             // Accepted for later: applied if the session's allocation to this host arrives within the hold time.
-            JsonAnswers.send(ctx, 202, Map.of("sessionId", sessionId, "held", true));
-            return;
+            JsonAnswers.send(ctx, 202, new HeldAnswer(sessionId, true));
+        } else if (outcome instanceof ReportOutcome.Refused refused) {
+            throw refusal(refused);
+        } else if (outcome instanceof LogoffDecision.SendCommand send) {
+            HostCommandEvent command = send.command();
+            publisher.command(command)
+                    .onSuccess(sent -> JsonAnswers.send(ctx, 202,
+                            new LogoffAnswer(sessionId, command.hostId(), command.command())))
+                    .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
+        } else if (outcome instanceof LogoffDecision.UnknownSession) {
+            throw unknownSession(sessionId);
+        } else if (outcome instanceof LogoffDecision.AlreadyEnded) {
+            throw ProblemException.conflict("session " + sessionId + " has already ended");
+        } else {
+            throw new IllegalStateException("no answer for " + outcome);
         }
-        publisher.publish(((ReportOutcome.Accepted) outcome).changes())
-                .onSuccess(published -> {
-                    JsonObject answer = new JsonObject().put("sessionId", sessionId);
-                    registry.find(sessionId).ifPresent(session -> answer.put("state", session.state().name()));
-                    ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                            .end(answer.toBuffer());
-                })
-                .onFailure(error -> ctx.fail(kafkaUnavailable("the session change was not recorded")));
     }
 
     private static ProblemException refusal(ReportOutcome.Refused refused) {
@@ -105,66 +143,29 @@ final class SessionApi {
         };
     }
 
+    private static ProblemException unknownSession(String sessionId) {
+        return ProblemException.notFound("no session " + sessionId);
+    }
+
     /** A write Kafka did not acknowledge in time (the producer gives up after 8 s): nothing changed. */
     private static ProblemException kafkaUnavailable(String what) {
         return ProblemException.unavailable("Kafka unavailable: " + what + "; retry", KAFKA_RETRY_AFTER_SECONDS);
     }
 
-    private void list(RoutingContext ctx) {
-        SessionQuery query = new SessionQuery(
-                queryParam(ctx, "userId"),
-                queryParam(ctx, "hostId"),
-                queryParam(ctx, "poolId"),
-                optionalState(queryParam(ctx, "state")));
-        JsonAnswers.send(ctx, 200, registry.list(query).stream().map(SessionView::of).toList());
+    /** An agent's report as its body says it; the path names the session. */
+    record AgentReportBody(AgentEventType type, String userId, String hostId, Instant at) {
     }
 
-    private void get(RoutingContext ctx) {
-        String sessionId = sessionIdOf(ctx);
-        SessionView view = registry.find(sessionId).map(SessionView::of)
-                .orElseThrow(() -> ProblemException.notFound("no session " + sessionId));
-        JsonAnswers.send(ctx, 200, view);
+    /** The answer to an applied report: the session's state once its record is on Kafka. */
+    record ReportAnswer(String sessionId, @JsonInclude(JsonInclude.Include.NON_NULL) SessionState state) {
     }
 
-    private void logoff(RoutingContext ctx) {
-        String sessionId = sessionIdOf(ctx);
-        LogoffDecision decision = registry.requestLogoff(sessionId, clock.instant());
-        if (decision instanceof LogoffDecision.UnknownSession) {
-            throw ProblemException.notFound("no session " + sessionId);
-        }
-        if (decision instanceof LogoffDecision.AlreadyEnded) {
-            throw ProblemException.conflict("session " + sessionId + " has already ended");
-        }
-        var command = ((LogoffDecision.SendCommand) decision).command();
-        publisher.command(command)
-                .onSuccess(sent -> ctx.response().setStatusCode(202)
-                        .putHeader("Content-Type", "application/json")
-                        .end(new JsonObject()
-                                .put("sessionId", sessionId)
-                                .put("hostId", command.hostId())
-                                .put("command", command.command().name())
-                                .toBuffer()))
-                .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
+    /** The answer to a report held for its session's allocation. */
+    record HeldAnswer(String sessionId, boolean held) {
     }
 
-    private static String sessionIdOf(RoutingContext ctx) {
-        String sessionId = ctx.pathParam("sessionId");
-        if (sessionId == null || sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH
-                || hasSpaceOrControl(sessionId)) {
-            throw ProblemException.badRequest("the session id must be 1 to " + MAX_SESSION_ID_LENGTH
-                    + " characters without spaces");
-        }
-        return sessionId;
-    }
-
-    private static boolean hasSpaceOrControl(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                return true;
-            }
-        }
-        return false;
+    /** The answer to an operator's logoff: the command sent to the session's host. */
+    record LogoffAnswer(String sessionId, String hostId, HostCommandType command) {
     }
 
     private static String queryParam(RoutingContext ctx, String name) {
@@ -178,15 +179,8 @@ final class SessionApi {
         return values.get(0);
     }
 
+    /** The document allows an empty value (any state) or one of the states. */
     private static SessionState optionalState(String value) {
-        return value == null ? null : JsonBodies.parseEnum(value, "state", SessionState.class);
-    }
-
-    private static Instant instant(String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest("'at' must be an ISO-8601 instant such as 2026-01-01T09:00:00Z");
-        }
+        return value == null ? null : SessionState.valueOf(value);
     }
 }

@@ -1,15 +1,7 @@
 package io.berth.session;
 
 import io.berth.common.config.KafkaConfig;
-import io.berth.common.events.AllocationEvent;
-import io.berth.common.events.ConfigKey;
-import io.berth.common.events.Event;
-import io.berth.common.events.EventCodec;
-import io.berth.common.events.HostHealthEvent;
-import io.berth.common.events.HostPoolConfig;
-import io.berth.common.events.HostRegistration;
-import io.berth.common.events.MalformedEventException;
-import io.berth.common.events.SessionEvent;
+import io.berth.common.http.ApiContract;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.KafkaClients;
@@ -17,29 +9,19 @@ import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.BerthVerticle;
 import io.berth.common.runtime.ServiceContext;
-import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
 import io.berth.session.domain.TickResult;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The session service: wires Kafka, HTTP and timers to the {@link SessionRegistry}.
@@ -57,9 +39,6 @@ public final class SessionVerticle extends BerthVerticle {
     public static final String CONSUMER_GROUP = "berth-session-service";
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
-    private static final Predicate<String> NONE = sessionId -> false;
-    /** How long to wait before publishing an allocation's session again when Kafka did not acknowledge it. */
-    private static final long ALLOCATION_RETRY_MILLIS = 1_000;
 
     /**
      * Every write path answers within 10 s while Kafka is unreachable (DESIGN.md 7.1): a send not acknowledged in
@@ -74,18 +53,17 @@ public final class SessionVerticle extends BerthVerticle {
     private final Clock clock;
     private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
+    private ApiContract contract;
     private SessionRegistry sessions;
     private SessionMetrics metrics;
     private SessionPublisher publisher;
     private PartitionOwnership ownership;
+    private KafkaInputs inputs;
     private EventProducer producer;
     private TopicReader stateReader;
     private TopicReader contextReader;
     private TopicReader allocationReader;
-    private Counter malformedRecords;
     private long sweepTimer = -1;
-    private volatile boolean stopping;
-    private boolean deciding;
     private boolean sweeping;
 
     public SessionVerticle(ServiceContext context, SessionSettings settings) {
@@ -103,35 +81,37 @@ public final class SessionVerticle extends BerthVerticle {
         KafkaConfig kafka = serviceConfig().kafka();
         sessions = new SessionRegistry(settings.endedRetention(), settings.unknownReportHold());
         metrics = new SessionMetrics(registry());
-        malformedRecords = Counter.builder("berth_session_malformed_records_total")
-                .description("Records on the consumed topics that are not valid events; skipped")
-                .register(registry());
         readiness().require("berth.sessions", () -> stateReader != null && stateReader.isCaughtUp());
         readiness().require("berth.config+berth.host-health",
                 () -> contextReader != null && contextReader.isCaughtUp());
         readiness().require("berth.allocations", () -> allocationReader != null && allocationReader.isCaughtUp());
 
-        return blocking(() -> {
+        return loadContract().compose(loaded -> blocking(() -> {
+            contract = loaded;
             Map<String, Object> producerSettings = new HashMap<>(KafkaClients.offConnectPathProducer());
             producerSettings.putAll(PRODUCER_TIMEOUTS);
-            producer = EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings);
-            return sessionsPartitionCount(kafka);
-        }).compose(partitionCount -> {
-            ownership = new PartitionOwnership(partitionCount);
+            producer = shutdown().close("producer",
+                    EventProducer.create(vertx, kafka, clientId("producer"), registry(), producerSettings));
+            return PartitionOwnership.ofSessionsTopic(kafka);
+        })).compose(owned -> {
+            ownership = owned;
             publisher = new SessionPublisher(producer, sessions, metrics);
-            stateReader = TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
-                    .metrics(registry())
-                    .handler(this::onSessionRecords)
-                    .start();
-            contextReader = TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
-                    .metrics(registry())
-                    .handler(this::onContextRecords)
-                    .start();
+            inputs = new KafkaInputs(vertx, sessions, publisher, ownership, clock);
+            stateReader = shutdown().close(Topics.SESSIONS + " reader",
+                    TopicReader.replay(vertx, kafka, clientId("sessions"), Topics.SESSIONS)
+                            .metrics(registry())
+                            .handler(records -> inputs.onSessionRecords(records, stateReader::countMalformed))
+                            .start());
+            contextReader = shutdown().close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
+                    TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
+                            .metrics(registry())
+                            .handler(records -> inputs.onContextRecords(records, contextReader::countMalformed))
+                            .start());
             Future.all(stateReader.caughtUp(), contextReader.caughtUp())
                     .onSuccess(caughtUp -> startDeciding(kafka))
                     .onFailure(error -> LOG.error("Replaying the session state failed", error));
-            Router router = apiRouter();
-            new SessionApi(sessions, publisher, clock, () -> deciding).mount(router, jwt());
+            Router router = apiRouter(contract);
+            new SessionApi(sessions, publisher, clock, inputs::isDeciding).mount(router, jwt());
             return listen(router);
         });
     }
@@ -139,12 +119,12 @@ public final class SessionVerticle extends BerthVerticle {
     private void startDeciding(KafkaConfig kafka) {
         LOG.info("Session state rebuilt from Kafka: {} sessions", sessions.size());
         sessions.startDeciding(clock.instant());
-        deciding = true;
-        allocationReader = TopicReader.group(vertx, kafka, clientId("allocations"), CONSUMER_GROUP,
-                        Topics.ALLOCATIONS)
+        inputs.startDeciding();
+        allocationReader = shutdown().close(Topics.ALLOCATIONS + " reader", TopicReader.group(vertx, kafka,
+                        clientId("allocations"), CONSUMER_GROUP, Topics.ALLOCATIONS)
                 .metrics(registry())
                 .failurePolicy(FailurePolicy.RETRY_BATCH)
-                .handler(this::onAllocationRecords)
+                .handler(records -> inputs.onAllocationRecords(records, allocationReader::countMalformed))
                 .onAssigned(partitions -> {
                     ownership.assigned(partitions);
                     LOG.info("Owning allocation partitions {}", ownership.owned());
@@ -156,119 +136,11 @@ public final class SessionVerticle extends BerthVerticle {
                     ownership.revoked(partitions);
                     LOG.info("Gave up allocation partitions; owning {}", ownership.owned());
                 })
-                .start();
+                .start());
         sweepTimer = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> sweep());
     }
 
-    // ---------------------------------------------------------------- Kafka input
-
-    private Future<?> onSessionRecords(List<ConsumerRecord<String, byte[]>> records) {
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.key() == null) {
-                continue;
-            }
-            if (record.value() == null) {
-                sessions.applyTombstone(record.key());
-                continue;
-            }
-            if (publisher.isAppliedOwnRecord(record.key(), record.value())) {
-                // Applied before it was published; the replay at start has no own records, so decodes them all.
-                continue;
-            }
-            decode(record, SessionEvent.class).ifPresent(sessions::applyPublished);
-        }
-        // Reports held here for sessions another instance allocated meanwhile. Not a failure of this batch if Kafka
-        // refuses them: they are held again and released with the next one.
-        return publisher.publish(sessions.releaseHeldReports(clock.instant())).otherwiseEmpty();
-    }
-
-    private Future<?> onContextRecords(List<ConsumerRecord<String, byte[]>> records) {
-        List<SessionChange> changes = new ArrayList<>();
-        Instant now = clock.instant();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.key() == null) {
-                continue;
-            }
-            if (Topics.HOST_HEALTH.equals(record.topic())) {
-                if (record.value() != null) {
-                    // While replaying, only the bookkeeping: decisions wait until the state is complete.
-                    decode(record, HostHealthEvent.class).ifPresent(snapshot -> changes.addAll(
-                            sessions.onHostHealth(snapshot, now, deciding ? ownership::owns : NONE)));
-                }
-                continue;
-            }
-            ConfigKey.parse(record.key()).ifPresent(key -> onConfigRecord(key, record));
-        }
-        return publisher.publish(changes);
-    }
-
-    private void onConfigRecord(ConfigKey key, ConsumerRecord<String, byte[]> record) {
-        switch (key.kind()) {
-            case POOL -> {
-                if (record.value() == null) {
-                    sessions.onPoolRemoved(key.id());
-                } else {
-                    decode(record, HostPoolConfig.class).ifPresent(sessions::onPoolConfig);
-                }
-            }
-            case HOST -> {
-                if (record.value() == null) {
-                    sessions.onHostRemoved(key.id());
-                } else {
-                    decode(record, HostRegistration.class).ifPresent(sessions::onHostRegistration);
-                }
-            }
-            case APP_GROUP -> {
-                // Application groups do not affect sessions.
-            }
-        }
-    }
-
-    private Future<?> onAllocationRecords(List<ConsumerRecord<String, byte[]>> records) {
-        List<AllocationEvent> allocations = new ArrayList<>(records.size());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (record.value() != null) {
-                decode(record, AllocationEvent.class).ifPresent(allocations::add);
-            }
-        }
-        return applyAllocations(allocations);
-    }
-
-    /**
-     * Decides and publishes the allocations' sessions, again while Kafka does not acknowledge them (a failed change
-     * is undone, so deciding again redoes it): the reader commits the batch only after, so no allocation the broker
-     * acknowledged is skipped, and reports held for it are not dropped for want of it.
-     */
-    private Future<Void> applyAllocations(List<AllocationEvent> allocations) {
-        List<SessionChange> changes = new ArrayList<>();
-        Instant now = clock.instant();
-        for (AllocationEvent allocation : allocations) {
-            changes.addAll(sessions.onAllocation(allocation, now));
-        }
-        return publisher.publish(changes).recover(error -> {
-            if (stopping) {
-                return Future.failedFuture(error);
-            }
-            LOG.warn("Sessions of {} allocations not published, retrying in {} ms: {}", allocations.size(),
-                    ALLOCATION_RETRY_MILLIS, error.getMessage());
-            return vertx.timer(ALLOCATION_RETRY_MILLIS).compose(fired -> applyAllocations(allocations));
-        });
-    }
-
-    private <T extends Event> Optional<T> decode(
-            ConsumerRecord<String, byte[]> record, Class<T> type) {
-        try {
-            return Optional.of(EventCodec.decode(record.value(), type));
-        } catch (MalformedEventException e) {
-            malformedRecords.increment();
-            LOG.warn("Skipping malformed record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    // ---------------------------------------------------------------- time
-
+    /** Pending timeouts, reconciliation endings and tombstones; one sweep's publications at a time. */
     private void sweep() {
         metrics.refresh(sessions);
         if (sweeping) {
@@ -286,54 +158,28 @@ public final class SessionVerticle extends BerthVerticle {
                 });
     }
 
-    // ---------------------------------------------------------------- plumbing
+    /**
+     * {@link ApiContract#load} awaits Vert.x futures, which neither an event loop nor a worker thread may do: it
+     * runs on a thread of the common pool, and the verticle's start continues on its context.
+     */
+    private Future<ApiContract> loadContract() {
+        return Future.fromCompletionStage(
+                CompletableFuture.supplyAsync(() -> ApiContract.load(vertx, SessionApi.DOCUMENT)), context);
+    }
 
     private String clientId(String purpose) {
         return "berth-session-" + purpose + "-" + instanceId;
     }
 
-    /** The partition count of {@code berth.sessions}, which ownership hashes session ids into (blocking). */
-    private static int sessionsPartitionCount(KafkaConfig kafka) throws Exception {
-        try (Admin admin = Admin.create(KafkaClients.adminProps(kafka, "berth-session-describe"))) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(Topics.SESSIONS, Topics.ALLOCATIONS))
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
-            int sessionPartitions = topics.get(Topics.SESSIONS).partitions().size();
-            int allocationPartitions = topics.get(Topics.ALLOCATIONS).partitions().size();
-            if (sessionPartitions != allocationPartitions) {
-                LOG.warn("{} has {} partitions but {} has {}: with several session-service instances, a session's "
-                                + "owner is then not well defined", Topics.SESSIONS, sessionPartitions,
-                        Topics.ALLOCATIONS, allocationPartitions);
-            }
-            return sessionPartitions;
-        }
-    }
-
+    /** Stops deciding; then the HTTP server closes and the readers and the producer, the last started first. */
     @Override
     public Future<?> stop() throws Exception {
-        stopping = true;
+        if (inputs != null) {
+            inputs.stopping();
+        }
         if (sweepTimer >= 0) {
             vertx.cancelTimer(sweepTimer);
         }
-        return Future.succeededFuture()
-                .compose(v -> {
-                    try {
-                        return super.stop();
-                    } catch (Exception e) {
-                        return Future.failedFuture(e);
-                    }
-                })
-                .compose(v -> blocking(() -> {
-                    for (AutoCloseable closeable : new AutoCloseable[]{allocationReader, contextReader, stateReader,
-                            producer}) {
-                        if (closeable != null) {
-                            try {
-                                closeable.close();
-                            } catch (Exception e) {
-                                LOG.warn("Closing {} failed", closeable, e);
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        return super.stop();
     }
 }

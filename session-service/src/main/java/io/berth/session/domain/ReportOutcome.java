@@ -6,7 +6,7 @@ import java.util.List;
  * What became of an agent report: accepted (with the changes to publish, none for a no-op), held for its session's
  * allocation (the session is not known yet; nothing changed), or refused.
  */
-public sealed interface ReportOutcome {
+public sealed interface ReportOutcome extends SessionOutcome {
 
     record Accepted(List<SessionChange> changes) implements ReportOutcome {
         public Accepted {

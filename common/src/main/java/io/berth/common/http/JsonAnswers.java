@@ -14,6 +14,11 @@ public final class JsonAnswers {
     }
 
     public static void send(RoutingContext ctx, int status, Object body) {
+        send(ctx, status, "application/json", body);
+    }
+
+    /** An answer of a more specific JSON media type (e.g. {@code application/jwk-set+json}). */
+    public static void send(RoutingContext ctx, int status, String mediaType, Object body) {
         byte[] bytes;
         try {
             bytes = EventCodec.mapper().writeValueAsBytes(body);
@@ -21,6 +26,6 @@ public final class JsonAnswers {
             // Answers are records of known types; failing to serialise one is a programming error.
             throw new UncheckedIOException(e);
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", mediaType).end(Buffer.buffer(bytes));
     }
 }

@@ -22,13 +22,15 @@ import java.util.regex.Pattern;
 
 /**
  * A router with what every Berth API shares: request ids (the caller's when safe), a deadline for a request
- * to arrive in full, JSON-only bodies, a 64 KiB body limit, and one failure handler that turns every
- * failure into a problem response, so that bad input is never answered with a 5xx.
+ * to arrive in full, JSON-only bodies, a 64 KiB body limit, validation of every documented request against
+ * the service's OpenAPI document (served at {@value #OPENAPI_PATH}), and one failure handler that turns
+ * bad input into a 4xx problem and anything unexpected into a logged 500 with the request id.
  */
 public final class ApiRouter {
 
     public static final String REQUEST_ID = "berth.requestId";
     public static final long MAX_BODY_BYTES = 64 * 1024;
+    public static final String OPENAPI_PATH = "/api/v1/openapi.json";
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
@@ -41,6 +43,15 @@ public final class ApiRouter {
 
     /** A router whose requests must arrive in full (headers and body) within {@code requestDeadline}. */
     public static Router create(Vertx vertx, Duration requestDeadline) {
+        return create(vertx, requestDeadline, null);
+    }
+
+    /**
+     * A router whose requests must arrive in full within {@code requestDeadline} and, when they match an
+     * operation of {@code contract}, fit it before any handler the service mounts runs; the document is
+     * served, without a token, at {@value #OPENAPI_PATH}.
+     */
+    public static Router create(Vertx vertx, Duration requestDeadline, ApiContract contract) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
@@ -51,6 +62,10 @@ public final class ApiRouter {
         router.route().handler(ctx -> cutAtDeadline(vertx, ctx, requestDeadline));
         router.route().handler(ApiRouter::requireJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        if (contract != null) {
+            router.route().handler(new RequestValidation(contract));
+            router.get(OPENAPI_PATH).handler(ctx -> JsonAnswers.send(ctx, 200, contract.document()));
+        }
         router.route().failureHandler(ApiRouter::handleFailure);
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not Found", "no such resource: " + ctx.normalizedPath()));
         router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method Not Allowed",
@@ -115,7 +130,11 @@ public final class ApiRouter {
         return mediaType.equalsIgnoreCase("application/json");
     }
 
-    /** Writes any failure as a problem; logs unexpected ones once, with the request id. */
+    /**
+     * Writes any failure as a problem. Only bad input is a 4xx: a {@link ProblemException}, a body that is
+     * not JSON, or a status the router set (404, 405, 413...). Anything else, an IllegalArgumentException
+     * from a handler included, is a bug: logged once with the request id and answered 500.
+     */
     public static void handleFailure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure instanceof HttpClosedException || failure instanceof StreamResetException
@@ -130,7 +149,7 @@ public final class ApiRouter {
             Problems.send(ctx, problem);
             return;
         }
-        if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+        if (failure instanceof DecodeException) {
             Problems.send(ctx, 400, "Bad Request", "the request body is not valid JSON of the expected shape");
             return;
         }

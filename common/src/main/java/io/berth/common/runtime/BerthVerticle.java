@@ -3,6 +3,7 @@ package io.berth.common.runtime;
 import io.berth.common.auth.JwtAuthentication;
 import io.berth.common.config.HttpConfig;
 import io.berth.common.config.ServiceConfig;
+import io.berth.common.http.ApiContract;
 import io.berth.common.http.ApiRouter;
 import io.berth.common.http.ManagementRoutes;
 import io.berth.common.http.Problems;
@@ -72,6 +73,16 @@ public abstract class BerthVerticle extends VerticleBase {
     /** A router with request ids, the request deadline, the body limit, problem responses and the management routes. */
     protected Router apiRouter() {
         Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline());
+        ManagementRoutes.mount(router, readiness(), registry());
+        return router;
+    }
+
+    /**
+     * {@link #apiRouter()} validating requests against {@code contract} and serving it at
+     * {@value ApiRouter#OPENAPI_PATH}.
+     */
+    protected Router apiRouter(ApiContract contract) {
+        Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline(), contract);
         ManagementRoutes.mount(router, readiness(), registry());
         return router;
     }

@@ -1,0 +1,82 @@
+package io.berth.common.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.berth.common.events.EventCodec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a request body, already checked against the service's OpenAPI document, into a record with
+ * Berth's JSON mapper. Strict where the events are tolerant: an unknown field, a field given twice or
+ * trailing data is a 400 {@link ProblemException}, since two readers of such a body (a proxy, a logger,
+ * this service) may each believe a different value.
+ */
+public final class RequestBody {
+
+    private static final ObjectMapper STRICT = EventCodec.mapper().copy()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private RequestBody() {
+    }
+
+    /** The body as a {@code type}; 400 when it is missing, not JSON, or does not fit the record. */
+    public static <T> T read(RoutingContext ctx, Class<T> type) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ProblemException.badRequest("a JSON object body is required");
+        }
+        try {
+            T value = STRICT.readValue(body.getBytes(), type);
+            if (value == null) {
+                throw ProblemException.badRequest("a JSON object body is required");
+            }
+            return value;
+        } catch (IOException e) {
+            throw ProblemException.badRequest(describe(e));
+        }
+    }
+
+    /** Refuses a body that is not one well-formed JSON value, or that gives a field twice. */
+    static void checkSyntax(Buffer body) {
+        try (JsonParser parser = STRICT.createParser(body.getBytes())) {
+            if (parser.nextToken() != null) {
+                parser.skipChildren();
+            }
+            if (parser.nextToken() != null) {
+                throw ProblemException.badRequest("the body is not valid JSON: data after the JSON value");
+            }
+        } catch (IOException e) {
+            throw ProblemException.badRequest(describe(e));
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + path(unknown) + "'";
+        }
+        if (e instanceof JacksonException jackson
+                && String.valueOf(jackson.getOriginalMessage()).startsWith("Duplicate field")) {
+            return "the body is not valid JSON: an object has the same field twice";
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return "'" + path(mapping) + "' does not have the expected type or value";
+        }
+        return "the body is not valid JSON";
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
+                .collect(Collectors.joining("/"));
+    }
+}

@@ -17,6 +17,7 @@ import io.berth.broker.feed.FeedApplier;
 import io.berth.broker.ticket.TicketSigner;
 import io.berth.common.auth.Role;
 import io.berth.common.config.Env;
+import io.berth.common.http.ApiContract;
 import io.berth.common.http.GatewayQuota;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.runtime.BerthVerticle;
@@ -66,6 +67,7 @@ public final class BrokerVerticle extends BerthVerticle {
     private final Clock clock = Clock.systemUTC();
     private BrokerCaches caches;
     private LocalIndex index;
+    private ApiContract contract;
     private TicketSigner tickets;
     private EventProducer producer;
     private CacheFeed feed;
@@ -100,6 +102,7 @@ public final class BrokerVerticle extends BerthVerticle {
             index = new LocalIndex(clock::millis, new HeartbeatSource(availability.degradedPlacement().toMillis()));
             index.follow(caches);
             partition = new PartitionWatch(vertx, caches, index);
+            contract = ApiContract.load(vertx, BrokerApi.DOCUMENT);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
             producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry(),
@@ -152,7 +155,7 @@ public final class BrokerVerticle extends BerthVerticle {
                 new KafkaAllocationLog(producer, node, clock), () -> UUID.randomUUID().toString(), metrics, standing);
         IdempotentConnects connects = new IdempotentConnects(vertx, flow, caches.idempotency(), clock::millis,
                 standing::isInMinority);
-        Router router = apiRouter();
+        Router router = apiRouter(contract);
         GatewayQuota quota = new GatewayQuota(settings.gatewayRatePerSecond(), settings.gatewayMaxConcurrent(),
                 registry());
         new BrokerApi(connects, tickets, settings.ticketTtlSeconds(), metrics, clock::millis, index)

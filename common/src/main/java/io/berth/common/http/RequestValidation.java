@@ -3,6 +3,8 @@ package io.berth.common.http;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.Operation;
@@ -24,6 +26,12 @@ import java.util.regex.Pattern;
 final class RequestValidation implements Handler<RoutingContext> {
 
     private static final Pattern QUOTED_PROPERTY = Pattern.compile("property \"([^\"]*)\"");
+    /**
+     * A schema's own wording for any value it refuses, e.g. an id schema's "must be at most 256 characters
+     * without control characters" whether the length or the pattern failed (the validator's wording names
+     * the keyword, not the rule).
+     */
+    static final String DETAIL_EXTENSION = "x-invalid-detail";
 
     private final ApiContract contract;
 
@@ -48,14 +56,14 @@ final class RequestValidation implements Handler<RoutingContext> {
                 .compose(request -> contract.validator().validate(request, operation.getOperationId()))
                 .onSuccess(validated -> ctx.next())
                 .onFailure(failure -> ctx.fail(failure instanceof ValidatorException invalid
-                        ? ProblemException.badRequest(detail(invalid))
+                        ? ProblemException.badRequest(detail(invalid, contract.document()))
                         : failure));
     }
 
     /** What was wrong, naming the field or parameter; the validator's own wording otherwise. */
-    static String detail(ValidatorException invalid) {
+    static String detail(ValidatorException invalid, JsonObject document) {
         if (invalid instanceof SchemaValidationException schema && invalid.getMessage().startsWith("The value of the request body")) {
-            return describeBody(schema.getOutputUnit());
+            return describeBody(schema.getOutputUnit(), document);
         }
         if (invalid.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER && invalid.getMessage().contains("body")) {
             return "a JSON object body is required";
@@ -63,7 +71,7 @@ final class RequestValidation implements Handler<RoutingContext> {
         return invalid.getMessage();
     }
 
-    private static String describeBody(OutputUnit result) {
+    private static String describeBody(OutputUnit result, JsonObject document) {
         List<OutputUnit> leaves = new ArrayList<>();
         collectLeaves(result, leaves);
         for (OutputUnit leaf : leaves) {
@@ -84,7 +92,36 @@ final class RequestValidation implements Handler<RoutingContext> {
         OutputUnit last = leaves.stream().filter(leaf -> !isAdditionalProperty(leaf))
                 .reduce((first, second) -> second).orElse(leaves.get(leaves.size() - 1));
         String where = field(last.getInstanceLocation());
+        String declared = declaredDetail(last, document);
+        if (declared != null) {
+            return "'" + where + "' " + declared;
+        }
         return (where.isEmpty() ? "the body" : "'" + where + "'") + ": " + last.getError();
+    }
+
+    /** The {@value #DETAIL_EXTENSION} of the schema holding the failing keyword, or null. */
+    private static String declaredDetail(OutputUnit leaf, JsonObject document) {
+        String location = leaf.getAbsoluteKeywordLocation();
+        int fragment = location == null ? -1 : location.indexOf('#');
+        if (fragment < 0) {
+            return null;
+        }
+        // "#/components/schemas/UserId/maxLength": the schema is everything before the keyword.
+        String[] segments = location.substring(fragment + 1).split("/");
+        Object node = document;
+        for (int i = 1; i < segments.length - 1 && node != null; i++) {
+            String segment = segments[i].replace("~1", "/").replace("~0", "~");
+            if (node instanceof JsonObject object) {
+                node = object.getValue(segment);
+            } else if (node instanceof JsonArray array && segment.matches("\\d+")
+                    && Integer.parseInt(segment) < array.size()) {
+                node = array.getValue(Integer.parseInt(segment));
+            } else {
+                node = null;
+            }
+        }
+        return node instanceof JsonObject schema && schema.getValue(DETAIL_EXTENSION) instanceof String detail
+                ? detail : null;
     }
 
     /**

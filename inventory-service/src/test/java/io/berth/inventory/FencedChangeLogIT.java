@@ -4,6 +4,7 @@ import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicBootstrapper;
 import io.berth.common.kafka.Topics;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.TopicRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +65,7 @@ class FencedChangeLogIT {
     @Test
     void aFencedWriterCannotPublishAndNoneOfItsLateRecordsIsEverRead() throws Exception {
         try (FencedChangeLog stale = changeLog("stale"); FencedChangeLog successor = changeLog("successor");
-             TopicTail config = new TopicTail(kafka.bootstrapServers(), Topics.CONFIG)) {
+             TopicRecorder<String> config = TopicRecorder.ofText(kafka.kafkaConfig(), Topics.CONFIG)) {
             // given a writer that published
             await(stale.fence());
             await(stale.publish(List.of(record("fencing/before"))));
@@ -91,7 +92,7 @@ class FencedChangeLogIT {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000); // a plain client that may wait, unlike the services
         try (KafkaProducer<String, byte[]> zombie = new KafkaProducer<>(props);
              FencedChangeLog successor = changeLog("successor-2");
-             TopicTail config = new TopicTail(kafka.bootstrapServers(), Topics.CONFIG)) {
+             TopicRecorder<String> config = TopicRecorder.ofText(kafka.kafkaConfig(), Topics.CONFIG)) {
             // given a writer with a record sent (and acknowledged by the broker) in a transaction not yet committed
             zombie.initTransactions();
             zombie.beginTransaction();

@@ -6,8 +6,9 @@ import io.berth.common.config.KafkaConfig;
 import io.berth.common.config.ServiceConfig;
 import io.berth.common.config.ServiceName;
 import io.berth.common.runtime.RunningService;
-import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.ApiClient;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.berth.common.testing.TestTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,15 +78,7 @@ class InventoryFailoverIT {
         return builder.start();
     }
 
-    private static int status(InventoryApi api, String path) {
-        try {
-            return api.get(path, null).status();
-        } catch (UncheckedIOException e) {
-            return -1;
-        }
-    }
-
-    private static double writerGauge(InventoryApi api) {
+    private static double writerGauge(ApiClient api) {
         Matcher matcher = WRITER_GAUGE.matcher(api.get("/metrics", null).body());
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
     }
@@ -97,15 +90,13 @@ class InventoryFailoverIT {
         Process first = startInstanceProcess(firstPort);
         RunningService second = null;
         try {
-            InventoryApi firstApi = new InventoryApi(firstPort);
-            await().atMost(Duration.ofSeconds(120)).until(() -> status(firstApi, "/health/ready") == 200);
+            ApiClient firstApi = new ApiClient(firstPort);
+            ServiceUnderTest.awaitReady(firstPort, Duration.ofSeconds(120));
             assertThat(writerGauge(firstApi)).isEqualTo(1.0);
 
             // and a second instance in this JVM, which follows it
-            second = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new)
-                    .await(60, TimeUnit.SECONDS);
-            InventoryApi secondApi = new InventoryApi(second.httpPort());
-            await().atMost(Duration.ofSeconds(60)).until(() -> status(secondApi, "/health/ready") == 200);
+            second = ServiceUnderTest.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new);
+            ApiClient secondApi = new ApiClient(second.httpPort());
             assertThat(writerGauge(secondApi)).isEqualTo(0.0);
             TestTokens tokens = new TestTokens(second.vertx());
             String admin = tokens.admin();
@@ -115,7 +106,7 @@ class InventoryFailoverIT {
             assertThat(firstApi.put("/api/v1/hostpools/other", admin, pool()).status()).isEqualTo(200);
             String token = secondApi.post("/api/v1/hostpools/ha/registration-tokens", admin,
                     new JsonObject().put("ttlSeconds", 600)).json().getString("token");
-            InventoryApi.Answer registered = secondApi.post("/api/v1/agent/register", null,
+            ApiClient.Answer registered = secondApi.post("/api/v1/agent/register", null,
                     new JsonObject().put("registrationToken", token).put("hostName", "vm-h1"));
             assertThat(registered.status()).as(registered.body()).isEqualTo(201);
             String agent = registered.json().getString("agentToken");
@@ -124,11 +115,11 @@ class InventoryFailoverIT {
                     .status()).isEqualTo(200);
             String otherToken = firstApi.post("/api/v1/hostpools/other/registration-tokens", admin,
                     new JsonObject().put("ttlSeconds", 600)).json().getString("token");
-            InventoryApi.Answer takeover = secondApi.post("/api/v1/agent/register", null,
+            ApiClient.Answer takeover = secondApi.post("/api/v1/agent/register", null,
                     new JsonObject().put("registrationToken", otherToken).put("hostName", "vm-h1"));
             List<String> acknowledged = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                InventoryApi api = i % 2 == 0 ? firstApi : secondApi;
+                ApiClient api = i % 2 == 0 ? firstApi : secondApi;
                 if (api.put("/api/v1/hostpools/before-" + i, admin, pool()).status() == 200) {
                     acknowledged.add("before-" + i);
                 }
@@ -150,7 +141,7 @@ class InventoryFailoverIT {
             int[] attempt = {0};
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 String poolId = "after-" + attempt[0]++;
-                InventoryApi.Answer answer = secondApi.put("/api/v1/hostpools/" + poolId, admin, pool());
+                ApiClient.Answer answer = secondApi.put("/api/v1/hostpools/" + poolId, admin, pool());
                 if (answer.status() == 200) {
                     acknowledged.add(poolId);
                     if (tookOverAt[0] == 0) {

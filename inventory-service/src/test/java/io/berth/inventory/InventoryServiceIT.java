@@ -7,16 +7,15 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.RunningService;
-import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.ApiClient;
+import io.berth.common.testing.EventWriter;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.berth.common.testing.TestTokens;
+import io.berth.common.testing.TopicRecorder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,20 +40,20 @@ class InventoryServiceIT {
     static KafkaClusterExtension kafka = new KafkaClusterExtension();
 
     private static RunningService service;
-    private static InventoryApi api;
+    private static ApiClient api;
     private static TestTokens tokens;
     private static String admin;
-    private static TopicTail config;
-    private static TopicTail health;
+    private static TopicRecorder<String> config;
+    private static TopicRecorder<String> health;
 
     @BeforeAll
     static void startService() throws Exception {
         service = start();
-        api = new InventoryApi(service.httpPort());
+        api = new ApiClient(service.httpPort());
         tokens = new TestTokens(service.vertx());
         admin = tokens.admin();
-        config = new TopicTail(kafka.bootstrapServers(), Topics.CONFIG);
-        health = new TopicTail(kafka.bootstrapServers(), Topics.HOST_HEALTH);
+        config = TopicRecorder.ofText(kafka.kafkaConfig(), Topics.CONFIG);
+        health = TopicRecorder.ofText(kafka.kafkaConfig(), Topics.HOST_HEALTH);
     }
 
     @AfterAll
@@ -66,11 +64,7 @@ class InventoryServiceIT {
     }
 
     private static RunningService start() throws Exception {
-        RunningService started = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new)
-                .await(60, TimeUnit.SECONDS);
-        InventoryApi probe = new InventoryApi(started.httpPort());
-        await().atMost(Duration.ofSeconds(30)).until(() -> probe.get("/health/ready", null).status() == 200);
-        return started;
+        return ServiceUnderTest.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -91,7 +85,7 @@ class InventoryServiceIT {
     }
 
     private static String registrationToken(String poolId, int ttlSeconds) {
-        InventoryApi.Answer answer = api.post("/api/v1/hostpools/" + poolId + "/registration-tokens", admin,
+        ApiClient.Answer answer = api.post("/api/v1/hostpools/" + poolId + "/registration-tokens", admin,
                 new JsonObject().put("ttlSeconds", ttlSeconds));
         assertThat(answer.status()).isEqualTo(201);
         return answer.json().getString("token");
@@ -104,13 +98,13 @@ class InventoryServiceIT {
 
     /** Registers a host, or renews it with its current agent token (DESIGN.md 7.8), and answers its agent token. */
     private static String register(String poolId, String hostName, String currentAgentToken) {
-        InventoryApi.Answer answer = api.post("/api/v1/agent/register", currentAgentToken, new JsonObject()
+        ApiClient.Answer answer = api.post("/api/v1/agent/register", currentAgentToken, new JsonObject()
                 .put("registrationToken", registrationToken(poolId, 600)).put("hostName", hostName));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         return answer.json().getString("agentToken");
     }
 
-    private static InventoryApi.Answer heartbeat(String agentToken, String hostId, String status, List<String> sessions) {
+    private static ApiClient.Answer heartbeat(String agentToken, String hostId, String status, List<String> sessions) {
         return api.post("/api/v1/agent/heartbeat", agentToken, new JsonObject().put("hostId", hostId).put("status", status)
                 .put("sessionIds", new JsonArray(sessions))
                 .put("healthChecks", new JsonArray().add(new JsonObject().put("name", "disk").put("ok", true))));
@@ -125,11 +119,9 @@ class InventoryServiceIT {
         return new JsonObject(record.value());
     }
 
-    private static void publish(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers(), "key.serializer", StringSerializer.class,
-                "value.serializer", ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+    private static void publish(String topic, String key, byte[] value) {
+        try (EventWriter writer = new EventWriter(kafka.kafkaConfig())) {
+            writer.sendRaw(topic, key, value);
         }
     }
 
@@ -138,8 +130,8 @@ class InventoryServiceIT {
     @Test
     void theAdminApiManagesPoolsGroupsAndHostsAndPublishesEveryChange() {
         // when a pool and an application group are created
-        InventoryApi.Answer pool = api.put("/api/v1/hostpools/office", admin, pooledPool(30).put("pendingTimeoutSeconds", 90));
-        InventoryApi.Answer group = api.put("/api/v1/appgroups/office-desktop", admin, new JsonObject().put("poolId", "office")
+        ApiClient.Answer pool = api.put("/api/v1/hostpools/office", admin, pooledPool(30).put("pendingTimeoutSeconds", 90));
+        ApiClient.Answer group = api.put("/api/v1/appgroups/office-desktop", admin, new JsonObject().put("poolId", "office")
                 .put("type", "DESKTOP").put("users", new JsonArray().add("alice")).put("groups", new JsonArray().add("staff")));
 
         // then they are answered, listed and on berth.config
@@ -157,7 +149,7 @@ class InventoryServiceIT {
                 .isEqualTo("DESKTOP");
 
         // when a registration token is issued, then only its hash is on berth.config
-        InventoryApi.Answer issued = api.post("/api/v1/hostpools/office/registration-tokens", admin,
+        ApiClient.Answer issued = api.post("/api/v1/hostpools/office/registration-tokens", admin,
                 new JsonObject().put("ttlSeconds", 600));
         assertThat(issued.status()).isEqualTo(201);
         String token = issued.json().getString("token");
@@ -167,13 +159,13 @@ class InventoryServiceIT {
         assertThat(tokenRecord.value()).doesNotContain(token).contains("tokenHash", "expiresAt");
 
         // when an agent registers and heartbeats
-        InventoryApi.Answer registered = api.post("/api/v1/agent/register", null,
+        ApiClient.Answer registered = api.post("/api/v1/agent/register", null,
                 new JsonObject().put("registrationToken", token).put("hostName", "VM-Office-1.Corp.Example"));
         assertThat(registered.status()).isEqualTo(201);
         assertThat(registered.json().getMap()).containsEntry("hostId", "vm-office-1.corp.example")
                 .containsEntry("poolId", "office").containsEntry("heartbeatSeconds", 30).containsKey("agentToken");
         String agent = registered.json().getString("agentToken");
-        InventoryApi.Answer beat = heartbeat(agent, "vm-office-1.corp.example", "AVAILABLE", List.of("s-1"));
+        ApiClient.Answer beat = heartbeat(agent, "vm-office-1.corp.example", "AVAILABLE", List.of("s-1"));
 
         // then the host is registered on berth.config, healthy on berth.host-health and listed
         assertThat(beat.status()).isEqualTo(200);
@@ -192,14 +184,14 @@ class InventoryServiceIT {
         assertThat(listed.getString("lastHeartbeat")).isNotNull();
 
         // when the host is drained, then the change is answered and published
-        InventoryApi.Answer drained = api.patch("/api/v1/hosts/vm-office-1.corp.example", admin,
+        ApiClient.Answer drained = api.patch("/api/v1/hosts/vm-office-1.corp.example", admin,
                 new JsonObject().put("allowNewSessions", false));
         assertThat(drained.status()).isEqualTo(200);
         assertThat(drained.json().getBoolean("allowNewSessions")).isFalse();
         health.awaitLatest("vm-office-1.corp.example", r -> r.value() != null && value(r).getBoolean("allowNewSessions") == false);
 
         // then the pool cannot be deleted while the host remains
-        InventoryApi.Answer refused = api.delete("/api/v1/hostpools/office", admin);
+        ApiClient.Answer refused = api.delete("/api/v1/hostpools/office", admin);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.contentType()).startsWith("application/problem+json");
 
@@ -244,15 +236,15 @@ class InventoryServiceIT {
     void anExpiredOrUnknownRegistrationTokenIsUnauthorized() {
         // given a token valid for one second
         createPool("expiring", pooledPool(30));
-        InventoryApi.Answer issued = api.post("/api/v1/hostpools/expiring/registration-tokens", admin,
+        ApiClient.Answer issued = api.post("/api/v1/hostpools/expiring/registration-tokens", admin,
                 new JsonObject().put("ttlSeconds", 1));
         Instant expiresAt = Instant.parse(issued.json().getString("expiresAt"));
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
 
         // when it is used, or a made-up one
-        InventoryApi.Answer expired = api.post("/api/v1/agent/register", null, new JsonObject()
+        ApiClient.Answer expired = api.post("/api/v1/agent/register", null, new JsonObject()
                 .put("registrationToken", issued.json().getString("token")).put("hostName", "vm-late"));
-        InventoryApi.Answer unknown = api.post("/api/v1/agent/register", null, new JsonObject()
+        ApiClient.Answer unknown = api.post("/api/v1/agent/register", null, new JsonObject()
                 .put("registrationToken", "brt_made-up").put("hostName", "vm-late"));
 
         // then both are 401 problems and no host appears
@@ -273,11 +265,11 @@ class InventoryServiceIT {
 
         // when a token of another pool registers the same host name, without and with the agent's own token,
         // and a token of its own pool without the agent token
-        InventoryApi.Answer takeover = api.post("/api/v1/agent/register", null, new JsonObject()
+        ApiClient.Answer takeover = api.post("/api/v1/agent/register", null, new JsonObject()
                 .put("registrationToken", registrationToken("intruder", 600)).put("hostName", "VM-T1"));
-        InventoryApi.Answer withAgentToken = api.post("/api/v1/agent/register", agent, new JsonObject()
+        ApiClient.Answer withAgentToken = api.post("/api/v1/agent/register", agent, new JsonObject()
                 .put("registrationToken", registrationToken("intruder", 600)).put("hostName", "vm-t1"));
-        InventoryApi.Answer samePool = api.post("/api/v1/agent/register", null, new JsonObject()
+        ApiClient.Answer samePool = api.post("/api/v1/agent/register", null, new JsonObject()
                 .put("registrationToken", registrationToken("victim", 600)).put("hostName", "vm-t1"));
 
         // then each is a 409 problem, the host stays where it was and its agent keeps working
@@ -301,7 +293,7 @@ class InventoryServiceIT {
     void aRegistrationTokenRegistersAtMostMaxHosts() {
         // given a token for two hosts
         createPool("limited", pooledPool(30));
-        InventoryApi.Answer issued = api.post("/api/v1/hostpools/limited/registration-tokens", admin,
+        ApiClient.Answer issued = api.post("/api/v1/hostpools/limited/registration-tokens", admin,
                 new JsonObject().put("ttlSeconds", 600).put("maxHosts", 2));
         assertThat(issued.status()).isEqualTo(201);
         assertThat(issued.json().getInteger("usesLeft")).isEqualTo(2);
@@ -372,7 +364,7 @@ class InventoryServiceIT {
         assertThat(config.records()).hasSize(configRecords);
     }
 
-    private static void assertProblem(InventoryApi.Answer answer, int status, String detail) {
+    private static void assertProblem(ApiClient.Answer answer, int status, String detail) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertThat(answer.json().getInteger("status")).isEqualTo(status);
@@ -389,7 +381,7 @@ class InventoryServiceIT {
         register("auto", "vm-p1");
 
         // when an admin assigns alice, then she has that host, and no second one in the pool
-        InventoryApi.Answer assigned = api.patch("/api/v1/hosts/vm-d1", admin, new JsonObject().put("assignedUser", "alice"));
+        ApiClient.Answer assigned = api.patch("/api/v1/hosts/vm-d1", admin, new JsonObject().put("assignedUser", "alice"));
         assertThat(assigned.status()).isEqualTo(200);
         assertThat(assigned.json().getString("assignedUser")).isEqualTo("alice");
         health.awaitLatest("vm-d1", r -> r.value() != null && "alice".equals(value(r).getString("assignedUser")));

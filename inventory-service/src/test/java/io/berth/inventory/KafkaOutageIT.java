@@ -2,8 +2,9 @@ package io.berth.inventory;
 
 import io.berth.common.config.ServiceName;
 import io.berth.common.runtime.RunningService;
-import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.ApiClient;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.berth.common.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** When Kafka does not take a change, the API answers 503 and the inventory keeps what Kafka holds. */
 class KafkaOutageIT {
@@ -24,11 +24,9 @@ class KafkaOutageIT {
     @Test
     void aChangeKafkaRefusesIsA503AndChangesNothing() throws Exception {
         // given a running inventory with a pool
-        RunningService service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new)
-                .await(60, TimeUnit.SECONDS);
+        RunningService service = ServiceUnderTest.start(kafka.serviceConfig(ServiceName.INVENTORY), InventoryVerticle::new);
         try {
-            InventoryApi api = new InventoryApi(service.httpPort());
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/ready", null).status() == 200);
+            ApiClient api = new ApiClient(service.httpPort());
             String admin = new TestTokens(service.vertx()).admin();
             JsonObject pool = new JsonObject().put("type", "POOLED").put("loadBalancer", "BREADTH_FIRST")
                     .put("maxSessionsPerHost", 5).put("personalAssignment", "AUTOMATIC").put("startVmOnConnect", false);
@@ -37,7 +35,7 @@ class KafkaOutageIT {
             // when Kafka goes away and the pool is changed
             kafka.stop();
             long asked = System.nanoTime();
-            InventoryApi.Answer refused = api.put("/api/v1/hostpools/steady", admin, pool.copy().put("maxSessionsPerHost", 9));
+            ApiClient.Answer refused = api.put("/api/v1/hostpools/steady", admin, pool.copy().put("maxSessionsPerHost", 9));
             Duration answeredIn = Duration.ofNanos(System.nanoTime() - asked);
 
             // then the change is refused with a problem and the pool is as before
@@ -50,7 +48,7 @@ class KafkaOutageIT {
             assertThat(refused.retryAfter()).isNotNull();
             assertThat(refused.json().getString("detail")).contains("Kafka unavailable");
             long askedAgain = System.nanoTime();
-            InventoryApi.Answer again = api.put("/api/v1/hostpools/other", admin, pool);
+            ApiClient.Answer again = api.put("/api/v1/hostpools/other", admin, pool);
             assertThat(Duration.ofNanos(System.nanoTime() - askedAgain)).isLessThan(Duration.ofSeconds(10));
             assertThat(again.status()).isEqualTo(503);
             assertThat(again.retryAfter()).isNotNull();

@@ -17,33 +17,22 @@ import io.berth.common.events.SessionEvent;
 import io.berth.common.kafka.TopicBootstrapper;
 import io.berth.common.kafka.Topics;
 import io.berth.common.runtime.RunningService;
-import io.berth.common.runtime.ServiceRuntime;
+import io.berth.common.testing.ApiClient;
+import io.berth.common.testing.EventWriter;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.berth.common.testing.TestTokens;
+import io.berth.common.testing.TopicRecorder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Drives a session service in integration tests the way the rest of Berth does: config, heartbeats and
@@ -52,42 +41,29 @@ import static org.awaitility.Awaitility.await;
 final class SessionServiceDriver implements AutoCloseable {
 
     private final KafkaClusterExtension kafka;
-    private final KafkaProducer<String, byte[]> producer;
+    private final EventWriter writer;
     private final Vertx tokenVertx = Vertx.vertx();
     private final TestTokens tokens = new TestTokens(tokenVertx);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final TopicProbe sessionsTopic;
-    private final TopicProbe commandsTopic;
+    private final TopicRecorder<byte[]> sessionsTopic;
+    private final TopicRecorder<byte[]> commandsTopic;
 
     SessionServiceDriver(KafkaClusterExtension kafka) {
         this.kafka = kafka;
         TopicBootstrapper.ensureTopics(kafka.kafkaConfig(), Duration.ofSeconds(30));
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        sessionsTopic = new TopicProbe(kafka.bootstrapServers(), Topics.SESSIONS);
-        commandsTopic = new TopicProbe(kafka.bootstrapServers(), Topics.HOST_COMMANDS);
+        writer = new EventWriter(kafka.kafkaConfig());
+        sessionsTopic = TopicRecorder.of(kafka.kafkaConfig(), Topics.SESSIONS);
+        commandsTopic = TopicRecorder.of(kafka.kafkaConfig(), Topics.HOST_COMMANDS);
     }
 
     // ---------------------------------------------------------------- the service
 
     RunningService start(SessionSettings settings) throws Exception {
-        RunningService service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.SESSION),
-                        context -> new SessionVerticle(context, settings))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        // A busy machine can hold an answer past the client's timeout while the service starts: ask again.
-        await("session service ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
-                .until(() -> get(service, "/health/ready", null).statusCode() == 200);
-        return service;
+        return ServiceUnderTest.start(kafka.serviceConfig(ServiceName.SESSION),
+                context -> new SessionVerticle(context, settings));
     }
 
     static void stop(RunningService service) throws Exception {
-        if (service != null) {
-            service.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        ServiceUnderTest.stop(service);
     }
 
     // ---------------------------------------------------------------- Kafka input
@@ -123,15 +99,11 @@ final class SessionServiceDriver implements AutoCloseable {
     }
 
     void send(String topic, String key, Event event) {
-        sendRaw(topic, key, EventCodec.encode(event));
+        writer.send(topic, key, event);
     }
 
     void sendRaw(String topic, String key, byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot produce to " + topic, e);
-        }
+        writer.sendRaw(topic, key, value);
     }
 
     // ---------------------------------------------------------------- Kafka output
@@ -206,33 +178,11 @@ final class SessionServiceDriver implements AutoCloseable {
     }
 
     HttpResponse<String> get(RunningService service, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(service, path)).GET();
-        return call(request, token);
+        return new ApiClient(service.httpPort()).exchange("GET", path, token, null);
     }
 
     HttpResponse<String> post(RunningService service, String path, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(service, path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        return call(request, token);
-    }
-
-    private HttpResponse<String> call(HttpRequest.Builder request, String token) {
-        if (token != null) {
-            request.header("Authorization", TestTokens.bearer(token));
-        }
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static URI uri(RunningService service, String path) {
-        return URI.create("http://127.0.0.1:" + service.httpPort() + path);
+        return new ApiClient(service.httpPort()).exchange("POST", path, token, body);
     }
 
     private static String tokenIdOf(String hostId) {
@@ -243,7 +193,7 @@ final class SessionServiceDriver implements AutoCloseable {
     public void close() {
         sessionsTopic.close();
         commandsTopic.close();
-        producer.close(Duration.ofSeconds(5));
+        writer.close();
         tokenVertx.close();
     }
 }

@@ -4,6 +4,7 @@ import io.berth.common.config.ServiceName;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.testing.KafkaClusterExtension;
+import io.berth.common.testing.ServiceUnderTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +53,7 @@ class ServiceRuntimeIT {
 
     @Test
     void startsCreatesTopicsAndServesHealthAndMetrics() throws Exception {
-        RunningService service = ServiceRuntime.start(kafka.serviceConfig(ServiceName.SESSION), ProbeVerticle::new)
-                .await(60, TimeUnit.SECONDS);
+        RunningService service = ServiceUnderTest.startUnready(kafka.serviceConfig(ServiceName.SESSION), ProbeVerticle::new);
         Vertx client = Vertx.vertx();
         try {
             WebClient web = WebClient.create(client);
@@ -64,8 +65,7 @@ class ServiceRuntimeIT {
                                 Topics.HOST_COMMANDS);
             }
             assertThat(web.get(port, "127.0.0.1", "/health/live").send().await().statusCode()).isEqualTo(200);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                    web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode() == 200);
+            ServiceUnderTest.awaitReady(port, Duration.ofSeconds(30));
             String metrics = web.get(port, "127.0.0.1", "/metrics").send().await().bodyAsString();
             assertThat(metrics).contains("vertx_http_server", "berth_consumer_lag", "jvm_memory_used_bytes",
                     "service=\"session-service\"");

@@ -6,6 +6,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestValidator;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 
 /**
  * A service's OpenAPI 3.1 document, loaded once at start: the source of its request validation
@@ -33,10 +34,11 @@ public final class ApiContract {
         }
         OpenAPIContract contract;
         try {
-            contract = OpenAPIContract.from(vertx, classpathResource).await();
-        } catch (RuntimeException e) {
+            // join, not await: await may not block a Vert.x worker thread, where a verticle's start runs this.
+            contract = OpenAPIContract.from(vertx, classpathResource).toCompletionStage().toCompletableFuture().join();
+        } catch (CompletionException e) {
             throw new IllegalStateException("the OpenAPI document " + classpathResource + " is not valid: "
-                    + e.getMessage(), e);
+                    + e.getCause().getMessage(), e.getCause());
         }
         return new ApiContract(contract, RequestValidator.create(vertx, contract));
     }

@@ -11,6 +11,7 @@ import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.kafka.EventProducer;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.KafkaClients;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
@@ -142,6 +143,7 @@ public final class SessionVerticle extends BerthVerticle {
         allocationReader = TopicReader.group(vertx, kafka, clientId("allocations"), CONSUMER_GROUP,
                         Topics.ALLOCATIONS)
                 .metrics(registry())
+                .failurePolicy(FailurePolicy.RETRY_BATCH)
                 .handler(this::onAllocationRecords)
                 .onAssigned(partitions -> {
                     ownership.assigned(partitions);

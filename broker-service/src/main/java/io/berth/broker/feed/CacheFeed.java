@@ -1,14 +1,12 @@
 package io.berth.broker.feed;
 
 import io.berth.common.config.KafkaConfig;
+import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.KafkaClients;
+import io.berth.common.kafka.PollLoop;
 import io.berth.common.kafka.Topics;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -19,24 +17,19 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Feeds the replicated caches from Kafka. Broker nodes form one consumer group, so each record is applied
- * by one node and replicated to all.
- *
- * <p>The position of each partition is kept in the replicated cache itself ({@code berth-feed-offsets}),
- * written after the batch it follows, not committed to Kafka: state and position live and die together. A
- * node joining a running cluster resumes where the cluster is; a cluster started from empty caches (a full
- * restart) finds no positions and rebuilds everything from the beginning of the topics.
+ * Feeds the replicated caches from Kafka through common's {@link PollLoop}. Broker nodes form one consumer
+ * group, so each record is applied by one node and replicated to all. A batch the caches refuse (a node
+ * leaving mid-write, a timeout) is applied again ({@link FailurePolicy#RETRY_BATCH}); positions are kept
+ * with the caches ({@link CacheOffsets}).
  *
  * <p>While this node is in a minority partition ({@code mayApply} false) it leaves the consumer group: its
  * caches refuse writes, and partitions it kept would be applied by nobody, since the group knows nothing of
@@ -58,19 +51,16 @@ public final class CacheFeed implements AutoCloseable {
     private static final long READ_THROUGH_STEP_MILLIS = 500;
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final FeedApplier applier;
-    private final Cache<String, Long> positions;
-    private final Thread thread;
-    private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
+    private final CacheOffsets offsets;
+    private final PollLoop loop;
     /** End offsets of every partition at start: the cluster is caught up when its positions reach them. */
     private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
     private volatile boolean caughtUp;
-    private volatile Throwable failure;
     private final BooleanSupplier mayApply;
     private volatile boolean inGroup;
     private final List<TopicPartition> allocationPartitions = new ArrayList<>();
-    /** When the previous poll started: the data of a poll was fetched after it (see {@link #noteReadThrough}). */
+    /** When the poll of this turn and of the one before started: see {@link #noteReadThrough}. */
+    private long pollStartedMillis;
     private long previousPollStartedMillis;
     private final Map<TopicPartition, Long> readThroughWritten = new HashMap<>();
 
@@ -87,23 +77,17 @@ public final class CacheFeed implements AutoCloseable {
         // Larger batches while rebuilding: fewer waits for the caches, more records coalesced per key.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         this.consumer = new KafkaConsumer<>(props);
-        this.applier = applier;
-        this.positions = positions;
-        Gauge.builder("berth_consumer_lag", lagByPartition,
-                        lags -> lags.values().stream().mapToLong(Long::longValue).sum())
-                .description("Records behind the end of the topics this reader consumes")
-                .tag("reader", "broker-feed")
-                .register(registry);
-        this.thread = new Thread(this::run, "berth-broker-feed");
-        this.thread.setDaemon(true);
+        this.offsets = new CacheOffsets(positions, mayApply, ALLOCATIONS_LOOKBACK);
+        this.loop = new PollLoop("broker-feed", consumer, batch -> applier.apply(batch, mayApply),
+                FailurePolicy.RETRY_BATCH, offsets, registry);
     }
 
     public void start() {
-        thread.start();
+        loop.start(this::setCatchUpTargets, this::followGroupMembership, this::afterTurn);
     }
 
     static String positionKey(TopicPartition partition) {
-        return partition.topic() + "/" + partition.partition();
+        return CacheOffsets.positionKey(partition);
     }
 
     /**
@@ -111,7 +95,7 @@ public final class CacheFeed implements AutoCloseable {
      * node applied it.
      */
     public boolean isCaughtUp() {
-        if (failure != null) {
+        if (loop.stopped().isCompletedExceptionally()) {
             return false;
         }
         if (caughtUp) {
@@ -121,7 +105,7 @@ public final class CacheFeed implements AutoCloseable {
             return false;
         }
         for (Map.Entry<TopicPartition, Long> target : catchUpTargets.entrySet()) {
-            Long position = positions.get(positionKey(target.getKey()));
+            Long position = offsets.position(target.getKey());
             if (position == null || position < target.getValue()) {
                 return false;
             }
@@ -132,47 +116,7 @@ public final class CacheFeed implements AutoCloseable {
     }
 
     public long lag() {
-        return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private void run() {
-        try {
-            setCatchUpTargets();
-            while (running) {
-                if (!followGroupMembership()) {
-                    continue;
-                }
-                long pollStarted = System.currentTimeMillis();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
-                    records.forEach(batch::add);
-                    if (!applyOrRewind(batch, records)) {
-                        continue;
-                    }
-                }
-                advancePastControlRecords();
-                for (TopicPartition partition : consumer.assignment()) {
-                    consumer.currentLag(partition).ifPresent(lag -> lagByPartition.put(partition, lag));
-                }
-                noteReadThrough(previousPollStartedMillis);
-                previousPollStartedMillis = pollStarted;
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                failure = e;
-                LOG.error("Broker feed woken up unexpectedly", e);
-            }
-        } catch (RuntimeException e) {
-            failure = e;
-            LOG.error("Broker feed stopped on an error", e);
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("Broker feed closed with an error", e);
-            }
-        }
+        return loop.lag();
     }
 
     /**
@@ -182,13 +126,13 @@ public final class CacheFeed implements AutoCloseable {
     private boolean followGroupMembership() {
         boolean may = mayApply.getAsBoolean();
         if (may && !inGroup) {
-            consumer.subscribe(TOPICS, new ResumeFromCache());
+            consumer.subscribe(TOPICS, loop.rebalanceListener(null));
             inGroup = true;
             LOG.info("Broker feed joins consumer group (caches take writes)");
         } else if (!may && inGroup) {
             // Leaves the group at once (LeaveGroup), so the majority gets these partitions in one rebalance.
             consumer.unsubscribe();
-            lagByPartition.clear();
+            loop.forgetLag();
             inGroup = false;
             LOG.warn("Broker feed left its consumer group: this node is in a minority partition and its caches"
                     + " refuse writes; the majority applies the topics");
@@ -198,8 +142,20 @@ public final class CacheFeed implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new WakeupException();
             }
+            return false;
         }
-        return may;
+        pollStartedMillis = System.currentTimeMillis();
+        return true;
+    }
+
+    /** After a poll whose batch (if any) is applied and stored: positions past commit markers, read-through times. */
+    private void afterTurn() {
+        if (!inGroup || loop.isRetrying()) {
+            return;
+        }
+        advancePastControlRecords();
+        noteReadThrough(previousPollStartedMillis);
+        previousPollStartedMillis = pollStartedMillis;
     }
 
     static String readThroughKey(TopicPartition partition) {
@@ -218,7 +174,7 @@ public final class CacheFeed implements AutoCloseable {
         }
         Map<String, Long> written = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
-            if (!partition.topic().equals(Topics.ALLOCATIONS) || lagByPartition.getOrDefault(partition, 1L) != 0) {
+            if (!partition.topic().equals(Topics.ALLOCATIONS) || consumer.currentLag(partition).orElse(1L) != 0) {
                 continue;
             }
             Long last = readThroughWritten.get(partition);
@@ -229,7 +185,7 @@ public final class CacheFeed implements AutoCloseable {
         }
         if (!written.isEmpty()) {
             try {
-                storeEach(written);
+                offsets.storeEach(written);
             } catch (RuntimeException e) {
                 // Only a later read-through is lost: a release waits a little longer.
                 readThroughWritten.clear();
@@ -248,7 +204,7 @@ public final class CacheFeed implements AutoCloseable {
         }
         long least = Long.MAX_VALUE;
         for (TopicPartition partition : allocationPartitions) {
-            Long through = positions.get(readThroughKey(partition));
+            Long through = offsets.get(readThroughKey(partition));
             if (through == null) {
                 return 0;
             }
@@ -263,46 +219,6 @@ public final class CacheFeed implements AutoCloseable {
     }
 
     /**
-     * Stores positions one key per write: a multi-key {@code putAll} locks its keys on their owners one after the
-     * other, and two nodes writing overlapping keys (a partition changing hands in a rebalance) deadlocked until
-     * the lock timeout.
-     */
-    private void storeEach(Map<String, Long> values) {
-        List<CompletableFuture<?>> writes = new ArrayList<>(values.size());
-        values.forEach((key, value) -> writes.add(positions.putAsync(key, value)));
-        FeedApplier.awaitAll(writes, mayApply, "the feed's positions");
-    }
-
-    /**
-     * Applies a batch and stores its positions; if the caches refuse either (a node leaving mid-write, a
-     * timeout), rewinds to the batch's start so that it is applied again after a pause instead of being lost.
-     */
-    private boolean applyOrRewind(List<ConsumerRecord<String, byte[]>> batch, ConsumerRecords<String, byte[]> records) {
-        try {
-            applier.apply(batch, mayApply);
-            Map<String, Long> next = new HashMap<>();
-            for (TopicPartition partition : records.partitions()) {
-                List<ConsumerRecord<String, byte[]>> partitionRecords = records.records(partition);
-                next.put(positionKey(partition), partitionRecords.get(partitionRecords.size() - 1).offset() + 1);
-            }
-            storeEach(next);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("Broker feed could not apply a batch of {} records; retrying it", batch.size(), e);
-            for (TopicPartition partition : records.partitions()) {
-                consumer.seek(partition, records.records(partition).get(0).offset());
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new WakeupException();
-            }
-            return false;
-        }
-    }
-
-    /**
      * The inventory writes berth.config and berth.host-health in transactions: a commit marker follows its
      * records, so a partition's end offset lies one past its last record and the last record alone never
      * reaches it. Every record before the consumer's position has been polled and applied by now, so the
@@ -312,14 +228,14 @@ public final class CacheFeed implements AutoCloseable {
         Map<String, Long> next = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
             long position = consumer.position(partition);
-            Long stored = positions.get(positionKey(partition));
+            Long stored = offsets.position(partition);
             if (stored == null || position > stored) {
                 next.put(positionKey(partition), position);
             }
         }
         if (!next.isEmpty()) {
             try {
-                storeEach(next);
+                offsets.storeEach(next);
             } catch (RuntimeException e) {
                 // Only a move past commit markers is lost (a minority partition refuses writes, a timeout): the
                 // records are applied, and the next poll stores the position again.
@@ -353,55 +269,9 @@ public final class CacheFeed implements AutoCloseable {
         }
     }
 
-    /** On assignment, each partition continues from the position stored with the caches, or from its start. */
-    private final class ResumeFromCache implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            List<TopicPartition> fromStart = new ArrayList<>();
-            Map<TopicPartition, Long> allocationsSince = new HashMap<>();
-            long since = System.currentTimeMillis() - ALLOCATIONS_LOOKBACK.toMillis();
-            for (TopicPartition partition : partitions) {
-                Long position = positions.get(positionKey(partition));
-                if (position != null) {
-                    consumer.seek(partition, position);
-                } else if (partition.topic().equals(Topics.ALLOCATIONS)) {
-                    allocationsSince.put(partition, since);
-                } else {
-                    fromStart.add(partition);
-                }
-            }
-            if (!allocationsSince.isEmpty()) {
-                List<TopicPartition> toEnd = new ArrayList<>();
-                consumer.offsetsForTimes(allocationsSince).forEach((partition, found) -> {
-                    if (found == null) {
-                        toEnd.add(partition);
-                    } else {
-                        consumer.seek(partition, found.offset());
-                    }
-                });
-                consumer.seekToEnd(toEnd);
-            }
-            if (!fromStart.isEmpty()) {
-                consumer.seekToBeginning(fromStart);
-            }
-            LOG.info("Broker feed assigned {} partitions ({} from the beginning)", partitions.size(), fromStart.size());
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            partitions.forEach(lagByPartition::remove);
-        }
-    }
-
     /** Stops polling, leaves the group (its partitions move to the other nodes) and closes the consumer. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

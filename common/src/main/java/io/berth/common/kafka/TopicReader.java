@@ -1,20 +1,14 @@
 package io.berth.common.kafka;
 
 import io.berth.common.config.KafkaConfig;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -28,18 +22,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * Reads topics on a thread of its own and hands each batch of records to a handler on the owning Vert.x
- * context, waiting for the batch to be processed before polling again (so a slow handler slows the
- * reader instead of queueing without bound).
+ * Reads topics through a {@link PollLoop} and hands each batch of records to a handler on the owning Vert.x
+ * context, waiting for the batch to be processed before polling again (so a slow handler slows the reader
+ * instead of queueing without bound). A batch whose handler fails is retried or skipped as the reader's
+ * {@link FailurePolicy} says ({@link FailurePolicy#SKIP_AND_COUNT} unless set).
  *
  * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning, to rebuild state
  * from compacted topics; {@link #group} joins a consumer group, so that each record is handled by one
@@ -74,17 +65,8 @@ public final class TopicReader implements AutoCloseable {
     private final StartPosition startPosition;
     private final Consumer<Collection<TopicPartition>> onAssigned;
     private final Consumer<Collection<TopicPartition>> onRevoked;
-    private final Promise<Void> caughtUp = Promise.promise();
-    private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
-    private final Queue<Promise<Void>> endRequests = new ConcurrentLinkedQueue<>();
-    private final List<EndTarget> endTargets = new ArrayList<>();
-    private final KafkaClientMetrics clientMetrics;
-    private final Counter handlerFailures;
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile boolean isCaughtUp;
-    private volatile boolean assignedOnce;
+    private final ReadProgress progress;
+    private final PollLoop loop;
 
     private TopicReader(Builder builder) {
         this.name = builder.clientId;
@@ -98,19 +80,14 @@ public final class TopicReader implements AutoCloseable {
         Map<String, Object> props = KafkaClients.consumerProps(builder.config, builder.clientId, builder.groupId);
         props.putAll(builder.overrides);
         this.consumer = new KafkaConsumer<>(props);
-        MeterRegistry registry = builder.registry;
-        this.clientMetrics = new KafkaClientMetrics(consumer);
-        clientMetrics.bindTo(registry);
-        Gauge.builder("berth_consumer_lag", lagByPartition, lags -> lags.values().stream().mapToLong(Long::longValue).sum())
-                .description("Records behind the end of the topics this reader consumes")
-                .tag("reader", name)
-                .register(registry);
-        this.handlerFailures = Counter.builder("berth_consumer_handler_failures_total")
-                .description("Batches whose handler failed; their records were skipped")
-                .tag("reader", name)
-                .register(registry);
-        this.thread = new Thread(this::run, "berth-reader-" + name);
-        this.thread.setDaemon(true);
+        this.progress = new ReadProgress(name, topics, consumer, context, groupId != null);
+        this.loop = new PollLoop(name, consumer, this::handleOnContext, builder.failurePolicy,
+                groupId == null ? OffsetStore.NONE : OffsetStore.KAFKA_COMMITS, builder.registry);
+        loop.stopped().whenComplete((stopped, failure) -> {
+            if (failure != null) {
+                progress.failed(failure);
+            }
+        });
     }
 
     /** A reader that assigns every partition of {@code topics} and reads them from the beginning. */
@@ -125,11 +102,11 @@ public final class TopicReader implements AutoCloseable {
 
     /** Completes once every assigned partition has been read up to the end it had when assigned. */
     public Future<Void> caughtUp() {
-        return caughtUp.future();
+        return progress.caughtUp();
     }
 
     public boolean isCaughtUp() {
-        return isCaughtUp;
+        return progress.isCaughtUp();
     }
 
     /**
@@ -138,151 +115,78 @@ public final class TopicReader implements AutoCloseable {
      * fenced its predecessor calls it to know it holds everything before it writes.
      */
     public Future<Void> readToEnd() {
-        Promise<Void> promise = Promise.promise();
-        endRequests.add(promise);
-        return promise.future();
+        return progress.readToEnd();
     }
 
     /** Records behind the ends of the assigned partitions, as of the last poll. */
     public long lag() {
-        return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+        return loop.lag();
+    }
+
+    /** Counts ({@code berth_consumer_malformed_records_total}) and logs a record the handler skips as malformed. */
+    public void countMalformed(ConsumerRecord<?, ?> record, Exception reason) {
+        loop.countMalformed(record, reason);
     }
 
     private void start() {
-        thread.start();
+        loop.start(this::assignOrSubscribe, () -> true, progress::update);
     }
 
-    private void run() {
-        try {
-            if (groupId == null) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                    for (PartitionInfo info : infos) {
-                        partitions.add(new TopicPartition(topic, info.partition()));
-                    }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                setCatchUpTargets(partitions);
-            } else {
-                consumer.subscribe(topics, new Rebalance());
-            }
-            while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (!records.isEmpty()) {
-                    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
-                    records.forEach(batch::add);
-                    runOnContextAndWait(() -> handler.handle(batch));
-                    if (groupId != null) {
-                        consumer.commitSync(nextOffsets(records));
-                    }
-                }
-                updateLagAndCatchUp();
-                answerEndRequests();
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("Reader {} woken up unexpectedly", name, e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("Reader {} stopped on an error", name, e);
-            context.runOnContext(v -> caughtUp.tryFail(e));
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.debug("Reader {} closed with an error", name, e);
-            }
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> partitionRecords = records.records(partition);
-            long last = partitionRecords.get(partitionRecords.size() - 1).offset();
-            offsets.put(partition, new OffsetAndMetadata(last + 1));
-        }
-        return offsets;
-    }
-
-    private void setCatchUpTargets(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        catchUpTargets.putAll(ends);
-    }
-
-    private void updateLagAndCatchUp() {
-        for (TopicPartition partition : consumer.assignment()) {
-            consumer.currentLag(partition).ifPresent(lag -> lagByPartition.put(partition, lag));
-        }
-        if (isCaughtUp) {
-            return;
-        }
-        if (groupId != null && consumer.assignment().isEmpty() && !assignedOnce) {
-            return;
-        }
-        for (Map.Entry<TopicPartition, Long> target : catchUpTargets.entrySet()) {
-            if (!consumer.assignment().contains(target.getKey())) {
-                continue;
-            }
-            if (consumer.position(target.getKey()) < target.getValue()) {
-                return;
-            }
-        }
-        isCaughtUp = true;
-        LOG.info("Reader {} caught up with {}", name, topics);
-        context.runOnContext(v -> caughtUp.tryComplete());
-    }
-
-    /** One {@link #readToEnd} request: the end offsets when it was taken up (on the reader's thread). */
-    private record EndTarget(Promise<Void> promise, Map<TopicPartition, Long> ends) {
-    }
-
-    private void answerEndRequests() {
-        for (Promise<Void> request = endRequests.poll(); request != null; request = endRequests.poll()) {
-            Promise<Void> taken = request;
-            try {
-                endTargets.add(new EndTarget(taken, consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5))));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // Kafka is away: the caller retries; the reader itself keeps going.
-                context.runOnContext(v -> taken.tryFail(e));
-            }
-        }
-        endTargets.removeIf(target -> {
-            for (Map.Entry<TopicPartition, Long> end : target.ends().entrySet()) {
-                if (consumer.assignment().contains(end.getKey()) && consumer.position(end.getKey()) < end.getValue()) {
-                    return false;
+    private void assignOrSubscribe() {
+        if (groupId == null) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                for (PartitionInfo info : infos) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
                 }
             }
-            context.runOnContext(v -> target.promise().tryComplete());
-            return true;
-        });
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            progress.assigned(partitions);
+        } else {
+            consumer.subscribe(topics, loop.rebalanceListener(new Rebalance()));
+        }
     }
 
-    private void runOnContextAndWait(Supplier<Future<?>> work) {
+    /** Runs the handler on the owner's context and waits for it; its failure is the loop's to retry or skip. */
+    private void handleOnContext(List<ConsumerRecord<String, byte[]>> batch) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
-            Future<?> result;
             try {
-                result = work.get();
-            } catch (RuntimeException e) {
-                handlerFailures.increment();
-                LOG.error("Reader {}: handler failed; skipping its batch", name, e);
-                done.complete(null);
-                return;
-            }
-            if (result == null) {
-                done.complete(null);
-            } else {
-                result.onComplete(ar -> {
-                    if (ar.failed()) {
-                        handlerFailures.increment();
-                        LOG.error("Reader {}: handler failed; skipping its batch", name, ar.cause());
-                    }
+                Future<?> result = handler.handle(batch);
+                if (result == null) {
                     done.complete(null);
-                });
+                } else {
+                    result.onComplete(ar -> {
+                        if (ar.failed()) {
+                            done.completeExceptionally(ar.cause());
+                        } else {
+                            done.complete(null);
+                        }
+                    });
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
             }
+        });
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** Runs a partition listener on the owner's context and waits for it: the rebalance goes on only after. */
+    private void runOnContextAndWait(Runnable work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.error("Reader {}: a partition listener failed", name, e);
+            }
+            done.complete(null);
         });
         try {
             done.get();
@@ -300,24 +204,16 @@ public final class TopicReader implements AutoCloseable {
             if (startPosition == StartPosition.BEGINNING && !partitions.isEmpty()) {
                 consumer.seekToBeginning(partitions);
             }
-            setCatchUpTargets(partitions);
-            assignedOnce = true;
+            progress.assigned(partitions);
             if (onAssigned != null && !partitions.isEmpty()) {
-                runOnContextAndWait(() -> {
-                    onAssigned.accept(partitions);
-                    return null;
-                });
+                runOnContextAndWait(() -> onAssigned.accept(partitions));
             }
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            partitions.forEach(lagByPartition::remove);
             if (onRevoked != null && !partitions.isEmpty()) {
-                runOnContextAndWait(() -> {
-                    onRevoked.accept(partitions);
-                    return null;
-                });
+                runOnContextAndWait(() -> onRevoked.accept(partitions));
             }
         }
     }
@@ -325,14 +221,7 @@ public final class TopicReader implements AutoCloseable {
     /** Stops polling, leaves the group and closes the consumer. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        clientMetrics.close();
+        loop.close();
     }
 
     /** Settings for a {@link TopicReader}. */
@@ -344,6 +233,7 @@ public final class TopicReader implements AutoCloseable {
         private final List<String> topics;
         private BatchHandler handler;
         private StartPosition startPosition = StartPosition.COMMITTED;
+        private FailurePolicy failurePolicy = FailurePolicy.SKIP_AND_COUNT;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Consumer<Collection<TopicPartition>> onAssigned;
         private Consumer<Collection<TopicPartition>> onRevoked;
@@ -364,6 +254,12 @@ public final class TopicReader implements AutoCloseable {
 
         public Builder startPosition(StartPosition startPosition) {
             this.startPosition = startPosition;
+            return this;
+        }
+
+        /** What to do with a batch whose handler fails; see {@link FailurePolicy} for which consumer needs which. */
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy);
             return this;
         }
 

@@ -1,0 +1,50 @@
+package io.berth.common.kafka;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Where a {@link PollLoop} keeps how far its consumer has handled each partition. Both methods run on the
+ * loop's thread and may block.
+ */
+public interface OffsetStore {
+
+    /**
+     * Puts each just-assigned partition at its stored position. A partition with none is left where the
+     * consumer's own rules put it (its committed offset, else {@code auto.offset.reset}).
+     */
+    void resume(Consumer<?, ?> consumer, Collection<TopicPartition> assigned);
+
+    /**
+     * Stores the positions after a handled batch. Throws when they are not stored: the loop then handles
+     * the batch again under {@link FailurePolicy#RETRY_BATCH}, so a position is never ahead of the work.
+     */
+    void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next);
+
+    /** The consumer group's committed offsets in Kafka: resumed by the consumer itself, committed synchronously. */
+    OffsetStore KAFKA_COMMITS = new OffsetStore() {
+        @Override
+        public void resume(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        }
+
+        @Override
+        public void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next) {
+            consumer.commitSync(next);
+        }
+    };
+
+    /** No positions kept: a reader that rebuilds its state from the beginning of its topics on each start. */
+    OffsetStore NONE = new OffsetStore() {
+        @Override
+        public void resume(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        }
+
+        @Override
+        public void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next) {
+        }
+    };
+}

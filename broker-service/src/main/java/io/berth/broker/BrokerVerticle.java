@@ -21,6 +21,7 @@ import io.berth.common.http.ApiContract;
 import io.berth.common.http.GatewayQuota;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.runtime.BerthVerticle;
+import io.berth.common.runtime.Shutdown;
 import io.berth.common.runtime.ServiceContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -73,7 +74,7 @@ public final class BrokerVerticle extends BerthVerticle {
     private CacheFeed feed;
     private ConnectMetrics metrics;
     private PartitionWatch partition;
-    private long sweepTimer = -1;
+    private final Shutdown shutdown = new Shutdown();
 
     public BrokerVerticle(ServiceContext context, BrokerSettings settings) {
         this(context, settings, AvailabilitySettings.defaults());
@@ -97,19 +98,22 @@ public final class BrokerVerticle extends BerthVerticle {
         metrics = new ConnectMetrics(registry());
         String node = serviceConfig().cluster().nodeName();
         return blocking(() -> {
-            caches = BrokerCaches.start(serviceConfig().cluster(), settings,
-                    settings.clusterSecret().open(serviceConfig().dataDir()));
+            // Closed in reverse: the feed leaves its consumer group, the producer flushes, the node leaves the
+            // cluster (the other nodes keep every entry).
+            caches = shutdown.close("the broker caches", BrokerCaches.start(serviceConfig().cluster(), settings,
+                    settings.clusterSecret().open(serviceConfig().dataDir())));
             index = new LocalIndex(clock::millis, new HeartbeatSource(availability.degradedPlacement().toMillis()));
             index.follow(caches);
             partition = new PartitionWatch(vertx, caches, index);
             contract = ApiContract.load(vertx, BrokerApi.DOCUMENT);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));
-            producer = EventProducer.create(vertx, serviceConfig().kafka(), "broker-" + node, registry(),
-                    ALLOCATION_PRODUCER);
-            feed = new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(), "broker-feed-" + node,
-                    new FeedApplier(caches, metrics.malformedRecords, metrics.feedChangesComputed,
-                            metrics.feedChangesUnchanged), caches.feedOffsets(), registry(), partition::mayFeed);
+            producer = shutdown.close("the allocation producer", EventProducer.create(vertx, serviceConfig().kafka(),
+                    "broker-" + node, registry(), ALLOCATION_PRODUCER));
+            feed = shutdown.close("the broker feed", new CacheFeed(serviceConfig().kafka(), settings.consumerGroup(),
+                    "broker-feed-" + node, new FeedApplier(caches, metrics.malformedRecords,
+                    metrics.feedChangesComputed, metrics.feedChangesUnchanged), caches.feedOffsets(), registry(),
+                    partition::mayFeed));
             feed.start();
             return null;
         }).compose(ignored -> {
@@ -120,7 +124,7 @@ public final class BrokerVerticle extends BerthVerticle {
             readiness().note("partition", partition::readinessNote);
             ReservationSweeper sweeper = new ReservationSweeper(caches, index, clock::millis,
                     metrics.reservationsReleased, RELEASE_RULE, feed::allocationsReadThroughMillis);
-            sweepTimer = vertx.setPeriodic(1000, id -> {
+            long sweepTimer = vertx.setPeriodic(1000, id -> {
                 partition.tick();
                 silence.tick();
                 // A merging node's index is not re-read yet: it releases nothing from it.
@@ -128,13 +132,11 @@ public final class BrokerVerticle extends BerthVerticle {
                     sweeper.sweep();
                 }
             });
+            shutdown.then("the sweep timer", () -> Future.succeededFuture(vertx.cancelTimer(sweepTimer)));
             LOG.info("Broker node {} joined cluster '{}' ({} members)", node,
                     serviceConfig().cluster().clusterName(), caches.clusterSize());
             return listen(router(node));
-        }).recover(failure -> blocking(() -> {
-            closeQuietly();
-            return null;
-        }).transform(closed -> Future.failedFuture(failure)));
+        }).recover(failure -> shutdown.run(vertx).transform(closed -> Future.failedFuture(failure)));
     }
 
     /** The connect flow on this node's caches and producer, and the API around it. */
@@ -176,31 +178,9 @@ public final class BrokerVerticle extends BerthVerticle {
         return feed;
     }
 
+    /** Stops answering (the HTTP server), then undoes the start in reverse. */
     @Override
     public Future<?> stop() throws Exception {
-        if (sweepTimer >= 0) {
-            vertx.cancelTimer(sweepTimer);
-        }
-        return super.stop().transform(ignored -> blocking(() -> {
-            closeQuietly();
-            return null;
-        }));
-    }
-
-    /** Leaves the consumer group and the cluster; the other nodes keep every entry. */
-    private void closeQuietly() {
-        try {
-            if (feed != null) {
-                feed.close();
-            }
-            if (producer != null) {
-                producer.close();
-            }
-        } finally {
-            if (caches != null) {
-                caches.close();
-                caches = null;
-            }
-        }
+        return super.stop().transform(ignored -> shutdown.run(vertx));
     }
 }

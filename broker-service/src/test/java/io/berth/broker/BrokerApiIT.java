@@ -162,6 +162,32 @@ class BrokerApiIT {
     }
 
     @Test
+    void aFieldTheDocumentDoesNotDefineIsA400ProblemAndAllocatesNothing() {
+        int allocationsBefore = topics.allocations().size();
+
+        HttpResponse<Buffer> response = nodes.web().post(port(), "127.0.0.1", "/api/v1/connect")
+                .putHeader("Authorization", "Bearer " + tokens.gateway())
+                .sendJsonObject(new JsonObject().put("userId", "ursula").put("appGroupId", "roomy-desk")
+                        .put("groups", new JsonArray().add("roomers")).put("priority", "high")).await();
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.bodyAsJsonObject().getString("detail")).contains("priority");
+        assertThat(topics.allocations()).hasSize(allocationsBefore);
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedWithoutAToken() {
+        HttpResponse<Buffer> response = nodes.web().get(port(), "127.0.0.1", "/api/v1/openapi.json").send().await();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject document = response.bodyAsJsonObject();
+        assertThat(document.getString("openapi")).isEqualTo("3.1.0");
+        assertThat(document.getJsonObject("paths").fieldNames()).contains("/api/v1/connect",
+                "/api/v1/users/{userId}/resources", "/api/v1/ticket-key");
+    }
+
+    @Test
     void anOverlongOrControlCharacterIdIsA400ProblemAndAllocatesNothing() {
         int allocationsBefore = topics.allocations().size();
 

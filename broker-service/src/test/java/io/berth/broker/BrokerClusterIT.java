@@ -72,12 +72,17 @@ class BrokerClusterIT {
         return (BrokerVerticle) nodes.node(node).verticle();
     }
 
-    /** Waits until every node's index holds the pool's config and {@code hosts} candidate hosts. */
+    /**
+     * Waits until every node's index holds the pool's config, {@code hosts} candidate hosts and the pool's
+     * application group {@code <pool>-desk} (published last, it may reach a node after the hosts: a connect
+     * there would be a 404).
+     */
     static void awaitPoolOnEveryNode(String poolId, int hosts) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             for (int node : nodes.runningNodes()) {
                 PoolIndex index = verticle(node).index().pool(poolId).orElse(null);
-                if (index == null || index.policy().isEmpty() || index.candidateCount() != hosts) {
+                if (index == null || index.policy().isEmpty() || index.candidateCount() != hosts
+                        || verticle(node).index().appGroup(poolId + "-desk").isEmpty()) {
                     return false;
                 }
             }

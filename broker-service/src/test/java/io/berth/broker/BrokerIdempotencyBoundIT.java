@@ -35,7 +35,7 @@ class BrokerIdempotencyBoundIT {
             // when 100,000 keys are stored, each as a connect stores its answer (256-character user ids)
             String user = "u".repeat(256);
             for (int i = 0; i < 100_000; i++) {
-                idempotency.put(ConnectEndpoint.idempotencyCacheKey("gateway", "key-" + i),
+                idempotency.put(IdempotentConnects.idempotencyCacheKey("gateway", "key-" + i),
                         new StoredAnswer(user, "desk", UUID.randomUUID().toString(), "host-" + (i % 500) + ".corp",
                                 "pool-1", false, 1_000 + i), BrokerCaches.IDEMPOTENCY_MINUTES, TimeUnit.MINUTES);
             }
@@ -45,7 +45,7 @@ class BrokerIdempotencyBoundIT {
                 assertThat(idempotency.size()).isLessThanOrEqualTo(20_000);
                 assertThat(caches.idempotencyEvictions()).isGreaterThanOrEqualTo(80_000);
             });
-            assertThat(idempotency.get(ConnectEndpoint.idempotencyCacheKey("gateway", "key-99999")))
+            assertThat(idempotency.get(IdempotentConnects.idempotencyCacheKey("gateway", "key-99999")))
                     .as("the newest key is kept").isNotNull();
         }
     }

@@ -6,17 +6,17 @@ import java.util.random.RandomGenerator;
 /**
  * A set of indexed hosts with O(1) add, remove and uniform random pick (swap-remove; each host remembers its
  * position). Parallel arrays keep what a pick reads — the entry to return and its last heartbeat — next to each
- * other, so that picking among 100,000 hosts costs no more memory traffic than among 100. Not thread-safe:
- * {@link PoolIndex} guards it.
+ * other, so that picking among 100,000 hosts costs no more memory traffic than among 100. Not thread-safe: its
+ * owner ({@link PooledHosts}, {@link PersonalHosts}) guards it.
  */
 final class HostBucket {
 
-    private PoolIndex.IndexedHost[] hosts = new PoolIndex.IndexedHost[8];
+    private IndexedHost[] hosts = new IndexedHost[8];
     private HostEntry[] entries = new HostEntry[8];
     private long[] heartbeats = new long[8];
     private int size;
 
-    void add(PoolIndex.IndexedHost host) {
+    void add(IndexedHost host) {
         if (size == hosts.length) {
             int capacity = size * 2;
             hosts = Arrays.copyOf(hosts, capacity);
@@ -30,11 +30,11 @@ final class HostBucket {
         size++;
     }
 
-    void remove(PoolIndex.IndexedHost host) {
+    void remove(IndexedHost host) {
         int position = host.position;
         int last = --size;
         if (position != last) {
-            PoolIndex.IndexedHost moved = hosts[last];
+            IndexedHost moved = hosts[last];
             hosts[position] = moved;
             entries[position] = entries[last];
             heartbeats[position] = heartbeats[last];
@@ -57,7 +57,7 @@ final class HostBucket {
         return random.nextInt(size);
     }
 
-    PoolIndex.IndexedHost host(int position) {
+    IndexedHost host(int position) {
         return hosts[position];
     }
 

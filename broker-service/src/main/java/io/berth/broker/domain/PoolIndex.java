@@ -7,20 +7,13 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * The hosts of one pool, indexed so that a placement decision never scans the pool.
- *
- * <ul>
- *   <li>Pooled: the eligible hosts in buckets keyed by live sessions ({@code TreeMap<load, bucket>}, at most
- *   {@code maxSessionsPerHost} keys). Breadth-first takes a random host of the lowest bucket, depth-first a
- *   host of the highest; both cost O(log maxSessionsPerHost), independent of the number of hosts.</li>
- *   <li>Personal: who owns which host (user → host, {@link UserHostMap}), and the eligible hosts nobody owns, handed
- *   out in turn from a random start.</li>
- * </ul>
+ * The hosts of one pool, indexed so that a placement decision never scans the pool: every host by id, the
+ * pool's policy and heartbeat freshness, and the candidates for a new session, held by {@link PooledHosts}
+ * (load buckets) or {@link PersonalHosts} (owners and unassigned hosts) as the policy says.
  *
  * Kept in step with the host cache by its change events ({@link #upsert}, {@link #remove}); an event older
  * than the entry already indexed (lower revision) is ignored. Heartbeat freshness changes with time alone,
@@ -28,39 +21,13 @@ import java.util.random.RandomGenerator;
  */
 public final class PoolIndex {
 
-    /** A host's place in the index. */
-    static final class IndexedHost {
-        HostEntry entry;
-        /** A copy of the entry's last heartbeat: a pick checks freshness without touching the entry. */
-        long lastHeartbeatMillis;
-        /** The load bucket holding the host, or -1 when it is not a pooled candidate. */
-        int load = -1;
-        /** Whether the host is in the personal pool's unassigned set. */
-        boolean unassigned;
-        /** Position inside its bucket. */
-        int position = -1;
-
-        IndexedHost(HostEntry entry) {
-            this.entry = entry;
-            this.lastHeartbeatMillis = entry.lastHeartbeatMillis();
-        }
-    }
-
     private final String poolId;
     private final LongSupplier clock;
     private final HeartbeatSource source;
     private PoolPolicy policy;
     private final Map<String, IndexedHost> hosts = new HashMap<>();
-    private final TreeMap<Integer, HostBucket> byLoad = new TreeMap<>();
-    private final HostBucket unassigned = new HostBucket();
-    private final UserHostMap hostOfUser = new UserHostMap();
-    /**
-     * Personal pools hand the unassigned hosts out in turn, from a random start (so that nodes do not race for
-     * the same host): consecutive picks read neighbouring slots of the bucket's arrays, where random picks
-     * among 50,000 hosts each missed the CPU cache. -1 until the first pick.
-     */
-    private int unassignedCursor = -1;
-    private int candidateCount;
+    private final PooledHosts pooled = new PooledHosts();
+    private final PersonalHosts personal = new PersonalHosts();
     /** The newest heartbeat of any host of the pool: tells "no fresh heartbeat" from "full" in O(1). */
     private long newestHeartbeatMillis;
 
@@ -113,10 +80,7 @@ public final class PoolIndex {
         boolean reindex = !newPolicy.indexesLike(policy);
         policy = newPolicy;
         if (reindex) {
-            for (IndexedHost host : hosts.values()) {
-                unindex(host);
-                index(host);
-            }
+            reindex();
         }
     }
 
@@ -166,7 +130,7 @@ public final class PoolIndex {
 
     /** Personal pools: the host the user owns (assigned by the inventory or claimed by a broker). */
     public synchronized Optional<HostEntry> hostOf(String userId) {
-        IndexedHost host = hostOfUser.get(userId);
+        IndexedHost host = personal.hostOf(userId);
         return host == null ? Optional.empty() : Optional.of(host.entry);
     }
 
@@ -185,7 +149,7 @@ public final class PoolIndex {
 
     /** Hosts currently indexed as candidates for a new session (pooled) or for assignment (personal). */
     public synchronized int candidateCount() {
-        return candidateCount;
+        return pooled.size() + personal.unassignedCount();
     }
 
     /**
@@ -196,21 +160,11 @@ public final class PoolIndex {
         if (policy == null) {
             return Optional.empty();
         }
-        long now = freshnessNow(clock.getAsLong());
-        if (policy.isPersonal()) {
-            return Optional.ofNullable(pickInTurn(tried, random, now));
-        }
-        boolean depthFirst = policy.loadBalancer() == LoadBalancer.DEPTH_FIRST;
-        Map.Entry<Integer, HostBucket> bucket = depthFirst ? byLoad.lastEntry() : byLoad.firstEntry();
-        while (bucket != null) {
-            int load = bucket.getKey();
-            HostEntry picked = pickFrom(bucket.getValue(), tried, random, depthFirst, now);
-            if (picked != null) {
-                return Optional.of(picked);
-            }
-            bucket = depthFirst ? byLoad.lowerEntry(load) : byLoad.higherEntry(load);
-        }
-        return Optional.empty();
+        long freshSince = freshnessNow(clock.getAsLong()) - policy.heartbeatFreshnessMillis();
+        HostEntry picked = policy.isPersonal()
+                ? personal.pickInTurn(tried, random, freshSince)
+                : pooled.pick(tried, random, policy.loadBalancer() == LoadBalancer.DEPTH_FIRST, freshSince);
+        return Optional.ofNullable(picked);
     }
 
     /** Candidates for one connect: each call to {@code next} skips the hosts already returned. */
@@ -237,72 +191,12 @@ public final class PoolIndex {
         };
     }
 
-    /** Personal pools: the next unassigned host in turn not tried yet with a fresh heartbeat, or null. */
-    private HostEntry pickInTurn(Set<String> tried, RandomGenerator random, long now) {
-        long freshSince = now - policy.heartbeatFreshnessMillis();
-        boolean anyTried = !tried.isEmpty();
-        if (unassignedCursor < 0 && !unassigned.isEmpty()) {
-            unassignedCursor = unassigned.randomPosition(random);
-        }
-        // At most one lap: every host of the bucket is looked at once (stale ones leave it as they are seen).
-        for (int looked = 0; looked < unassigned.size(); ) {
-            if (unassignedCursor >= unassigned.size()) {
-                unassignedCursor = 0;
-            }
-            int position = unassignedCursor;
-            if (unassigned.heartbeat(position) < freshSince) {
-                unindex(unassigned.host(position));
-                continue;
-            }
-            unassignedCursor++;
-            looked++;
-            if (anyTried && tried.contains(unassigned.entry(position).hostId())) {
-                continue;
-            }
-            return unassigned.entry(position);
-        }
-        return null;
-    }
-
-    /** A host of the bucket not tried yet with a fresh heartbeat (stale ones leave the index), or null. */
-    private HostEntry pickFrom(HostBucket bucket, Set<String> tried, RandomGenerator random, boolean inOrder,
-                               long now) {
-        long freshSince = now - policy.heartbeatFreshnessMillis();
-        boolean anyTried = !tried.isEmpty();
-        // A few random draws find a host at once when the bucket is larger than what was tried...
-        if (!inOrder) {
-            for (int draw = 0; draw < 4 && !bucket.isEmpty(); draw++) {
-                int position = bucket.randomPosition(random);
-                if (anyTried && tried.contains(bucket.entry(position).hostId())) {
-                    continue;
-                }
-                if (bucket.heartbeat(position) < freshSince) {
-                    unindex(bucket.host(position));
-                    continue;
-                }
-                return bucket.entry(position);
-            }
-        }
-        // ...and a walk settles small buckets, where every host may have been tried.
-        int position = 0;
-        while (position < bucket.size()) {
-            if (anyTried && tried.contains(bucket.entry(position).hostId())) {
-                position++;
-            } else if (bucket.heartbeat(position) < freshSince) {
-                unindex(bucket.host(position));
-            } else {
-                return bucket.entry(position);
-            }
-        }
-        return null;
-    }
-
     private void index(IndexedHost host) {
         HostEntry entry = host.entry;
         if (policy != null && policy.isPersonal()) {
             String owner = entry.effectiveUser();
             if (owner != null) {
-                hostOfUser.put(owner, host);
+                personal.own(owner, host);
                 return;
             }
         }
@@ -310,33 +204,15 @@ public final class PoolIndex {
                 || !Eligibility.isHeartbeatFresh(entry, policy, freshnessNow(clock.getAsLong()))) {
             return;
         }
-        candidateCount++;
         if (policy.isPersonal()) {
-            host.unassigned = true;
-            unassigned.add(host);
+            personal.addUnassigned(host);
         } else {
-            host.load = entry.liveSessions();
-            byLoad.computeIfAbsent(host.load, load -> new HostBucket()).add(host);
+            pooled.add(host);
         }
     }
 
     private void unindex(IndexedHost host) {
-        String owner = host.entry.effectiveUser();
-        if (owner != null) {
-            hostOfUser.remove(owner, host);
-        }
-        if (host.unassigned) {
-            unassigned.remove(host);
-            host.unassigned = false;
-            candidateCount--;
-        } else if (host.load >= 0) {
-            HostBucket bucket = byLoad.get(host.load);
-            bucket.remove(host);
-            if (bucket.isEmpty()) {
-                byLoad.remove(host.load);
-            }
-            host.load = -1;
-            candidateCount--;
-        }
+        personal.remove(host);
+        pooled.remove(host);
     }
 }

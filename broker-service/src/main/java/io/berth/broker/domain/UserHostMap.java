@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>Why not a {@code HashMap}: a connect of a user who owns no host yet (every first connect into a personal
  * pool) is a lookup that misses, and in a {@code HashMap} of 50,000 users a miss dereferences a scattered
  * node half of the time — a cache miss that made the personal decision at 100,000 hosts 1.85× its cost at
- * 100. Here a miss reads one or two adjacent cache lines of the hash array. Not thread-safe: {@link PoolIndex}
+ * 100. Here a miss reads one or two adjacent cache lines of the hash array. Not thread-safe: {@link PersonalHosts}
  * guards it.
  */
 final class UserHostMap {
@@ -20,14 +20,14 @@ final class UserHostMap {
 
     private int[] hashes = new int[16];
     private String[] users = new String[16];
-    private PoolIndex.IndexedHost[] hosts = new PoolIndex.IndexedHost[16];
+    private IndexedHost[] hosts = new IndexedHost[16];
     private int size;
 
     int size() {
         return size;
     }
 
-    PoolIndex.IndexedHost get(String user) {
+    IndexedHost get(String user) {
         int hash = hash(user);
         int mask = hashes.length - 1;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -41,7 +41,7 @@ final class UserHostMap {
         }
     }
 
-    void put(String user, PoolIndex.IndexedHost host) {
+    void put(String user, IndexedHost host) {
         if ((size + 1) * 100L > (long) hashes.length * MAX_FILL_PERCENT) {
             grow();
         }
@@ -62,7 +62,7 @@ final class UserHostMap {
     }
 
     /** Removes the user's entry only if it still points at {@code host}. */
-    void remove(String user, PoolIndex.IndexedHost host) {
+    void remove(String user, IndexedHost host) {
         int hash = hash(user);
         int mask = hashes.length - 1;
         int slot = hash & mask;
@@ -103,11 +103,11 @@ final class UserHostMap {
     private void grow() {
         int[] oldHashes = hashes;
         String[] oldUsers = users;
-        PoolIndex.IndexedHost[] oldHosts = hosts;
+        IndexedHost[] oldHosts = hosts;
         int capacity = oldHashes.length * 2;
         hashes = new int[capacity];
         users = new String[capacity];
-        hosts = new PoolIndex.IndexedHost[capacity];
+        hosts = new IndexedHost[capacity];
         int mask = capacity - 1;
         for (int i = 0; i < oldHashes.length; i++) {
             if (oldHashes[i] != EMPTY) {

@@ -10,15 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class UserHostMapTest {
 
-    private static PoolIndex.IndexedHost host(String hostId) {
-        return new PoolIndex.IndexedHost(Hosts.available(hostId, "p", 0));
+    private static IndexedHost host(String hostId) {
+        return new IndexedHost(Hosts.available(hostId, "p", 0));
     }
 
     @Test
     void aUserMapsToTheHostPutLastAndIsRemovedOnlyWithThatHost() {
         UserHostMap map = new UserHostMap();
-        PoolIndex.IndexedHost h1 = host("h1");
-        PoolIndex.IndexedHost h2 = host("h2");
+        IndexedHost h1 = host("h1");
+        IndexedHost h2 = host("h2");
 
         map.put("alice", h1);
         map.put("alice", h2);
@@ -34,8 +34,8 @@ class UserHostMapTest {
     void randomPutsAndRemovesAgreeWithAHashMap() {
         // given a map driven through growth and many backward-shift removals alongside a HashMap
         UserHostMap map = new UserHostMap();
-        Map<String, PoolIndex.IndexedHost> expected = new HashMap<>();
-        PoolIndex.IndexedHost[] hosts = new PoolIndex.IndexedHost[64];
+        Map<String, IndexedHost> expected = new HashMap<>();
+        IndexedHost[] hosts = new IndexedHost[64];
         for (int i = 0; i < hosts.length; i++) {
             hosts[i] = host("h" + i);
         }
@@ -44,7 +44,7 @@ class UserHostMapTest {
         // when
         for (int step = 0; step < 200_000; step++) {
             String user = "u" + random.nextInt(5_000);
-            PoolIndex.IndexedHost host = hosts[random.nextInt(hosts.length)];
+            IndexedHost host = hosts[random.nextInt(hosts.length)];
             if (random.nextInt(3) == 0) {
                 map.remove(user, host);
                 expected.remove(user, host);

@@ -18,8 +18,13 @@ public final class JsonAnswers {
     }
 
     public static void send(RoutingContext ctx, int status, Object body) {
+        send(ctx, status, "application/json", body);
+    }
+
+    /** An answer of a more specific JSON media type (e.g. {@code application/jwk-set+json}). */
+    public static void send(RoutingContext ctx, int status, String mediaType, Object body) {
         if (body instanceof JsonObject json) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.toBuffer());
+            ctx.response().setStatusCode(status).putHeader("Content-Type", mediaType).end(json.toBuffer());
             return;
         }
         byte[] bytes;
@@ -29,6 +34,6 @@ public final class JsonAnswers {
             // Answers are records of known types; failing to serialise one is a programming error.
             throw new UncheckedIOException(e);
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", mediaType).end(Buffer.buffer(bytes));
     }
 }

@@ -5,18 +5,11 @@ import io.berth.broker.cache.StoredAnswer;
 import io.berth.broker.domain.ConnectFlow;
 import io.berth.broker.domain.ConnectOutcome;
 import io.berth.broker.domain.ConnectRequest;
-import io.berth.broker.ticket.TicketSigner;
-import io.berth.common.auth.Principal;
-import io.berth.common.http.JsonBodies;
 import io.berth.common.http.ProblemException;
-import io.berth.common.ids.UserIds;
-import io.berth.common.http.Problems;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import org.infinispan.Cache;
 
 import java.nio.charset.StandardCharsets;
@@ -29,18 +22,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * {@code POST /api/v1/connect}: validates the request (ids bounded, no control characters), honours
- * {@code Idempotency-Key}, runs the {@link ConnectFlow} and writes its outcome (200 with a signed ticket, 202,
- * or a problem).
+ * Connects that honour {@code Idempotency-Key} (DESIGN.md section 4): the first request with a key runs the
+ * {@link ConnectFlow} and its 200 answer is kept for ten minutes in the replicated idempotency cache; a repeat
+ * within them gets the kept answer and allocates nothing.
  */
-final class ConnectEndpoint {
+final class IdempotentConnects {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** How long a key is held for a request still being answered, in case its node dies mid-way. */
     private static final long IN_PROGRESS_SECONDS = 30;
     private static final long WAIT_STEP_MILLIS = 50;
     private static final int MAX_WAIT_STEPS = 200;
-    /** DESIGN.md 7.8: the longest user or group id. */
 
     /** An outcome with the second its ticket was issued at (kept, so a replay gives the same ticket). */
     record Answer(ConnectOutcome outcome, long issuedAtSeconds) {
@@ -49,67 +40,29 @@ final class ConnectEndpoint {
     private final Vertx vertx;
     private final ConnectFlow flow;
     private final Cache<String, StoredAnswer> idempotency;
-    private final TicketSigner tickets;
-    private final int ticketTtlSeconds;
-    private final ConnectMetrics metrics;
     private final LongSupplier clock;
     private final BooleanSupplier inMinority;
-
-    ConnectEndpoint(Vertx vertx, ConnectFlow flow, Cache<String, StoredAnswer> idempotency, TicketSigner tickets,
-                    int ticketTtlSeconds, ConnectMetrics metrics, LongSupplier clock) {
-        this(vertx, flow, idempotency, tickets, ticketTtlSeconds, metrics, clock, () -> false);
-    }
 
     /**
      * @param inMinority whether this node is in a minority partition: its idempotency cache refuses writes, so a
      *                   request with a key replays a stored answer or is decided without recording the key (such
      *                   a node allocates nothing, so a retry cannot allocate twice: it reconnects or refuses)
      */
-    ConnectEndpoint(Vertx vertx, ConnectFlow flow, Cache<String, StoredAnswer> idempotency, TicketSigner tickets,
-                    int ticketTtlSeconds, ConnectMetrics metrics, LongSupplier clock, BooleanSupplier inMinority) {
-        this.inMinority = inMinority;
+    IdempotentConnects(Vertx vertx, ConnectFlow flow, Cache<String, StoredAnswer> idempotency, LongSupplier clock,
+                       BooleanSupplier inMinority) {
         this.vertx = vertx;
         this.flow = flow;
         this.idempotency = idempotency;
-        this.tickets = tickets;
-        this.ticketTtlSeconds = ticketTtlSeconds;
-        this.metrics = metrics;
         this.clock = clock;
+        this.inMinority = inMinority;
     }
 
-    void handle(RoutingContext ctx) {
-        long started = System.nanoTime();
-        JsonObject body = JsonBodies.object(ctx);
-        ConnectRequest request = new ConnectRequest(JsonBodies.requiredString(body, "userId"),
-                JsonBodies.requiredString(body, "appGroupId"), JsonBodies.stringList(body, "groups"));
-        requireValidId("userId", request.userId());
-        for (String group : request.groups()) {
-            requireValidId("groups", group);
-        }
-        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-        if (key != null && (key.isBlank() || key.length() > 255)) {
-            throw ProblemException.badRequest("the Idempotency-Key header must have 1 to 255 characters");
-        }
+    /** The answer to {@code request}; {@code key} is the gateway's {@code Idempotency-Key}, or null. */
+    Future<Answer> connect(ConnectRequest request, String subject, String key) {
         Context context = vertx.getOrCreateContext();
-        Future<Answer> answer = key == null
+        return key == null
                 ? fresh(request, context)
-                : idempotent(idempotencyCacheKey(Principal.of(ctx).subject(), key), request, context, 0);
-        answer.onComplete(result -> {
-            if (result.failed()) {
-                metrics.failedRequest(started);
-                ctx.fail(result.cause());
-                return;
-            }
-            metrics.answered(result.result().outcome(), started);
-            write(ctx, request, result.result());
-        });
-    }
-
-    /** DESIGN.md 7.8: refused before the id reaches a cache, a ticket or Kafka (the rule is common's {@link UserIds}). */
-    static void requireValidId(String field, String id) {
-        UserIds.violation(field, id).ifPresent(why -> {
-            throw ProblemException.badRequest(why);
-        });
+                : idempotent(idempotencyCacheKey(subject, key), request, context, 0);
     }
 
     /**
@@ -177,51 +130,5 @@ final class ConnectEndpoint {
                 : idempotency.putAsync(key, session, BrokerCaches.IDEMPOTENCY_MINUTES, TimeUnit.MINUTES);
         // The answer stands even if remembering it fails; a retry is then decided again (and reconnects).
         return Future.fromCompletionStage(write, context).transform(ignored -> Future.succeededFuture(answer));
-    }
-
-    private void write(RoutingContext ctx, ConnectRequest request, Answer answer) {
-        StoredAnswer session = StoredAnswer.of(request.userId(), request.appGroupId(), answer.outcome(),
-                answer.issuedAtSeconds());
-        if (session != null) {
-            ok(ctx, session);
-            return;
-        }
-        ConnectOutcome outcome = answer.outcome();
-        if (outcome instanceof ConnectOutcome.Starting starting) {
-            ctx.response().setStatusCode(202)
-                    .putHeader("Retry-After", String.valueOf(starting.retryAfterSeconds()))
-                    .putHeader("Content-Type", "application/json")
-                    .end(new JsonObject()
-                            .put("status", "STARTING")
-                            .put("hostId", starting.hostId())
-                            .put("retryAfterSeconds", starting.retryAfterSeconds())
-                            .toBuffer());
-        } else if (outcome instanceof ConnectOutcome.Forbidden forbidden) {
-            Problems.send(ctx, ProblemException.forbidden(forbidden.reason()));
-        } else if (outcome instanceof ConnectOutcome.AppGroupNotFound notFound) {
-            Problems.send(ctx, ProblemException.notFound("no application group '" + notFound.appGroupId() + "'"));
-        } else if (outcome instanceof ConnectOutcome.NoCapacity noCapacity) {
-            Problems.send(ctx, ProblemException.unavailable(noCapacity.reason(), noCapacity.retryAfterSeconds()));
-        } else if (outcome instanceof ConnectOutcome.Failed failed) {
-            Problems.send(ctx, ProblemException.unavailable(failed.reason(), failed.retryAfterSeconds()));
-        }
-    }
-
-    private void ok(RoutingContext ctx, StoredAnswer session) {
-        // A replay re-signs the ticket: the same one while it has half its lifetime left, then a fresh one, so a
-        // replayed answer never carries an expired ticket.
-        long issuedAt = TicketSigner.reissueTime(session.issuedAtSeconds(), clock.getAsLong() / 1000,
-                ticketTtlSeconds);
-        String ticket = tickets.sign(session.sessionId(), session.userId(), session.hostId(), issuedAt,
-                ticketTtlSeconds);
-        ctx.response().setStatusCode(200)
-                .putHeader("Content-Type", "application/json")
-                .end(new JsonObject()
-                        .put("sessionId", session.sessionId())
-                        .put("hostId", session.hostId())
-                        .put("poolId", session.poolId())
-                        .put("reconnect", session.reconnect())
-                        .put("ticket", ticket)
-                        .toBuffer());
     }
 }

@@ -1,13 +1,12 @@
 package io.berth.faults.topology;
 
+import io.berth.common.config.SecretFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,16 @@ final class ProcessLaunch {
     private final String jwtSecret;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    ProcessLaunch(Path repositoryRoot, Path workDir, int kafkaPort, String jwtSecret) {
+    ProcessLaunch(Path repositoryRoot, Path workDir, int kafkaPort) {
         this.repositoryRoot = repositoryRoot;
         this.workDir = workDir;
         this.kafkaPort = kafkaPort;
-        this.jwtSecret = jwtSecret;
+        this.jwtSecret = secret("jwt-secret", 48);
+    }
+
+    /** The secret every service verifies tokens with (and tests mint them with). */
+    String jwtSecret() {
+        return jwtSecret;
     }
 
     /** The launcher's embedded Kafka alone ({@code StandaloneKafka}), its data under the work directory. */
@@ -74,8 +78,7 @@ final class ProcessLaunch {
      * 127.0.0.3 and a partition by address cuts exactly its links.
      */
     Map<String, String> brokerClusterEnv(int jgroupsPort, List<String> addresses) {
-        Path ticketKey = workDir.resolve("ticket-key");
-        writeRandomKey(ticketKey);
+        secret("ticket-key", 32);
         return Map.of(
                 "BERTH_CLUSTER_NAME", "berth-faults-" + Long.toHexString(ThreadLocalRandom.current().nextLong()),
                 "BERTH_CLUSTER_SECRET", String.format("%016x%016x", ThreadLocalRandom.current().nextLong(),
@@ -83,22 +86,16 @@ final class ProcessLaunch {
                 "BERTH_JGROUPS_PORT", String.valueOf(jgroupsPort),
                 "BERTH_JGROUPS_INITIAL_HOSTS", addresses.stream().map(address -> address + "[" + jgroupsPort + "]")
                         .collect(Collectors.joining(",")),
-                "BERTH_TICKET_KEY_FILE", ticketKey.toString());
+                "BERTH_TICKET_KEY_FILE", workDir.resolve("ticket-key").toString());
     }
 
-    private static void writeRandomKey(Path file) {
+    /** A secret of {@code bytes} random bytes kept in {@code file} under the work directory (made once). */
+    String secret(String file, int bytes) {
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, randomBase64Url(32), StandardCharsets.UTF_8);
+            return SecretFiles.readOrCreate(workDir.resolve(file), bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot write " + workDir.resolve(file), e);
         }
-    }
-
-    static String randomBase64Url(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     private Path jar(String module, String name) {

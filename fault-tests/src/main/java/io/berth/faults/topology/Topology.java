@@ -56,10 +56,10 @@ public final class Topology implements AutoCloseable {
     private final ReadinessProbe probe = new ReadinessProbe();
 
     private Topology(Settings settings) {
-        this.jwtSecret = ProcessLaunch.randomBase64Url(48);
         this.kafkaPort = LoopbackPorts.freePort("127.0.0.1");
         this.jgroupsPort = LoopbackPorts.freeJGroupsPort(BROKERS, JGROUPS_FD_OFFSET);
-        ProcessLaunch launch = new ProcessLaunch(settings.repositoryRoot(), settings.workDir(), kafkaPort, jwtSecret);
+        ProcessLaunch launch = new ProcessLaunch(settings.repositoryRoot(), settings.workDir(), kafkaPort);
+        this.jwtSecret = launch.jwtSecret();
         this.kafka = launch.kafka(LoopbackPorts.freePort("127.0.0.1"));
         for (int i = 1; i <= settings.inventoryInstances(); i++) {
             int port = LoopbackPorts.freePort("127.0.0.1");

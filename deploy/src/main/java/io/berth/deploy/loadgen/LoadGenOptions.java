@@ -13,7 +13,7 @@ import java.util.Optional;
  * The load generator's command line, read by picocli. Every number is bounded, so a typo cannot start an
  * unbounded run, and every request goes to 127.0.0.1.
  */
-@Command(name = "java -jar berth-loadgen.jar", sortOptions = false, usageHelpWidth = 110,
+@Command(name = "java -jar berth-loadgen.jar", sortOptions = false, abbreviateSynopsis = true, usageHelpWidth = 110,
         description = {
                 "Sets up K pools of N simulated hosts through Berth's API, then drives POST /api/v1/connect at a"
                         + " fixed rate (open model: latency is measured from when each request was due, so a slow"
@@ -102,13 +102,16 @@ public final class LoadGenOptions extends CheckedOptions {
     private double maxRate;
 
     // Target
-    @Option(names = "--broker-port", paramLabel = "P", defaultValue = "8080", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--broker-port", paramLabel = "P", defaultValue = "8080",
+            description = "the broker's port on 127.0.0.1 (default ${DEFAULT-VALUE})")
     private int brokerPort;
 
-    @Option(names = "--inventory-port", paramLabel = "P", defaultValue = "8081", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--inventory-port", paramLabel = "P", defaultValue = "8081",
+            description = "the inventory's port on 127.0.0.1 (default ${DEFAULT-VALUE})")
     private int inventoryPort;
 
-    @Option(names = "--session-port", paramLabel = "P", defaultValue = "8082", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--session-port", paramLabel = "P", defaultValue = "8082",
+            description = "the session service's port on 127.0.0.1 (default ${DEFAULT-VALUE})")
     private int sessionPort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".berth", description = {

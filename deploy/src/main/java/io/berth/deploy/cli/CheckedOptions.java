@@ -59,8 +59,12 @@ public abstract class CheckedOptions {
         return cli.execute(args);
     }
 
+    /** As the hand-written parsers were: the last of a repeated flag wins, and {@code @file} is a plain value. */
     private static CommandLine commandLine(CheckedOptions options) {
-        return new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(options)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOverwrittenOptionsAllowed(true)
+                .setExpandAtFiles(false);
     }
 
     protected final int within(String flag, int value, int min, int max) {

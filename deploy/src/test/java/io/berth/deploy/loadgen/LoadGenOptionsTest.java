@@ -140,6 +140,16 @@ class LoadGenOptionsTest {
     }
 
     @Test
+    void theLastOfARepeatedFlagWinsAndAnAtSignIsAPlainValue() {
+        // when
+        LoadGenOptions options = LoadGenOptions.parse("--rate", "10", "--rate", "20", "--admin-token", "@token");
+
+        // then
+        assertThat(options.rate()).isEqualTo(20);
+        assertThat(options.adminToken()).contains("@token");
+    }
+
+    @Test
     void aValuedFlagWithoutItsValueIsAUsageError() {
         assertThatThrownBy(() -> LoadGenOptions.parse("--output"))
                 .isInstanceOf(ParameterException.class).hasMessage("--output needs a value");

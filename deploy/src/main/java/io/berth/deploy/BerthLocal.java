@@ -4,6 +4,7 @@ import io.berth.common.config.ConfigException;
 import io.berth.common.config.Env;
 import io.berth.common.config.ServiceConfig;
 import io.berth.common.config.ServiceName;
+import io.berth.deploy.cli.CheckedOptions;
 import io.berth.deploy.demo.DemoFleet;
 
 import java.io.PrintStream;
@@ -22,33 +23,26 @@ import java.util.Locale;
 public final class BerthLocal {
 
     public static final int EXIT_START_FAILED = 1;
-    public static final int EXIT_USAGE = 2;
 
     private BerthLocal() {
     }
 
     public static void main(String[] args) {
-        LauncherOptions options;
-        try {
-            options = LauncherOptions.parse(args);
-        } catch (LauncherOptions.UsageException e) {
-            System.err.println("berth-local: " + e.getMessage());
-            System.err.println();
-            System.err.print(LauncherOptions.USAGE);
-            System.exit(EXIT_USAGE);
-            return;
+        LauncherOptions options = new LauncherOptions();
+        int exit = CheckedOptions.execute(options, args, () -> launch(options));
+        if (exit != 0) {
+            System.exit(exit);
         }
-        if (options.help()) {
-            System.out.print(LauncherOptions.USAGE);
-            return;
-        }
+    }
+
+    /** Starts the stack, stops it on SIGTERM or Ctrl-C; answers 0, or {@link #EXIT_START_FAILED}. */
+    private static int launch(LauncherOptions options) {
         LocalStack stack;
         try {
             stack = start(options, Env.system(), BerthServices.all());
-        } catch (LocalStack.LaunchException | ConfigException e) {
+        } catch (LaunchException | ConfigException e) {
             System.err.println("berth-local failed to start: " + e.getMessage());
-            System.exit(EXIT_START_FAILED);
-            return;
+            return EXIT_START_FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("berth-local: stopping (services first, then Kafka)...");
@@ -56,6 +50,7 @@ public final class BerthLocal {
             System.out.println("berth-local: stopped");
         }, "berth-local-shutdown"));
         printBanner(stack, System.out);
+        return 0;
     }
 
     /** Starts the stack the command line asks for (used by {@link #main} and by tests). */
@@ -75,7 +70,7 @@ public final class BerthLocal {
         text.append("  broker-service     ").append(broker).append('\n');
         text.append("  inventory-service  ").append(inventory).append('\n');
         text.append("  session-service    ").append(session).append('\n');
-        LocalStack.Timings timings = stack.timings();
+        StartTimings timings = stack.timings();
         text.append(String.format(Locale.ROOT, "  all three /health/ready = 200 after %s (%s since the command; Kafka took %s)%n",
                 seconds(timings.ready()), seconds(timings.readySinceProcessStart()), seconds(timings.kafka())));
         stack.demoFleet().ifPresent(fleet -> text.append(String.format(Locale.ROOT,

@@ -1,93 +1,68 @@
 package io.berth.deploy;
 
+import io.berth.deploy.cli.CheckedOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The launcher's command line: {@code [--data-dir DIR] [--demo-hosts N] [--help]}. Parsing is strict: an
- * unknown flag, a missing value or a bad number is a {@link UsageException}.
+ * The launcher's command line, {@code [--data-dir DIR] [--demo-hosts N] [--help]}, read by picocli: an
+ * unknown flag, a missing value or a bad number is a usage error (see {@link CheckedOptions}).
  */
-public record LauncherOptions(Optional<Path> dataDir, int demoHosts, boolean help) {
+@Command(name = "java -jar berth-local.jar", sortOptions = false, usageHelpWidth = 110,
+        description = {
+                "Runs Berth on one machine: a Kafka broker (KRaft, data in DIR/kafka), the inventory, session and"
+                        + " broker services on their default ports, and a demo fleet of simulated session hosts.",
+                ""},
+        footer = {
+                "",
+                "Environment (all optional): BERTH_KAFKA_BOOTSTRAP (use that Kafka, start none), BERTH_KAFKA_PORT"
+                        + " (9092), BERTH_KAFKA_CONTROLLER_PORT (Kafka port + 1), BERTH_BROKER_HTTP_PORT (8080),"
+                        + " BERTH_INVENTORY_HTTP_PORT (8081), BERTH_SESSION_HTTP_PORT (8082), BERTH_HTTP_HOST"
+                        + " (127.0.0.1: this machine only; 0.0.0.0 opens the services to the network),"
+                        + " BERTH_JWT_SECRET, and every other BERTH_* setting of the services."})
+public final class LauncherOptions extends CheckedOptions {
 
     public static final int DEFAULT_DEMO_HOSTS = 20;
     public static final int MAX_DEMO_HOSTS = 10_000;
 
-    public static final String USAGE = """
-            Usage: java -jar berth-local.jar [--data-dir DIR] [--demo-hosts N] [--help]
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {
+            "where Kafka's log and the JWT secret live (default: $BERTH_DATA_DIR or ./.berth); started again on"
+                    + " the same DIR, everything acknowledged before is still there"})
+    private Path dataDir;
 
-            Runs Berth on one machine: a Kafka broker (KRaft, data in DIR/kafka), the inventory, session and
-            broker services on their default ports, and a demo fleet of simulated session hosts.
+    @Option(names = "--demo-hosts", paramLabel = "N", defaultValue = "" + DEFAULT_DEMO_HOSTS, description = {
+            "simulated session hosts in the demo pool (default ${DEFAULT-VALUE}; 0 for none; at most "
+                    + MAX_DEMO_HOSTS + ")"})
+    private int demoHosts;
 
-              --data-dir DIR    where Kafka's log and the JWT secret live (default: $BERTH_DATA_DIR or ./.berth);
-                                started again on the same DIR, everything acknowledged before is still there
-              --demo-hosts N    simulated session hosts in the demo pool (default 20; 0 for none)
-              --help            this text
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    private boolean help;
 
-            Environment (all optional): BERTH_KAFKA_BOOTSTRAP (use that Kafka, start none), BERTH_KAFKA_PORT
-            (9092), BERTH_KAFKA_CONTROLLER_PORT (Kafka port + 1), BERTH_BROKER_HTTP_PORT (8080),
-            BERTH_INVENTORY_HTTP_PORT (8081), BERTH_SESSION_HTTP_PORT (8082), BERTH_HTTP_HOST (127.0.0.1:
-            this machine only; 0.0.0.0 opens the services to the network), BERTH_JWT_SECRET, and every other
-            BERTH_* setting of the services.
-            """;
-
+    /** Reads a launcher command line; one it does not understand is a {@link picocli.CommandLine.ParameterException}. */
     public static LauncherOptions parse(String... args) {
-        Optional<Path> dataDir = Optional.empty();
-        int demoHosts = DEFAULT_DEMO_HOSTS;
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            switch (flag) {
-                case "--help", "-h" -> help = true;
-                case "--data-dir" -> {
-                    String value = valueOf(args, i, arg);
-                    if (!arg.contains("=")) {
-                        i++;
-                    }
-                    if (value.isBlank()) {
-                        throw new UsageException("--data-dir needs a directory");
-                    }
-                    dataDir = Optional.of(Path.of(value));
-                }
-                case "--demo-hosts" -> {
-                    String value = valueOf(args, i, arg);
-                    if (!arg.contains("=")) {
-                        i++;
-                    }
-                    demoHosts = parseDemoHosts(value);
-                }
-                default -> throw new UsageException("unknown argument '" + arg + "'");
-            }
-        }
-        return new LauncherOptions(dataDir, demoHosts, help);
+        return CheckedOptions.parse(new LauncherOptions(), args);
     }
 
-    private static String valueOf(String[] args, int i, String arg) {
-        if (arg.contains("=")) {
-            return arg.substring(arg.indexOf('=') + 1);
+    @Override
+    protected void check() {
+        if (dataDir != null && dataDir.toString().isBlank()) {
+            throw usageError("--data-dir needs a directory");
         }
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-            throw new UsageException(arg + " needs a value");
-        }
-        return args[i + 1];
+        within("--demo-hosts", demoHosts, 0, MAX_DEMO_HOSTS);
     }
 
-    private static int parseDemoHosts(String value) {
-        try {
-            int hosts = Integer.parseInt(value.trim());
-            if (hosts < 0 || hosts > MAX_DEMO_HOSTS) {
-                throw new UsageException("--demo-hosts must be between 0 and " + MAX_DEMO_HOSTS + ", was " + hosts);
-            }
-            return hosts;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--demo-hosts must be a whole number, was '" + value + "'");
-        }
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir);
     }
 
-    /** The command line cannot be understood; the message says what is wrong. */
-    public static final class UsageException extends RuntimeException {
-        public UsageException(String message) {
-            super(message);
-        }
+    public int demoHosts() {
+        return demoHosts;
+    }
+
+    public boolean help() {
+        return help;
     }
 }

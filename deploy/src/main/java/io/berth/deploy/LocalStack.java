@@ -14,20 +14,13 @@ import io.berth.common.runtime.ServiceContext;
 import io.berth.common.runtime.ServiceRuntime;
 import io.berth.deploy.client.BerthApiClient;
 import io.berth.deploy.client.BerthEndpoints;
+import io.berth.deploy.client.ReadinessProbe;
 import io.berth.deploy.demo.DemoFleet;
 import io.berth.deploy.kafka.EmbeddedKafkaServer;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +49,6 @@ public final class LocalStack implements AutoCloseable {
         Map<ServiceName, Function<ServiceContext, ? extends BerthVerticle>> factories(Env env);
     }
 
-    /** How long each step took, for the launcher's banner. */
-    public record Timings(Duration kafka, Duration services, Duration ready, Duration demoFleet, Instant readyAt) {
-
-        /** From the JVM's start (the user's command) to all three services ready. */
-        public Duration readySinceProcessStart() {
-            return Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), readyAt);
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration TOKEN_TTL = Duration.ofDays(1);
@@ -76,13 +59,13 @@ public final class LocalStack implements AutoCloseable {
     private final String bootstrapServers;
     private final Map<ServiceName, RunningService> services;
     private final TokenIssuer tokens;
-    private final Timings timings;
+    private final StartTimings timings;
     private final BerthApiClient api;
     private volatile DemoFleet demoFleet;
     private volatile boolean closed;
 
     private LocalStack(Path dataDir, Vertx vertx, EmbeddedKafkaServer kafka, String bootstrapServers,
-                       Map<ServiceName, RunningService> services, TokenIssuer tokens, Timings timings,
+                       Map<ServiceName, RunningService> services, TokenIssuer tokens, StartTimings timings,
                        BerthApiClient api, DemoFleet demoFleet) {
         this.dataDir = dataDir;
         this.vertx = vertx;
@@ -109,17 +92,13 @@ public final class LocalStack implements AutoCloseable {
         BerthApiClient api = null;
         try {
             Optional<String> external = env.get(KafkaConfig.BOOTSTRAP);
-            requirePortsFree(env, toRun.factories(env).keySet(), external.isEmpty());
+            PortPreflight.requirePortsFree(env, toRun.factories(env).keySet(), external.isEmpty());
             String bootstrap;
             if (external.isPresent()) {
                 bootstrap = external.get();
                 LOG.info("Using the Kafka at {} ({} is set); starting none", bootstrap, KafkaConfig.BOOTSTRAP);
             } else {
-                int port = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);
-                EmbeddedKafkaServer.Settings settings = EmbeddedKafkaServer.Settings.under(dataDir, port);
-                settings = settings.withControllerPort(env.integer(EmbeddedKafkaServer.CONTROLLER_PORT_ENV,
-                        settings.controllerPort(), 0, 65535));
-                kafka = EmbeddedKafkaServer.start(settings);
+                kafka = EmbeddedKafkaServer.start(EmbeddedKafkaServer.Settings.from(env, dataDir));
                 bootstrap = kafka.bootstrapServers();
                 env = env.with(Map.of(KafkaConfig.BOOTSTRAP, bootstrap));
             }
@@ -156,7 +135,7 @@ public final class LocalStack implements AutoCloseable {
                         .toCompletionStage().toCompletableFuture(), "the demo fleet did not start");
             }
             long fleetDone = System.nanoTime();
-            Timings timings = new Timings(Duration.ofNanos(kafkaDone - startedAt),
+            StartTimings timings = new StartTimings(Duration.ofNanos(kafkaDone - startedAt),
                     Duration.ofNanos(servicesDone - kafkaDone), Duration.ofNanos(readyDone - startedAt),
                     Duration.ofNanos(fleetDone - readyDone), readyAt);
             return new LocalStack(dataDir, vertx, kafka, bootstrap, running, tokens, timings, api, fleet);
@@ -165,7 +144,7 @@ public final class LocalStack implements AutoCloseable {
             if (e instanceof LaunchException) {
                 throw e;
             }
-            throw new LaunchException(rootMessage(e), e);
+            throw new LaunchException(LaunchException.rootMessage(e), e);
         }
     }
 
@@ -191,7 +170,7 @@ public final class LocalStack implements AutoCloseable {
         return endpoints(services);
     }
 
-    public Timings timings() {
+    public StartTimings timings() {
         return timings;
     }
 
@@ -278,10 +257,6 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Fails at once, naming the port and its variable, when a port the stack is about to bind is taken
-     * (most often by a launcher that is already running), instead of half-starting.
-     */
-    /**
      * The launcher's services answer this machine only ({@value HttpConfig#LOOPBACK}) unless
      * {@code BERTH_HTTP_HOST} opens them to the network: a demo with a well-known secret file and minted
      * tokens is not for other machines. A service started on its own keeps listening on every interface.
@@ -290,63 +265,16 @@ public final class LocalStack implements AutoCloseable {
         return env.with(Map.of(HttpConfig.HOST, env.string(HttpConfig.HOST, HttpConfig.LOOPBACK)));
     }
 
-    private static void requirePortsFree(Env env, Set<ServiceName> services, boolean embeddedKafka) {
-        if (embeddedKafka) {
-            int kafkaPort = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);
-            requireFree("127.0.0.1", kafkaPort, "Kafka", EmbeddedKafkaServer.PORT_ENV);
-            int controllerPort = env.integer(EmbeddedKafkaServer.CONTROLLER_PORT_ENV, kafkaPort == 0 ? 0 : kafkaPort + 1, 0, 65535);
-            requireFree("127.0.0.1", controllerPort, "Kafka's controller", EmbeddedKafkaServer.CONTROLLER_PORT_ENV);
-        }
-        for (ServiceName service : services) {
-            HttpConfig http = HttpConfig.load(env, service, false);
-            requireFree(http.host(), http.port(), service.id(), service.envPrefix() + "_HTTP_PORT");
-        }
-    }
-
-    private static void requireFree(String host, int port, String what, String variable) {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            throw new LaunchException("port " + port + " for " + what + " is already in use (is Berth already"
-                    + " running?); stop what uses it or set " + variable, e);
-        }
-    }
-
-    /** Polls each service's {@code /health/ready} until it answers 200: consuming its topics, caught up. */
+    /** Waits until each service's {@code /health/ready} answers 200: consuming its topics, caught up. */
     private static void awaitReady(Map<ServiceName, RunningService> services) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        ReadinessProbe probe = new ReadinessProbe();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         for (var entry : services.entrySet()) {
-            URI ready = URI.create("http://127.0.0.1:" + entry.getValue().httpPort() + "/health/ready");
-            String last = "no answer";
-            while (true) {
-                try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready)
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        break;
-                    }
-                    last = response.statusCode() + " " + response.body();
-                } catch (IOException e) {
-                    last = e.toString();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LaunchException("interrupted while waiting for " + entry.getKey().id(), e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new LaunchException(entry.getKey().id() + " was not ready within "
-                            + READY_TIMEOUT.toSeconds() + " s (last answer: " + last + ")", null);
-                }
-                try {
-                    Thread.sleep(100); // polling an HTTP endpoint from a plain thread: nothing to wait on instead
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LaunchException("interrupted while waiting for " + entry.getKey().id(), e);
-                }
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            try {
+                probe.awaitReady(entry.getKey().id(), entry.getValue().httpPort(), left, () -> true);
+            } catch (ReadinessProbe.NotReadyException e) {
+                throw new LaunchException(e.getMessage(), null);
             }
         }
     }
@@ -358,25 +286,9 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LaunchException(what + ": interrupted", e);
         } catch (ExecutionException e) {
-            throw new LaunchException(what + ": " + rootMessage(e.getCause()), e.getCause());
+            throw new LaunchException(what + ": " + LaunchException.rootMessage(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new LaunchException(what + " within " + READY_TIMEOUT.toSeconds() + " s", e);
-        }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.toString() : root.getMessage();
-        return e == root || e.getMessage() == null ? message : e.getMessage() + (e.getMessage().contains(message) ? "" : " (" + message + ")");
-    }
-
-    /** The stack could not start; the message says which part and why. */
-    public static final class LaunchException extends RuntimeException {
-        public LaunchException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.deploy.kafka;
 
+import io.berth.common.config.Env;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -56,6 +57,12 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         /** The launcher's layout: {@code <dataDir>/kafka}, the client port, the controller port next to it. */
         public static Settings under(Path dataDir, int port) {
             return new Settings(dataDir.resolve("kafka"), port, port == 0 ? 0 : port + 1);
+        }
+
+        /** {@link #under} with the ports {@value #PORT_ENV} and {@value #CONTROLLER_PORT_ENV} ask for. */
+        public static Settings from(Env env, Path dataDir) {
+            Settings settings = under(dataDir, env.integer(PORT_ENV, DEFAULT_PORT, 0, 65534));
+            return settings.withControllerPort(env.integer(CONTROLLER_PORT_ENV, settings.controllerPort(), 0, 65535));
         }
 
         public Settings withControllerPort(int controllerPort) {

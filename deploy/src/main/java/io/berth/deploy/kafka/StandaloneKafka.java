@@ -26,11 +26,7 @@ public final class StandaloneKafka {
         try {
             Env env = Env.system();
             Path dataDir = env.path(ServiceConfig.DATA_DIR, Path.of(".berth"));
-            int port = env.integer(EmbeddedKafkaServer.PORT_ENV, EmbeddedKafkaServer.DEFAULT_PORT, 0, 65534);
-            EmbeddedKafkaServer.Settings settings = EmbeddedKafkaServer.Settings.under(dataDir, port);
-            settings = settings.withControllerPort(env.integer(EmbeddedKafkaServer.CONTROLLER_PORT_ENV,
-                    settings.controllerPort(), 0, 65535));
-            kafka = EmbeddedKafkaServer.start(settings);
+            kafka = EmbeddedKafkaServer.start(EmbeddedKafkaServer.Settings.from(env, dataDir));
         } catch (ConfigException | EmbeddedKafkaServer.KafkaStartException e) {
             System.err.println("standalone Kafka failed to start: " + e.getMessage());
             System.exit(1);

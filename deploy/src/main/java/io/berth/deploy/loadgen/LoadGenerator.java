@@ -5,6 +5,7 @@ import io.berth.common.auth.TokenIssuer;
 import io.berth.common.config.AuthConfig;
 import io.berth.common.config.ConfigException;
 import io.berth.common.config.Env;
+import io.berth.deploy.cli.CheckedOptions;
 import io.berth.deploy.client.BerthApiClient;
 import io.berth.deploy.client.BerthEndpoints;
 import io.vertx.core.Context;
@@ -28,15 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code java -jar berth-loadgen.jar [options]} (see {@link LoadGenOptions#USAGE}): sets up simulated pools
+ * {@code java -jar berth-loadgen.jar [options]} (see {@link LoadGenOptions} or {@code --help}): sets up simulated pools
  * and hosts on a running Berth through its API, drives connects at a fixed rate, and reports throughput,
  * latency percentiles and outcomes, on the console and as JSON.
  */
 public final class LoadGenerator {
-
-    /** Above this share of failed answers a {@code --max} step does not count as held. */
-    private static final double MAX_FAILURE_SHARE = 0.01;
-    private static final int MAX_SEARCH_STEPS = 12;
 
     private final LoadGenOptions options;
     private final PrintStream out;
@@ -47,6 +44,7 @@ public final class LoadGenerator {
     private final BerthApiClient fleetApi;
     private final String adminToken;
     private final String gatewayToken;
+    private final MaxRateSearch maxRateSearch;
     private LoadFleet fleet;
     private PhaseDriver driver;
 
@@ -66,43 +64,34 @@ public final class LoadGenerator {
                 : new TokenIssuer(vertx, AuthConfig.load(Env.system(), options.dataDir()));
         this.adminToken = options.adminToken().orElseGet(() -> issuer.issue("berth-loadgen", List.of(Role.ADMIN), Duration.ofHours(6)));
         this.gatewayToken = options.gatewayToken().orElseGet(() -> issuer.issue("berth-loadgen", List.of(Role.GATEWAY), Duration.ofHours(6)));
+        this.maxRateSearch = new MaxRateSearch(options, out, this::phase, this::sleepBetweenSteps);
     }
 
     public static void main(String[] args) {
-        LoadGenOptions options;
-        try {
-            options = LoadGenOptions.parse(args);
-        } catch (LoadGenOptions.UsageException e) {
-            System.err.println("berth-loadgen: " + e.getMessage());
-            System.err.println();
-            System.err.print(LoadGenOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        if (options.help()) {
-            System.out.print(LoadGenOptions.USAGE);
-            return;
-        }
-        int exit;
+        LoadGenOptions options = new LoadGenOptions();
+        System.exit(CheckedOptions.execute(options, args, () -> run(options)));
+    }
+
+    /** Runs the load the options ask for and writes its summary; answers 0, or 1 when it could not. */
+    private static int run(LoadGenOptions options) {
         LoadGenerator generator = null;
         try {
             generator = new LoadGenerator(options, System.out);
             JsonObject summary = generator.runAll();
             Files.writeString(options.output(), summary.encodePrettily());
             System.out.println("Summary written to " + options.output().toAbsolutePath());
-            exit = 0;
+            return 0;
         } catch (ConfigException | IllegalStateException e) {
             System.err.println("berth-loadgen: " + e.getMessage());
-            exit = 1;
+            return 1;
         } catch (Exception e) {
             System.err.println("berth-loadgen failed: " + (e.getMessage() == null ? e : e.getMessage()));
-            exit = 1;
+            return 1;
         } finally {
             if (generator != null) {
                 generator.close();
             }
         }
-        System.exit(exit);
     }
 
     /** Sets up, runs the phases the options ask for, tears down; answers the JSON summary. */
@@ -137,10 +126,10 @@ public final class LoadGenerator {
                             + " answer 503; add hosts or shorten --session-seconds to search higher%n",
                             fillRate, options.capacity(), options.sessionLength().toSeconds());
                 }
-                JsonObject connectMax = searchMax(PhaseDriver.Endpoint.CONNECT, phases);
+                JsonObject connectMax = maxRateSearch.search(PhaseDriver.Endpoint.CONNECT, phases);
                 summary.put("maxConnect", connectMax);
                 if (options.baseline()) {
-                    JsonObject noopMax = searchMax(PhaseDriver.Endpoint.NOOP, phases);
+                    JsonObject noopMax = maxRateSearch.search(PhaseDriver.Endpoint.NOOP, phases);
                     summary.put("maxNoop", noopMax);
                     double ratio = noopMax.getDouble("heldRate") == 0 ? 0
                             : connectMax.getDouble("heldRate") / noopMax.getDouble("heldRate");
@@ -200,45 +189,6 @@ public final class LoadGenerator {
         out.printf(Locale.ROOT, "Simulated agents: %d logons, %d logoffs, %d failed agent calls%n",
                 fleet.logonsSent(), fleet.logoffsSent(), fleet.agentFailures());
         return summary;
-    }
-
-    /**
-     * Finds the highest rate whose p99 stays under the bound, with at least 95 % of the target completed
-     * and at most 1 % failures: doubles from {@code --rate} until a step fails, then bisects.
-     */
-    private JsonObject searchMax(PhaseDriver.Endpoint endpoint, JsonArray phases) throws Exception {
-        double held = 0;
-        double failed = Double.POSITIVE_INFINITY;
-        double rate = options.rate();
-        JsonArray steps = new JsonArray();
-        for (int step = 1; step <= MAX_SEARCH_STEPS; step++) {
-            String label = (endpoint == PhaseDriver.Endpoint.CONNECT ? "max" : "max-noop") + "#" + step;
-            PhaseResult result = phase(label, endpoint, rate, options.stepDuration());
-            phases.add(result.toJson());
-            boolean ok = result.successLatencies().p99() <= options.p99BoundMillis()
-                    && result.successThroughput() >= 0.95 * rate
-                    && result.failureShare() <= MAX_FAILURE_SHARE;
-            steps.add(new JsonObject().put("rate", rate).put("held", ok).put("p99", result.successLatencies().p99())
-                    .put("throughput", Math.round(result.successThroughput() * 10) / 10.0));
-            out.printf(Locale.ROOT, "  step %d: %.0f/s %s (p99 %.2f ms, %.0f/s successful, %.2f %% failed)%n", step,
-                    rate, ok ? "held" : "NOT held", result.successLatencies().p99(), result.successThroughput(),
-                    result.failureShare() * 100);
-            if (ok) {
-                held = rate;
-            } else {
-                failed = rate;
-            }
-            double nextRate = Double.isInfinite(failed) ? rate * 2 : (held + failed) / 2;
-            nextRate = Math.min(options.maxRate(), Math.floor(nextRate));
-            boolean converged = !Double.isInfinite(failed) && (failed - held) <= Math.max(50, held * 0.05);
-            if (converged || nextRate == rate || (ok && rate >= options.maxRate()) || nextRate < 1) {
-                break;
-            }
-            rate = nextRate;
-            sleepBetweenSteps();
-        }
-        return new JsonObject().put("endpoint", endpoint.description).put("heldRate", held)
-                .put("p99BoundMs", options.p99BoundMillis()).put("steps", steps);
     }
 
     private void sleepBetweenSteps() throws Exception {

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,6 +120,20 @@ public final class ServiceProcess implements AutoCloseable {
                 process.destroyForcibly();
                 awaitExit(10);
             }
+        }
+    }
+
+    /** How many lines of its log start with {@code prefix} (0 while there is no log). */
+    public long logLines(String prefix) {
+        try {
+            if (!Files.exists(log)) {
+                return 0;
+            }
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                return lines.filter(line -> line.startsWith(prefix)).count();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
         }
     }
 

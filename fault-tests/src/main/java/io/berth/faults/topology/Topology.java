@@ -1,30 +1,21 @@
 package io.berth.faults.topology;
 
+import io.berth.deploy.client.ReadinessProbe;
+import io.berth.deploy.kafka.StandaloneKafka;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
@@ -40,10 +31,6 @@ public final class Topology implements AutoCloseable {
     private static final int BROKERS = 3;
     /** JGroups' failure detection listens on the TCP port + this offset (the broker's default). */
     public static final int JGROUPS_FD_OFFSET = 100;
-    private static final List<String> SERVICE_JVM = List.of(
-            // Seven JVMs share two cores with other builds: a small heap, a serial collector, and no C2
-            // compiler burning CPU on code that runs for a few minutes.
-            "-Xms64m", "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     /** What to start and where. */
     public record Settings(Path repositoryRoot, Path workDir, int inventoryInstances) {
@@ -57,7 +44,6 @@ public final class Topology implements AutoCloseable {
     public record InventoryInstance(String name, int httpPort, ServiceProcess process) {
     }
 
-    private final Settings settings;
     private final String jwtSecret;
     private final int kafkaPort;
     private final int jgroupsPort;
@@ -67,58 +53,31 @@ public final class Topology implements AutoCloseable {
     private final int sessionPort;
     private final List<BrokerNode> brokers = new ArrayList<>();
     private final Thread shutdownHook;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ReadinessProbe probe = new ReadinessProbe();
 
     private Topology(Settings settings) {
-        this.settings = settings;
-        this.jwtSecret = randomBase64Url(48);
-        this.kafkaPort = freePort("127.0.0.1");
-        this.jgroupsPort = freeJGroupsPort();
-        Path work = settings.workDir();
-        Path root = settings.repositoryRoot();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-        Map<String, String> kafkaEnv = Map.of(
-                "BERTH_DATA_DIR", work.resolve("kafka-data").toString(),
-                "BERTH_KAFKA_PORT", String.valueOf(kafkaPort),
-                "BERTH_KAFKA_CONTROLLER_PORT", String.valueOf(freePort("127.0.0.1")));
-        this.kafka = new ServiceProcess("kafka", List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", jar(root, "deploy", "berth-local").toString(),
-                "io.berth.deploy.kafka.StandaloneKafka"), kafkaEnv, work.resolve("logs/kafka.log"));
-
+        this.kafkaPort = LoopbackPorts.freePort("127.0.0.1");
+        this.jgroupsPort = LoopbackPorts.freeJGroupsPort(BROKERS, JGROUPS_FD_OFFSET);
+        ProcessLaunch launch = new ProcessLaunch(settings.repositoryRoot(), settings.workDir(), kafkaPort);
+        this.jwtSecret = launch.jwtSecret();
+        this.kafka = launch.kafka(LoopbackPorts.freePort("127.0.0.1"));
         for (int i = 1; i <= settings.inventoryInstances(); i++) {
-            int port = freePort("127.0.0.1");
+            int port = LoopbackPorts.freePort("127.0.0.1");
             String name = "inventory-" + i;
-            inventories.add(new InventoryInstance(name, port, service(java, jar(root, "inventory-service",
-                    "berth-inventory-service"), name, serviceEnv(name, port), work, List.of())));
+            inventories.add(new InventoryInstance(name, port, launch.service("inventory-service", name, port, Map.of())));
         }
-        this.sessionPort = freePort("127.0.0.1");
-        this.session = service(java, jar(root, "session-service", "berth-session-service"), "session",
-                serviceEnv("session", sessionPort), work, List.of());
+        this.sessionPort = LoopbackPorts.freePort("127.0.0.1");
+        this.session = launch.service("session-service", "session", sessionPort, Map.of());
 
-        Path ticketKey = work.resolve("ticket-key");
-        writeTicketKey(ticketKey);
-        String clusterSecret = String.format("%016x%016x", ThreadLocalRandom.current().nextLong(),
-                ThreadLocalRandom.current().nextLong());
-        String clusterName = "berth-faults-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        String initialHosts = IntStream.rangeClosed(1, BROKERS)
-                .mapToObj(i -> address(i) + "[" + jgroupsPort + "]").collect(Collectors.joining(","));
+        List<String> addresses = IntStream.rangeClosed(1, BROKERS).mapToObj(Topology::address).toList();
+        Map<String, String> cluster = launch.brokerClusterEnv(jgroupsPort, addresses);
         for (int i = 1; i <= BROKERS; i++) {
-            int port = freePort("127.0.0.1");
+            int port = LoopbackPorts.freePort("127.0.0.1");
             String name = "broker-" + i;
-            Map<String, String> env = new HashMap<>(serviceEnv(name, port));
+            Map<String, String> env = new HashMap<>(cluster);
             env.put("BERTH_NODE_NAME", name);
-            env.put("BERTH_CLUSTER_NAME", clusterName);
             env.put("BERTH_JGROUPS_BIND_ADDRESS", address(i));
-            env.put("BERTH_JGROUPS_PORT", String.valueOf(jgroupsPort));
-            env.put("BERTH_JGROUPS_INITIAL_HOSTS", initialHosts);
-            env.put("BERTH_TICKET_KEY_FILE", ticketKey.toString());
-            // Every node of one cluster shares its secret (JGroups AUTH + SYM_ENCRYPT); the shipped stack binds
-            // every JGroups socket, client side and FD_SOCK2 included, to BERTH_JGROUPS_BIND_ADDRESS, so node 3's
-            // traffic leaves from 127.0.0.3 and a partition by address cuts exactly its links.
-            env.put("BERTH_CLUSTER_SECRET", clusterSecret);
-            brokers.add(new BrokerNode(name, address(i), port, service(java,
-                    jar(root, "broker-service", "berth-broker-service"), name, env, work, List.of())));
+            brokers.add(new BrokerNode(name, address(i), port, launch.service("broker-service", name, port, env)));
         }
         this.shutdownHook = new Thread(this::killEverything, "fault-topology-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -190,10 +149,10 @@ public final class Topology implements AutoCloseable {
 
     /** Starts Kafka (again) on its data directory and waits until it answers. */
     public void startKafka() {
-        long linesBefore = readyLines(kafka.log());
+        long linesBefore = kafka.logLines(StandaloneKafka.READY_LINE);
         kafka.start();
         Awaitility.await("Kafka ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> readyLines(kafka.log()) > linesBefore || !kafka.alive());
+                .until(() -> kafka.logLines(StandaloneKafka.READY_LINE) > linesBefore || !kafka.alive());
         if (!kafka.alive()) {
             throw new IllegalStateException("Kafka exited at start; see " + kafka.log());
         }
@@ -236,14 +195,14 @@ public final class Topology implements AutoCloseable {
 
     /** Waits up to {@code within} for every service to be ready; answers those that were not. */
     public List<String> notReadyWithin(Duration within) {
-        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
         inventories.forEach(i -> ports.put(i.name(), i.httpPort()));
         ports.put(session.name(), sessionPort);
         brokers.forEach(b -> ports.put(b.name(), b.httpPort()));
-        java.util.concurrent.atomic.AtomicReference<List<String>> notReady =
-                new java.util.concurrent.atomic.AtomicReference<>(List.copyOf(ports.keySet()));
-        java.util.concurrent.Callable<Boolean> allReady = () -> {
-            notReady.set(notReady.get().stream().filter(name -> !ready(ports.get(name))).toList());
+        AtomicReference<List<String>> notReady =
+                new AtomicReference<>(List.copyOf(ports.keySet()));
+        Callable<Boolean> allReady = () -> {
+            notReady.set(notReady.get().stream().filter(name -> !probe.ready(ports.get(name))).toList());
             return notReady.get().isEmpty();
         };
         try {
@@ -252,23 +211,12 @@ public final class Topology implements AutoCloseable {
             } else {
                 Awaitility.await("all services ready").atMost(within).pollInterval(Duration.ofMillis(500)).until(allReady);
             }
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             // Answered below: the services still not ready.
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return notReady.get();
-    }
-
-    private boolean ready(int port) {
-        try {
-            return status(port, "/health/ready") == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private ServiceProcess processNamed(String name) {
@@ -292,34 +240,19 @@ public final class Topology implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code what} answers {@code /health/ready} with 200; fails at once if its process exits. */
     public void awaitReady(int port, String what) {
         ServiceProcess process = processNamed(what);
-        Awaitility.await(what + " ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    if (!process.alive()) {
-                        throw new IllegalStateException(what + " exited before it was ready; see " + process.log());
-                    }
-                    return ready(port);
-                });
+        try {
+            probe.awaitReady(what, port, READY_TIMEOUT, process::alive);
+        } catch (ReadinessProbe.NotReadyException e) {
+            throw new IllegalStateException(e.getMessage() + "; see " + process.log(), e);
+        }
     }
 
     /** The body of a GET on 127.0.0.1 (metrics, health); empty when it does not answer 200 within 3 s. */
     public String get(int port, String path) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    private int status(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return probe.body(port, path);
     }
 
     /** Stops every process (brokers, session, inventories, then Kafka); none is left paused. */
@@ -354,98 +287,7 @@ public final class Topology implements AutoCloseable {
         return all;
     }
 
-    private Map<String, String> serviceEnv(String name, int httpPort) {
-        Path dataDir = settings.workDir().resolve("data").resolve(name);
-        return Map.of(
-                "BERTH_KAFKA_BOOTSTRAP", "127.0.0.1:" + kafkaPort,
-                "BERTH_HTTP_PORT", String.valueOf(httpPort),
-                "BERTH_HTTP_HOST", "127.0.0.1",
-                "BERTH_DATA_DIR", dataDir.toString(),
-                "BERTH_JWT_SECRET", jwtSecret);
-    }
-
-    private static ServiceProcess service(String java, Path jar, String name, Map<String, String> env, Path work,
-                                          List<String> jvmOptions) {
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(SERVICE_JVM);
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
-        return new ServiceProcess(name, command, env, work.resolve("logs").resolve(name + ".log"));
-    }
-
-    private static Path jar(Path root, String module, String name) {
-        Path jar = root.resolve(module).resolve("target").resolve(name + ".jar").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first (./mvnw -pl fault-tests -am verify "
-                    + "builds every jar before this module)");
-        }
-        return jar;
-    }
-
     public static String address(int brokerNumber) {
-        return "127.0.0." + brokerNumber;
-    }
-
-    private static long readyLines(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return 0;
-            }
-            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-                return lines.filter(line -> line.startsWith(io.berth.deploy.kafka.StandaloneKafka.READY_LINE)).count();
-            }
-        } catch (IOException | UncheckedIOException e) {
-            return 0;
-        }
-    }
-
-    private static void writeTicketKey(Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, randomBase64Url(32), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    private static String randomBase64Url(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
-
-    static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + host, e);
-        }
-    }
-
-    /**
-     * A JGroups port free on all three loopback addresses, with its failure-detection port: below the
-     * ephemeral range, so no outgoing connection (Kafka's, HTTP's) can take it or be caught by the
-     * partition's firewall rules.
-     */
-    private static int freeJGroupsPort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 21_000 + ThreadLocalRandom.current().nextInt(8_000);
-            if (IntStream.rangeClosed(1, BROKERS).allMatch(i -> bindable(address(i), port)
-                    && bindable(address(i), port + JGROUPS_FD_OFFSET))) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free JGroups port between 21000 and 29100 on 127.0.0.1-3");
-    }
-
-    private static boolean bindable(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LoopbackPorts.address(brokerNumber);
     }
 }

@@ -3,6 +3,7 @@ package io.berth.broker;
 import io.berth.broker.cache.BrokerCaches;
 import io.berth.broker.cache.HeartbeatSilenceWatch;
 import io.berth.broker.cache.LocalIndex;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,13 @@ final class BrokerGauges {
         Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
                         i -> i.hostsWithUnconfirmedReservations().size())
                 .description("Hosts holding reservations berth.sessions has not confirmed yet")
+                .register(registry);
+    }
+
+    /** Counts the cache entries this node repaired to their primary owner's copy (see {@code PartitionWatch}). */
+    static Counter replicasRepaired(MeterRegistry registry) {
+        return Counter.builder("berth_broker_replicas_repaired_total")
+                .description("Cache entries this node repaired to their primary owner's copy after a membership change")
                 .register(registry);
     }
 

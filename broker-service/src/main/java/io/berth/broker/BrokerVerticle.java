@@ -104,7 +104,7 @@ public final class BrokerVerticle extends BerthVerticle {
                     settings.clusterSecret().open(serviceConfig().dataDir())));
             index = new LocalIndex(clock::millis, new HeartbeatSource(availability.degradedPlacement().toMillis()));
             index.follow(caches);
-            partition = new PartitionWatch(vertx, caches, index);
+            partition = new PartitionWatch(vertx, caches, index, BrokerGauges.replicasRepaired(registry()));
             contract = ApiContract.load(vertx, BrokerApi.DOCUMENT);
             tickets = TicketSigner.loadOrCreate(settings.ticketKeyFile()
                     .orElse(serviceConfig().dataDir().resolve("ticket-key")));

@@ -1,6 +1,7 @@
 package io.berth.broker.cache;
 
 import io.berth.broker.domain.NodeStanding;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,10 @@ import java.util.function.BooleanSupplier;
 /**
  * This node's side of a partition of its broker cluster. Says once per transition that the node entered or left
  * a minority; on leaving one, waits until every cache settled (conflicts resolved: the majority's copy won),
- * re-reads them into the local index, and only then lets the node place and feed again. Ticked once a second on
- * the verticle's context.
+ * re-reads them into the local index, and only then lets the node place and feed again. After every change of the
+ * membership, once the caches settled, it also makes this node's copies equal to their primary owners' (a member
+ * lost mid-write, or a merge, leaves copies that differ for good: {@link ReplicaRepair} says why). Ticked once a
+ * second on the verticle's context.
  */
 public final class PartitionWatch {
 
@@ -28,11 +31,17 @@ public final class PartitionWatch {
      */
     private volatile boolean merging;
     private int settledTicks;
+    private final Counter replicasRepaired;
+    /** The cluster view whose copies this node last repaired, and the ticks the caches settled since it changed. */
+    private long repairedView = -1;
+    private int viewSettledTicks;
+    private boolean repairing;
 
-    public PartitionWatch(Vertx vertx, BrokerCaches caches, LocalIndex index) {
+    public PartitionWatch(Vertx vertx, BrokerCaches caches, LocalIndex index, Counter replicasRepaired) {
         this.vertx = vertx;
         this.caches = caches;
         this.index = index;
+        this.replicasRepaired = replicasRepaired;
     }
 
     /** Whether this node may apply its feed: it sees a majority and its caches have merged. */
@@ -73,6 +82,11 @@ public final class PartitionWatch {
     }
 
     public void tick() {
+        watchMinority();
+        watchReplicas();
+    }
+
+    private void watchMinority() {
         boolean minority = caches.isInMinority();
         if (minority != inMinority) {
             inMinority = minority;
@@ -95,7 +109,10 @@ public final class PartitionWatch {
         // Two settled ticks in a row: the merge's conflict resolution and rebalance are over, not just begun.
         settledTicks = caches.isSettled() ? settledTicks + 1 : 0;
         if (settledTicks == 2) {
+            long view = caches.clusterView();
             vertx.executeBlocking(() -> {
+                // The merge kept this node's copies of keys the majority removed meanwhile: align them first.
+                replicasRepaired.increment(caches.repairReplicas());
                 index.resync(caches);
                 return null;
             }, false).onComplete(done -> {
@@ -105,9 +122,38 @@ public final class PartitionWatch {
                     return;
                 }
                 merging = false;
+                repairedView = view;
                 LOG.info("Broker node merged ({} members): caches re-read, placing and feeding again",
                         caches.clusterSize());
             });
         }
+    }
+
+    private void watchReplicas() {
+        long view = caches.clusterView();
+        if (view == repairedView || repairing || merging || caches.isInMinority()) {
+            viewSettledTicks = 0;
+            return;
+        }
+        viewSettledTicks = caches.isSettled() ? viewSettledTicks + 1 : 0;
+        if (viewSettledTicks < 2) {
+            return;
+        }
+        repairing = true;
+        vertx.executeBlocking(caches::repairReplicas, false).onComplete(done -> {
+            repairing = false;
+            viewSettledTicks = 0;
+            if (done.failed()) {
+                // A rebalance began meanwhile (the conflict manager refuses to compare during one): next tick.
+                LOG.debug("Could not compare the cache copies yet; trying again", done.cause());
+                return;
+            }
+            repairedView = view;
+            replicasRepaired.increment(done.result());
+            if (done.result() > 0) {
+                LOG.warn("Repaired {} cache entries whose copy differed from their primary owner's after the cluster"
+                        + " membership changed (view {})", done.result(), view);
+            }
+        });
     }
 }

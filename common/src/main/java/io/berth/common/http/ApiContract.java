@@ -6,6 +6,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestValidator;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 
@@ -17,10 +26,12 @@ public final class ApiContract {
 
     private final OpenAPIContract contract;
     private final RequestValidator validator;
+    private final JsonObject asWritten;
 
-    private ApiContract(OpenAPIContract contract, RequestValidator validator) {
+    private ApiContract(OpenAPIContract contract, RequestValidator validator, JsonObject asWritten) {
         this.contract = contract;
         this.validator = validator;
+        this.asWritten = asWritten;
     }
 
     /**
@@ -45,12 +56,28 @@ public final class ApiContract {
             throw new IllegalStateException("the OpenAPI document " + classpathResource + " is not valid: "
                     + cause.getMessage(), cause);
         }
-        return new ApiContract(contract, RequestValidator.create(vertx, contract));
+        return new ApiContract(contract, RequestValidator.create(vertx, contract), asWritten(classpathResource));
     }
 
-    /** The document, with its references resolved, as served at {@code /api/v1/openapi.json}. */
+    /**
+     * The document as its authors wrote it, as served at {@code /api/v1/openapi.json}. Not the loaded
+     * contract's copy: resolving the references left resolver bookkeeping ({@code __absolute_uri__} keys,
+     * {@code app:///} references) in it, which no other OpenAPI tool understands.
+     */
     public JsonObject document() {
-        return contract.getRawContract();
+        return asWritten;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static JsonObject asWritten(String classpathResource) {
+        try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(classpathResource)) {
+            String text = new String(Objects.requireNonNull(in, classpathResource).readAllBytes(), StandardCharsets.UTF_8);
+            // YAML is a superset of JSON: one safe loader reads either form.
+            Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            return new JsonObject((Map<String, Object>) loaded);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     OpenAPIContract openApi() {

@@ -36,6 +36,42 @@ class ApiContractIT {
     record Thing(String userId, int size, Color color, List<String> tags) {
     }
 
+    record Note(String text) {
+    }
+
+    private HttpResponse<Buffer> postNote(String body, boolean withToken) {
+        var request = client.post(server.actualPort(), "127.0.0.1", "/api/v1/notes")
+                .putHeader("Content-Type", "application/json");
+        if (withToken) {
+            request.putHeader("Authorization", "Bearer some-token");
+        }
+        return request.sendBuffer(Buffer.buffer(body)).await();
+    }
+
+    @Test
+    void aProtectedOperationCalledWithoutATokenIs401WhateverItsBody() {
+        int before = accepted.get();
+
+        assertProblem(postNote("{\"text\":\"far too long for it\",\"extra\":1}", false), 401, "token");
+        assertThat(accepted.get()).isEqualTo(before);
+    }
+
+    @Test
+    void aParameterlessOperationsBodyIsCheckedWithTheSameRulesAndWording() {
+        int before = accepted.get();
+
+        assertProblem(postNote("{\"text\":\"ok\",\"extra\":1}", true), 400, "unknown field 'extra'");
+        assertProblem(postNote("{\"text\":\"far too long for it\"}", true), 400, "text");
+        assertProblem(postNote("{}", true), 400, "'text' is required");
+        assertProblem(postNote("[]", true), 400, "JSON object");
+        assertProblem(postNote("", true), 400, "body");
+        assertThat(accepted.get()).isEqualTo(before);
+
+        HttpResponse<Buffer> fine = postNote("{\"text\":\"ok\"}", true);
+        assertThat(fine.statusCode()).as(fine.bodyAsString()).isEqualTo(200);
+        assertThat(accepted.get()).isEqualTo(before + 1);
+    }
+
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
@@ -47,6 +83,18 @@ class ApiContractIT {
             JsonAnswers.send(ctx, 200, thing);
         });
         router.get("/api/v1/things").handler(ctx -> JsonAnswers.send(ctx, 200, List.of()));
+        // Stands in for a service's JWT handler: no token, 401.
+        router.post("/api/v1/notes").handler(ctx -> {
+            if (ctx.request().getHeader("Authorization") == null) {
+                Problems.send(ctx, 401, "Unauthorized", "a bearer token is required");
+                return;
+            }
+            ctx.next();
+        }).handler(ctx -> {
+            Note note = RequestBody.read(ctx, Note.class);
+            accepted.incrementAndGet();
+            JsonAnswers.send(ctx, 200, note);
+        });
         router.put("/api/v1/undocumented").handler(ctx -> JsonAnswers.send(ctx, 200, ctx.body().asJsonObject()));
         router.get("/api/v1/bad-argument").handler(ctx -> {
             throw new IllegalArgumentException("a bug in a handler");

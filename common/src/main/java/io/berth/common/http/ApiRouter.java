@@ -38,32 +38,13 @@ public final class ApiRouter {
     private ApiRouter() {
     }
 
-    /** @deprecated build on the service's OpenAPI document: {@link #create(Vertx, Duration, ApiContract)}. */
-    @Deprecated(forRemoval = true)
-    public static Router create(Vertx vertx) {
-        return create(vertx, HttpConfig.DEFAULT_REQUEST_DEADLINE);
-    }
-
-    /**
-     * A router whose requests must arrive in full (headers and body) within {@code requestDeadline}.
-     *
-     * @deprecated build on the service's OpenAPI document: {@link #create(Vertx, Duration, ApiContract)}.
-     */
-    @Deprecated(forRemoval = true)
-    public static Router create(Vertx vertx, Duration requestDeadline) {
-        return router(vertx, requestDeadline, null);
-    }
-
     /**
      * A router whose requests must arrive in full within {@code requestDeadline} and, when they match an
      * operation of {@code contract}, fit it before any handler the service mounts runs; the document is
      * served, without a token, at {@value #OPENAPI_PATH}.
      */
     public static Router create(Vertx vertx, Duration requestDeadline, ApiContract contract) {
-        return router(vertx, requestDeadline, Objects.requireNonNull(contract, "contract"));
-    }
-
-    private static Router router(Vertx vertx, Duration requestDeadline, ApiContract contract) {
+        Objects.requireNonNull(contract, "contract");
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
@@ -74,10 +55,8 @@ public final class ApiRouter {
         router.route().handler(ctx -> cutAtDeadline(vertx, ctx, requestDeadline));
         router.route().handler(ApiRouter::requireJsonBody);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        if (contract != null) {
-            router.route().handler(new RequestValidation(contract));
-            router.get(OPENAPI_PATH).handler(ctx -> JsonAnswers.send(ctx, 200, contract.document()));
-        }
+        router.route().handler(new RequestValidation(contract));
+        router.get(OPENAPI_PATH).handler(ctx -> JsonAnswers.send(ctx, 200, contract.document()));
         router.route().failureHandler(ApiRouter::handleFailure);
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not Found", "no such resource: " + ctx.normalizedPath()));
         router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method Not Allowed",

@@ -72,20 +72,9 @@ public abstract class BerthVerticle extends VerticleBase {
     }
 
     /**
-     * A router with request ids, the request deadline, the body limit, problem responses and the management routes.
-     *
-     * @deprecated validate from the service's OpenAPI document: {@link #apiRouter(ApiContract)}.
-     */
-    @Deprecated(forRemoval = true)
-    protected Router apiRouter() {
-        Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline());
-        ManagementRoutes.mount(router, readiness(), registry());
-        return router;
-    }
-
-    /**
-     * {@link #apiRouter()} validating requests against {@code contract} and serving it at
-     * {@value ApiRouter#OPENAPI_PATH}.
+     * The service's API router (request ids, the request deadline, the body limit, problem responses, requests
+     * validated against {@code contract}, which it serves at {@value ApiRouter#OPENAPI_PATH}) with the
+     * management routes.
      */
     protected Router apiRouter(ApiContract contract) {
         Router router = ApiRouter.create(vertx, serviceConfig().http().requestDeadline(), contract);

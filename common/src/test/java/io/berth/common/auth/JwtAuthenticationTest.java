@@ -1,6 +1,7 @@
 package io.berth.common.auth;
 
 import io.berth.common.config.AuthConfig;
+import io.berth.common.http.ApiContract;
 import io.berth.common.http.ApiRouter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -45,7 +46,7 @@ class JwtAuthenticationTest {
         AuthConfig config = AuthConfig.ofSecret(SECRET);
         JwtAuthentication jwt = new JwtAuthentication(vertx, config);
         issuer = new TokenIssuer(vertx, config);
-        Router router = ApiRouter.create(vertx);
+        Router router = ApiRouter.create(vertx, Duration.ofSeconds(10), ApiContract.load(vertx, "openapi/test-service.yaml"));
         router.get("/admin-only").handler(jwt.require(Role.ADMIN))
                 .handler(ctx -> ctx.response().end(Principal.of(ctx).subject()));
         var fullCheck = JwtAuthentication.signatureCheck(vertx, config);

@@ -50,7 +50,7 @@ class GatewayQuotaTest {
     private int serve(GatewayQuota quota, boolean hold) {
         JwtAuthentication jwt = new JwtAuthentication(vertx,
                 AuthConfig.ofSecret(KafkaClusterExtension.TEST_JWT_SECRET));
-        Router router = ApiRouter.create(vertx);
+        Router router = ApiRouter.create(vertx, Duration.ofSeconds(10), ApiContract.load(vertx, "openapi/test-service.yaml"));
         router.get("/work").handler(jwt.require(Role.GATEWAY)).handler(quota).handler(ctx -> {
             if (hold) {
                 Promise<Void> release = Promise.promise();

@@ -4,9 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.berth.common.http.ApiContract;
 import io.berth.common.config.HttpConfig;
 import io.berth.common.config.ServiceName;
-import io.berth.common.http.JsonBodies;
 import io.berth.common.testing.KafkaClusterExtension;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.AfterAll;
@@ -54,9 +54,11 @@ class HttpBoundsIT {
 
         @Override
         public Future<?> start() {
-            var router = apiRouter();
-            router.put("/echo").handler(ctx -> ctx.json(JsonBodies.object(ctx)));
-            return listen(router);
+            return blocking(() -> ApiContract.load(vertx, "openapi/test-service.yaml")).compose(contract -> {
+                var router = apiRouter(contract);
+                router.put("/echo").handler(ctx -> ctx.json(ctx.body().asJsonObject()));
+                return listen(router);
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.berth.common.runtime;
 
 import io.berth.common.config.ServiceName;
+import io.berth.common.http.ApiContract;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.common.testing.KafkaClusterExtension;
@@ -40,8 +41,8 @@ class ServiceRuntimeIT {
                     .handler(batch -> null)
                     .start();
             readiness().require("berth.config caught up", reader::isCaughtUp);
-            Router router = apiRouter();
-            return listen(router);
+            return blocking(() -> ApiContract.load(vertx, "openapi/test-service.yaml"))
+                    .compose(contract -> listen(apiRouter(contract)));
         }
 
         @Override

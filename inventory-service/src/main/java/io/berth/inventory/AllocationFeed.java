@@ -6,6 +6,7 @@ import io.berth.common.events.EventCodec;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.kafka.FailurePolicy;
 import io.berth.common.kafka.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import io.berth.common.kafka.Topics;
 import io.berth.inventory.api.InventoryWrites;
 import io.berth.inventory.domain.Decision;
@@ -50,6 +51,10 @@ final class AllocationFeed implements AutoCloseable {
                 // A batch's assignments are retried until stored (see untilStored); were the handler ever to
                 // fail, the batch is read again, never committed past.
                 .failurePolicy(FailurePolicy.RETRY_BATCH)
+                // A writer that died without leaving the group holds its partitions until its session times
+                // out; the next writer is not ready before it has them, so that is 10 s here, not Kafka's 45.
+                .consumerProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+                .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)
                 .handler(this::onAllocations)
                 .start();
     }

@@ -269,12 +269,18 @@ public final class PollLoop implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
         Thread polling = thread;
         if (polling != null) {
-            polling.interrupt();
             try {
-                polling.join(10_000);
+                // A poll turn ends within POLL_TIMEOUT, so the loop sees the flag on its own. No wakeup: one left
+                // pending fires inside consumer.close, which then skips leaving the group, and the group waits a
+                // whole session timeout before it hands this member's partitions to anyone else.
+                polling.join(POLL_TIMEOUT.toMillis() * 5);
+                if (polling.isAlive()) {
+                    // Still in a batch's retry back-off, or in a slow handler: cut the wait.
+                    polling.interrupt();
+                    polling.join(10_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -121,8 +121,10 @@ public final class BrokerCaches implements AutoCloseable {
                 .stateTransfer().awaitInitialTransfer(true).timeout(3, TimeUnit.MINUTES);
         // A node that loses sight of a strict majority of the last stable membership keeps its copy for reads
         // (reconnects) and refuses every write: both sides of a split placing into the same seats overbooked.
-        // On the merge the majority's copy wins entry by entry (the minority wrote nothing that was answered:
-        // a write it tried before the split was detected timed out, and a failed reservation allocates nothing).
+        // On the merge Infinispan keeps the majority's topology but resolves no conflicts (the merge policy
+        // takes effect only with ALLOW_READ_WRITES); each node then repairs its copies against the primary
+        // owners' (ReplicaRepair). The minority wrote nothing that was answered: a write it tried before the
+        // split was detected timed out, and a failed reservation allocates nothing.
         builder.clustering().partitionHandling().whenSplit(PartitionHandling.ALLOW_READS)
                 .mergePolicy(MergePolicy.PREFERRED_ALWAYS);
         // Objects on the heap: reads and the atomic functions work on the records without unmarshalling.

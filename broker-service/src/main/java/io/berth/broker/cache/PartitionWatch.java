@@ -11,11 +11,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * This node's side of a partition of its broker cluster. Says once per transition that the node entered or left
- * a minority; on leaving one, waits until every cache settled (conflicts resolved: the majority's copy won),
- * re-reads them into the local index, and only then lets the node place and feed again. After every change of the
- * membership, once the caches settled, it also makes this node's copies equal to their primary owners' (a member
- * lost mid-write, or a merge, leaves copies that differ for good: {@link ReplicaRepair} says why). Ticked once a
- * second on the verticle's context.
+ * a minority; on leaving one, waits until every cache settled (the majority's topology installed, the rebalance
+ * over), repairs its copies, re-reads them into the local index, and only then places and feeds again. After
+ * every change of the membership, once the caches settled, it also makes this node's copies equal to their
+ * primary owners' (a member lost mid-write, or a merge, leaves copies that differ for good: {@link ReplicaRepair}
+ * says why). Ticked once a second on the verticle's context.
  */
 public final class PartitionWatch {
 
@@ -95,7 +95,7 @@ public final class PartitionWatch {
                         + " new session and leaves the feed to the majority until the partition heals",
                         caches.clusterSize());
                 // Set now, not when the majority is back: the feed must not rejoin between the caches turning
-                // available and this watch noticing it, while the merge's conflict resolution still runs.
+                // available and this watch noticing it, while the merge's rebalance still runs.
                 merging = true;
                 return;
             }
@@ -106,7 +106,7 @@ public final class PartitionWatch {
         if (!merging) {
             return;
         }
-        // Two settled ticks in a row: the merge's conflict resolution and rebalance are over, not just begun.
+        // Two settled ticks in a row: the merge's rebalance is over, not just begun.
         settledTicks = caches.isSettled() ? settledTicks + 1 : 0;
         if (settledTicks == 2) {
             long view = caches.clusterView();

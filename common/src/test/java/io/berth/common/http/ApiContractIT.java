@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.berth.common.http.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,14 +113,6 @@ class ApiContractIT {
         return client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/t1")
                 .putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer(body)).await();
-    }
-
-    private static void assertProblem(HttpResponse<Buffer> response, int status, String detailPart) {
-        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-        JsonObject problem = response.bodyAsJsonObject();
-        assertThat(problem.getInteger("status")).isEqualTo(status);
-        assertThat(problem.getString("detail")).contains(detailPart);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.berth.common.http.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input of every kind gets a 4xx problem and never reaches (or changes) anything. */
@@ -50,16 +51,6 @@ class ApiRouterTest {
         return client.put(server.actualPort(), "127.0.0.1", "/things/1")
                 .putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer(body)).await();
-    }
-
-    private static void assertProblem(HttpResponse<Buffer> response, int status, String detailPart) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-        JsonObject problem = response.bodyAsJsonObject();
-        assertThat(problem.getInteger("status")).isEqualTo(status);
-        assertThat(problem.getString("type")).isNotBlank();
-        assertThat(problem.getString("title")).isNotBlank();
-        assertThat(problem.getString("detail")).contains(detailPart);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.Topics;
 
 import java.time.Clock;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /** Allocations to {@code berth.allocations} and START commands to {@code berth.host-commands}, acks=all. */
@@ -34,8 +35,8 @@ final class KafkaAllocationLog implements AllocationLog {
 
     @Override
     public CompletionStage<Void> startRequested(String hostId) {
-        return send(Topics.HOST_COMMANDS, hostId, new HostCommandEvent(Event.CURRENT_VERSION, hostId,
-                HostCommandType.START, null, clock.instant()));
+        return send(Topics.HOST_COMMANDS, hostId, new HostCommandEvent(Event.CURRENT_VERSION,
+                UUID.randomUUID().toString(), hostId, HostCommandType.START, null, null, null, clock.instant()));
     }
 
     private CompletionStage<Void> send(String topic, String key, Event event) {

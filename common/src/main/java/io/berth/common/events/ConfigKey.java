@@ -3,7 +3,8 @@ package io.berth.common.events;
 import java.util.Optional;
 
 /**
- * A key on {@code berth.config}: {@code pool/{id}}, {@code appgroup/{id}} or {@code host/{id}}. The prefix
+ * A key on {@code berth.config}: {@code pool/{id}}, {@code appgroup/{id}}, {@code host/{id}},
+ * {@code scalingplan/{id}} or {@code scaling/{poolId}}. The prefix
  * says which record type the value holds.
  */
 public record ConfigKey(Kind kind, String id) {
@@ -12,7 +13,9 @@ public record ConfigKey(Kind kind, String id) {
     public enum Kind {
         POOL("pool/", HostPoolConfig.class),
         APP_GROUP("appgroup/", AppGroupConfig.class),
-        HOST("host/", HostRegistration.class);
+        HOST("host/", HostRegistration.class),
+        SCALING_PLAN("scalingplan/", ScalingPlanConfig.class),
+        SCALING("scaling/", PoolScaling.class);
 
         private final String prefix;
         private final Class<? extends Event> valueType;
@@ -41,6 +44,14 @@ public record ConfigKey(Kind kind, String id) {
 
     public static ConfigKey host(String hostId) {
         return new ConfigKey(Kind.HOST, hostId);
+    }
+
+    public static ConfigKey scalingPlan(String planId) {
+        return new ConfigKey(Kind.SCALING_PLAN, planId);
+    }
+
+    public static ConfigKey scaling(String poolId) {
+        return new ConfigKey(Kind.SCALING, poolId);
     }
 
     /** Parses a record key; empty for a key of no known kind (a newer writer's, to be ignored). */

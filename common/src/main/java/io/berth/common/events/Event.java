@@ -5,7 +5,7 @@ package io.berth.common.events;
  * {@code v}, its schema version; readers ignore fields they do not know.
  */
 public sealed interface Event permits HostPoolConfig, AppGroupConfig, HostRegistration, HostHealthEvent,
-        AllocationEvent, SessionEvent, HostCommandEvent {
+        AllocationEvent, SessionEvent, HostCommandEvent, ScalingPlanConfig, PoolScaling {
 
     /** The schema version every record written by this code carries. */
     int CURRENT_VERSION = 1;

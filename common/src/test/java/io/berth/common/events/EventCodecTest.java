@@ -42,13 +42,62 @@ class EventCodecTest {
                         List.of(new HealthCheck("disk", false, "full"))),
                 new AllocationEvent(1, "s1", "alice", "p", "h", "ag", AT, "node-1"),
                 new SessionEvent(1, "s1", "alice", "p", "h", SessionState.ENDED, AT, AT, "LOGOFF"),
-                new HostCommandEvent(1, "h", HostCommandType.START, null, AT));
+                new HostCommandEvent(1, "c1", "h", HostCommandType.START, null, null, null, AT),
+                new HostCommandEvent(1, "c2", "h", HostCommandType.MESSAGE, "s1", "Save your work", "scaling", AT),
+                new HostPoolConfig(1, "p", PoolType.POOLED, LoadBalancer.BREADTH_FIRST, 10, PersonalAssignment.AUTOMATIC,
+                        false, 30, 60, 2, new LoadThresholds(80, null), 60, 480, 10),
+                new HostHealthEvent(1, "h", "p", Health.AVAILABLE, true, null, List.of(), AT, List.of(),
+                        List.of("gpu", "no-autoscale"), new HostLoad(95.5, 40)),
+                new ScalingPlanConfig(1, "plan", "Europe/Paris", List.of("p"), "no-autoscale", List.of(
+                        new ScalingPlanConfig.Schedule("weekdays", List.of(java.time.DayOfWeek.MONDAY),
+                                new ScalingPlanConfig.RampUp("07:00", LoadBalancer.BREADTH_FIRST, 20, 60),
+                                new ScalingPlanConfig.Phase("09:00", LoadBalancer.DEPTH_FIRST),
+                                new ScalingPlanConfig.RampDown("18:00", LoadBalancer.DEPTH_FIRST, 10, 90, true, 30,
+                                        "Save your work", ScalingPlanConfig.StopHostsWhen.ZERO_ACTIVE_SESSIONS),
+                                new ScalingPlanConfig.Phase("20:00", LoadBalancer.DEPTH_FIRST)))),
+                new PoolScaling(1, "p", "plan", ScalingPhase.PEAK, LoadBalancer.DEPTH_FIRST, AT));
 
         for (Event event : events) {
             byte[] json = EventCodec.encode(event);
             assertThat(EventCodec.decode(json, event.getClass())).as(new String(json, StandardCharsets.UTF_8))
                     .isEqualTo(event);
         }
+    }
+
+    @Test
+    void recordsWrittenBeforeSectionSevenDecodeWithItsDefaults() throws Exception {
+        HostPoolConfig pool = EventCodec.decode(("{\"v\":1,\"poolId\":\"p\",\"type\":\"POOLED\",\"loadBalancer\":"
+                + "\"BREADTH_FIRST\",\"maxSessionsPerHost\":4,\"personalAssignment\":\"AUTOMATIC\","
+                + "\"startVmOnConnect\":false}").getBytes(StandardCharsets.UTF_8), HostPoolConfig.class);
+        HostHealthEvent health = EventCodec.decode(("{\"v\":1,\"hostId\":\"h\",\"poolId\":\"p\",\"health\":"
+                + "\"AVAILABLE\",\"allowNewSessions\":true}").getBytes(StandardCharsets.UTF_8), HostHealthEvent.class);
+
+        assertThat(pool.maxConcurrentLogonsPerHost()).isZero();
+        assertThat(pool.loadThresholds()).isNull();
+        assertThat(pool.disconnectedTimeoutMinutes()).isZero();
+        assertThat(pool.maxSessionMinutes()).isZero();
+        assertThat(pool.limitWarningMinutes()).isEqualTo(HostPoolConfig.DEFAULT_LIMIT_WARNING_MINUTES);
+        assertThat(health.tags()).isEmpty();
+        assertThat(health.load()).isNull();
+        assertThat(new String(EventCodec.encode(health), StandardCharsets.UTF_8)).contains("\"load\":null", "\"tags\":[]");
+    }
+
+    @Test
+    void aLoadAtOrAboveAThresholdExceedsItAndAnUnknownLoadNever() {
+        LoadThresholds cpu80 = new LoadThresholds(80, null);
+
+        assertThat(cpu80.exceededBy(new HostLoad(95, 10))).isTrue();
+        assertThat(cpu80.exceededBy(new HostLoad(80, 10))).isTrue();
+        assertThat(cpu80.exceededBy(new HostLoad(79.9, 100))).isFalse();
+        assertThat(cpu80.exceededBy(null)).isFalse();
+        assertThat(new LoadThresholds(null, 90).exceededBy(new HostLoad(0, 90))).isTrue();
+    }
+
+    @Test
+    void configKeysOfScalingPlansAndPoolPhasesParse() {
+        assertThat(ConfigKey.parse("scalingplan/plan-1")).contains(ConfigKey.scalingPlan("plan-1"));
+        assertThat(ConfigKey.parse("scaling/pool-1")).contains(ConfigKey.scaling("pool-1"));
+        assertThat(ConfigKey.scalingPlan("x").kind().valueType()).isEqualTo(ScalingPlanConfig.class);
     }
 
     @Test

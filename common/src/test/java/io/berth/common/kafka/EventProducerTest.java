@@ -114,6 +114,7 @@ class EventProducerTest {
     }
 
     private static HostCommandEvent command(String hostId) {
-        return new HostCommandEvent(Event.CURRENT_VERSION, hostId, HostCommandType.START, null, Instant.now());
+        return new HostCommandEvent(Event.CURRENT_VERSION, "c-" + hostId, hostId, HostCommandType.START, null, null, null,
+                Instant.now());
     }
 }

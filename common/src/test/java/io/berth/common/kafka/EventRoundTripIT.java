@@ -78,7 +78,7 @@ class EventRoundTripIT {
         sent.put(Topics.SESSIONS, Map.entry("s1",
                 new SessionEvent(1, "s1", "alice", "p1", "h1", SessionState.PENDING, now, now, null)));
         sent.put(Topics.HOST_COMMANDS, Map.entry("h1",
-                new HostCommandEvent(1, "h1", HostCommandType.LOGOFF, "s1", now)));
+                new HostCommandEvent(1, "c1", "h1", HostCommandType.LOGOFF, "s1", null, "LOGOFF", now)));
 
         // when they are produced through the EventProducer
         EventProducer producer = vertx.executeBlocking(() ->
@@ -118,7 +118,7 @@ class EventRoundTripIT {
                 EventProducer.create(vertx, kafka.kafkaConfig(), "group-test", new SimpleMeterRegistry())).await();
         Instant now = Instant.now();
         for (int i = 0; i < 20; i++) {
-            producer.send(Topics.HOST_COMMANDS, "g" + i, new HostCommandEvent(1, "g" + i, HostCommandType.START, null, now))
+            producer.send(Topics.HOST_COMMANDS, "g" + i, new HostCommandEvent(1, "c" + i, "g" + i, HostCommandType.START, null, null, null, now))
                     .await(30, TimeUnit.SECONDS);
         }
         List<String> first = Collections.synchronizedList(new ArrayList<>());

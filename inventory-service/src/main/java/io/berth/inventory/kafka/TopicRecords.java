@@ -39,7 +39,7 @@ public final class TopicRecords {
             return Optional.empty();
         }
         String id = parsed.get().id();
-        return Optional.of(switch (parsed.get().kind()) {
+        return Optional.ofNullable(switch (parsed.get().kind()) {
             case POOL -> {
                 if (value == null) {
                     yield new Change.PoolRemoved(id);
@@ -64,6 +64,7 @@ public final class TopicRecords {
                 requireSameId(key, id, registration.hostId());
                 yield new Change.HostRegistered(registration);
             }
+            case SCALING_PLAN, SCALING -> null;
         });
     }
 

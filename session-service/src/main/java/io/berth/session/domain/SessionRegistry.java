@@ -1,6 +1,7 @@
 package io.berth.session.domain;
 
 import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.EndReason;
 import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostCommandType;
 import io.berth.common.events.HostHealthEvent;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -182,7 +184,8 @@ public final class SessionRegistry {
             return new LogoffDecision.AlreadyEnded();
         }
         return new LogoffDecision.SendCommand(new HostCommandEvent(HostCommandEvent.CURRENT_VERSION,
-                session.hostId(), HostCommandType.LOGOFF, session.sessionId(), now));
+                UUID.randomUUID().toString(), session.hostId(), HostCommandType.LOGOFF, session.sessionId(),
+                null, EndReason.LOGOFF.name(), now));
     }
 
     // ---------------------------------------------------------------- berth.sessions

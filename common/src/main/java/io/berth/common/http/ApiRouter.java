@@ -50,6 +50,10 @@ public final class ApiRouter {
             String requestId = requestId(ctx.request().getHeader("X-Request-Id"));
             ctx.put(REQUEST_ID, requestId);
             ctx.response().putHeader("X-Request-Id", requestId);
+            if (!hasDecodablePath(ctx)) {
+                Problems.send(ctx, 400, "Bad Request", "the request path is not valid percent-encoding");
+                return;
+            }
             ctx.next();
         });
         router.route().handler(ctx -> cutAtDeadline(vertx, ctx, requestDeadline));
@@ -158,6 +162,19 @@ public final class ApiRouter {
         }
         LOG.error("Request {} {} {} failed", ctx.get(REQUEST_ID), ctx.request().method(), ctx.normalizedPath(), failure);
         Problems.send(ctx, 500, "Internal Server Error", "the server failed; request id " + ctx.get(REQUEST_ID));
+    }
+
+    /**
+     * Whether the path decodes; Vert.x refuses a malformed escape ("%zz") with an exception each time the
+     * path is read, which would otherwise surface as a 500 from whichever handler reads it first.
+     */
+    private static boolean hasDecodablePath(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
     }
 
     private static String reason(int status) {

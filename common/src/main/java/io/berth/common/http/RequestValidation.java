@@ -10,15 +10,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +54,8 @@ final class RequestValidation implements Handler<RoutingContext> {
     private final ApiContract contract;
     /** Per operation id: the validator of its JSON body schema, built once (building one compiles its patterns). */
     private final Map<String, Validator> bodyValidators = new ConcurrentHashMap<>();
+    /** Per operation id and parameter name: the validator of a string path parameter's schema. */
+    private final Map<String, Validator> pathValidators = new ConcurrentHashMap<>();
 
     RequestValidation(ApiContract contract) {
         this.contract = contract;
@@ -72,12 +80,17 @@ final class RequestValidation implements Handler<RoutingContext> {
             // the validator and the handler could each see a different one.
             RequestBody.checkSyntax(body);
         }
-        if (operation.getParameters().isEmpty()) {
+        if (operation.getParameters().stream().allMatch(RequestValidation::isStringPathParameter)) {
+            String invalidParameter = invalidPathParameter(ctx, operation);
+            if (invalidParameter != null) {
+                ctx.fail(ProblemException.badRequest(invalidParameter));
+                return;
+            }
             validateBodyHere(ctx, operation, body);
             return;
         }
-        // Operations with path or query parameters go through vertx-openapi's validator, which checks
-        // parameters and body but hops to a worker thread for each request; none of them is on a hot path.
+        // Operations with query (or non-string path) parameters go through vertx-openapi's validator, which
+        // parses styles and types but hops to a worker thread for each request; none of them is on a hot path.
         RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body))
                 .compose(request -> contract.validator().validate(request, operation.getOperationId()))
                 .onSuccess(validated -> ctx.next())
@@ -86,9 +99,69 @@ final class RequestValidation implements Handler<RoutingContext> {
                         : failure));
     }
 
+    private static boolean isStringPathParameter(Parameter parameter) {
+        return parameter.getIn() == Location.PATH && parameter.getSchemaType() == SchemaType.STRING;
+    }
+
     /**
-     * Checks the JSON body of an operation without parameters (connect, reports, heartbeats: the hot paths)
-     * on the calling thread, with the same schemas and wording as the generic validator but without its hop
+     * What is wrong with a path parameter (an agent's session id in {@code /agent/sessions/{sessionId}/events}),
+     * checked against its schema here rather than on a worker; null when every one fits. Vert.x has already
+     * decoded the value, and a string parameter of the simple style is the value as it stands.
+     */
+    private String invalidPathParameter(RoutingContext ctx, Operation operation) {
+        Map<String, String> values = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
+        for (Parameter parameter : operation.getParameters()) {
+            String value = values.get(parameter.getName());
+            if (value == null) {
+                return "path parameter '" + parameter.getName() + "' is not URL-encoded UTF-8";
+            }
+            Validator validator = pathValidators.computeIfAbsent(operation.getOperationId() + "/" + parameter.getName(),
+                    key -> contract.openApi().getSchemaRepository().validator(parameter.getSchema()));
+            OutputUnit result = validator.validate(value);
+            if (Boolean.FALSE.equals(result.getValid())) {
+                List<OutputUnit> leaves = new ArrayList<>();
+                collectLeaves(result, leaves);
+                String subject = "path parameter '" + parameter.getName() + "'";
+                if (leaves.isEmpty()) {
+                    return subject + " does not match its schema";
+                }
+                OutputUnit leaf = leaves.get(leaves.size() - 1);
+                String declared = declaredDetail(leaf, contract.document());
+                return subject + " " + (declared != null ? declared : "is invalid: " + leaf.getError());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The path's values of a template's {@code {name}} segments, decoded (null for a segment that does not
+     * decode). This handler runs before the route that names them, so {@code ctx.pathParam} knows none yet;
+     * the operation was found by this path, so the segments line up.
+     */
+    static Map<String, String> pathParameters(String template, String path) {
+        String[] names = template.split("/", -1);
+        String[] segments = path.split("/", -1);
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < names.length && i < segments.length; i++) {
+            if (names[i].startsWith("{") && names[i].endsWith("}")) {
+                values.put(names[i].substring(1, names[i].length() - 1), decoded(segments[i]));
+            }
+        }
+        return values;
+    }
+
+    private static String decoded(String segment) {
+        try {
+            // A '+' in a path is a plus, not the space it is in a form.
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks the JSON body of an operation without query parameters (connect, session reports, heartbeats: the
+     * hot paths) on the calling thread, with the same schemas and wording as the generic validator but without its hop
      * to a worker thread and back, which also ran one request of an event loop at a time.
      */
     private void validateBodyHere(RoutingContext ctx, Operation operation, Buffer body) {

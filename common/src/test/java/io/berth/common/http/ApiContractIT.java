@@ -127,6 +127,23 @@ class ApiContractIT {
     }
 
     @Test
+    void aPathParameterOutsideItsSchemaIsA400NamingItAndChangesNothing() {
+        int before = accepted.get();
+
+        HttpResponse<Buffer> tooLong = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/" + "t".repeat(65))
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"userId\":\"bob\",\"size\":1,\"color\":\"RED\"}")).await();
+
+        HttpResponse<Buffer> malformed = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/t%zz")
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"userId\":\"bob\",\"size\":1,\"color\":\"RED\"}")).await();
+
+        assertProblem(tooLong, 400, "path parameter 'thingId'");
+        assertThat(malformed.statusCode()).as(malformed.bodyAsString()).isEqualTo(400);
+        assertThat(accepted.get()).isEqualTo(before);
+    }
+
+    @Test
     void jsonWithACharsetIsJson() {
         HttpResponse<Buffer> response = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/t1")
                 .putHeader("Content-Type", "application/json; charset=utf-8")

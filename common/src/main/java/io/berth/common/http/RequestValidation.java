@@ -54,8 +54,8 @@ final class RequestValidation implements Handler<RoutingContext> {
     private final ApiContract contract;
     /** Per operation id: the validator of its JSON body schema, built once (building one compiles its patterns). */
     private final Map<String, Validator> bodyValidators = new ConcurrentHashMap<>();
-    /** Per operation id and parameter name: the validator of a string path parameter's schema. */
-    private final Map<String, Validator> pathValidators = new ConcurrentHashMap<>();
+    /** Per operation id and parameter: the validator of a string path or header parameter's schema. */
+    private final Map<String, Validator> parameterValidators = new ConcurrentHashMap<>();
 
     RequestValidation(ApiContract contract) {
         this.contract = contract;
@@ -80,8 +80,8 @@ final class RequestValidation implements Handler<RoutingContext> {
             // the validator and the handler could each see a different one.
             RequestBody.checkSyntax(body);
         }
-        if (operation.getParameters().stream().allMatch(RequestValidation::isStringPathParameter)) {
-            String invalidParameter = invalidPathParameter(ctx, operation);
+        if (operation.getParameters().stream().allMatch(RequestValidation::isPlainStringParameter)) {
+            String invalidParameter = invalidParameter(ctx, operation);
             if (invalidParameter != null) {
                 ctx.fail(ProblemException.badRequest(invalidParameter));
                 return;
@@ -89,7 +89,7 @@ final class RequestValidation implements Handler<RoutingContext> {
             validateBodyHere(ctx, operation, body);
             return;
         }
-        // Operations with query (or non-string path) parameters go through vertx-openapi's validator, which
+        // Operations with query (or non-string) parameters go through vertx-openapi's validator, which
         // parses styles and types but hops to a worker thread for each request; none of them is on a hot path.
         RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body))
                 .compose(request -> contract.validator().validate(request, operation.getOperationId()))
@@ -99,29 +99,39 @@ final class RequestValidation implements Handler<RoutingContext> {
                         : failure));
     }
 
-    private static boolean isStringPathParameter(Parameter parameter) {
-        return parameter.getIn() == Location.PATH && parameter.getSchemaType() == SchemaType.STRING;
+    /** A string in the path or a header: its value is the text as it stands, no style to parse. */
+    private static boolean isPlainStringParameter(Parameter parameter) {
+        return (parameter.getIn() == Location.PATH || parameter.getIn() == Location.HEADER)
+                && parameter.getSchemaType() == SchemaType.STRING;
     }
 
     /**
-     * What is wrong with a path parameter (an agent's session id in {@code /agent/sessions/{sessionId}/events}),
-     * checked against its schema here rather than on a worker; null when every one fits. Vert.x has already
-     * decoded the value, and a string parameter of the simple style is the value as it stands.
+     * What is wrong with a path or header parameter (an agent's session id in
+     * {@code /agent/sessions/{sessionId}/events}, a connect's {@code Idempotency-Key}), checked against its
+     * schema here rather than on a worker; null when every one fits.
      */
-    private String invalidPathParameter(RoutingContext ctx, Operation operation) {
-        Map<String, String> values = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
+    private String invalidParameter(RoutingContext ctx, Operation operation) {
+        Map<String, String> pathValues = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
         for (Parameter parameter : operation.getParameters()) {
-            String value = values.get(parameter.getName());
-            if (value == null) {
-                return "path parameter '" + parameter.getName() + "' is not URL-encoded UTF-8";
+            boolean inPath = parameter.getIn() == Location.PATH;
+            String subject = (inPath ? "path parameter '" : "header '") + parameter.getName() + "'";
+            String value = inPath ? pathValues.get(parameter.getName()) : ctx.request().getHeader(parameter.getName());
+            if (value == null && inPath) {
+                return subject + " is not URL-encoded UTF-8";
             }
-            Validator validator = pathValidators.computeIfAbsent(operation.getOperationId() + "/" + parameter.getName(),
+            if (value == null) {
+                if (parameter.isRequired()) {
+                    return subject + " is required";
+                }
+                continue;
+            }
+            Validator validator = parameterValidators.computeIfAbsent(
+                    operation.getOperationId() + "/" + parameter.getIn() + "/" + parameter.getName(),
                     key -> contract.openApi().getSchemaRepository().validator(parameter.getSchema()));
             OutputUnit result = validator.validate(value);
             if (Boolean.FALSE.equals(result.getValid())) {
                 List<OutputUnit> leaves = new ArrayList<>();
                 collectLeaves(result, leaves);
-                String subject = "path parameter '" + parameter.getName() + "'";
                 if (leaves.isEmpty()) {
                     return subject + " does not match its schema";
                 }

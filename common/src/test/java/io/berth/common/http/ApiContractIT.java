@@ -127,7 +127,7 @@ class ApiContractIT {
     }
 
     @Test
-    void aPathParameterOutsideItsSchemaIsA400NamingItAndChangesNothing() {
+    void aPathParameterOrHeaderOutsideItsSchemaIsA400NamingItAndChangesNothing() {
         int before = accepted.get();
 
         HttpResponse<Buffer> tooLong = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/" + "t".repeat(65))
@@ -138,7 +138,12 @@ class ApiContractIT {
                 .putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer("{\"userId\":\"bob\",\"size\":1,\"color\":\"RED\"}")).await();
 
+        HttpResponse<Buffer> longHeader = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/t1")
+                .putHeader("Content-Type", "application/json").putHeader("X-Thing-Tag", "far-too-long")
+                .sendBuffer(Buffer.buffer("{\"userId\":\"bob\",\"size\":1,\"color\":\"RED\"}")).await();
+
         assertProblem(tooLong, 400, "path parameter 'thingId'");
+        assertProblem(longHeader, 400, "header 'X-Thing-Tag'");
         assertThat(malformed.statusCode()).as(malformed.bodyAsString()).isEqualTo(400);
         assertThat(accepted.get()).isEqualTo(before);
     }

@@ -99,7 +99,8 @@ final class HostDirectory {
     HostView view(HostHealthEvent snapshot) {
         int maxSessions = catalog.pool(snapshot.poolId()).map(HostPoolConfig::maxSessionsPerHost).orElse(0);
         return new HostView(snapshot.hostId(), snapshot.poolId(), snapshot.health(), snapshot.allowNewSessions(),
-                snapshot.assignedUser(), sessions.liveOn(snapshot.hostId()), maxSessions, snapshot.lastHeartbeat());
+                snapshot.assignedUser(), sessions.liveOn(snapshot.hostId()), maxSessions, snapshot.lastHeartbeat(),
+                snapshot.tags(), snapshot.load());
     }
 
     /** Every pool's capacity, in one pass over the hosts (the {@code berth_pool_slots} gauges). */

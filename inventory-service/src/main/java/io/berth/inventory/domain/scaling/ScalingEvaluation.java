@@ -188,15 +188,17 @@ final class ScalingEvaluation {
     }
 
     ScalingDecision decision(String scheduleName, ScalingPhase phaseNow, LoadBalancer loadBalancer) {
-        Set<String> liveSessionIds = new HashSet<>();
-        for (HostFacts host : fleet.hosts()) {
-            for (SessionFact session : host.sessions()) {
-                if (session.state().isLive()) {
-                    liveSessionIds.add(session.sessionId());
+        if (!loggedOffAt.isEmpty()) {
+            Set<String> liveSessionIds = new HashSet<>();
+            for (HostFacts host : fleet.hosts()) {
+                for (SessionFact session : host.sessions()) {
+                    if (session.state().isLive()) {
+                        liveSessionIds.add(session.sessionId());
+                    }
                 }
             }
+            loggedOffAt.keySet().retainAll(liveSessionIds);
         }
-        loggedOffAt.keySet().retainAll(liveSessionIds);
         notifiedAt.keySet().retainAll(drained.keySet());
         List<ScalingAction> recent = new ArrayList<>(actions);
         Collections.reverse(recent);

@@ -7,6 +7,7 @@ import io.berth.common.kafka.Topics;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 import io.berth.inventory.kafka.TopicRecords;
 import io.vertx.core.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,7 +74,11 @@ final class ChangePublisher {
     }
 
     static ProducerRecord<String, byte[]> record(Change.Published change) {
-        String topic = change.stream() == Change.Stream.CONFIG ? Topics.CONFIG : Topics.HOST_HEALTH;
+        String topic = switch (change.stream()) {
+            case CONFIG -> Topics.CONFIG;
+            case HOST_HEALTH -> Topics.HOST_HEALTH;
+            case HOST_COMMANDS -> Topics.HOST_COMMANDS;
+        };
         Object value = change.value();
         byte[] bytes;
         if (value == null) {
@@ -82,6 +87,8 @@ final class ChangePublisher {
             bytes = EventCodec.encode(event);
         } else if (value instanceof RegistrationTokenRecord token) {
             bytes = TopicRecords.encodeToken(token);
+        } else if (value instanceof ScalerMemory memory) {
+            bytes = TopicRecords.encodeMemory(memory);
         } else {
             throw new IllegalStateException("no way to publish " + value.getClass());
         }

@@ -2,9 +2,13 @@ package io.berth.inventory.domain;
 
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
+import io.berth.common.events.PoolScaling;
+import io.berth.common.events.ScalingPlanConfig;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 
 import java.time.Instant;
 
@@ -17,7 +21,7 @@ import java.time.Instant;
 public sealed interface Change {
 
     /** The topic a published change lives on. */
-    enum Stream { CONFIG, HOST_HEALTH }
+    enum Stream { CONFIG, HOST_HEALTH, HOST_COMMANDS }
 
     /** A change that is one record on a topic: {@link #value()} is {@code null} for a tombstone. */
     sealed interface Published extends Change {
@@ -165,6 +169,111 @@ public sealed interface Change {
 
         public Object value() {
             return null;
+        }
+    }
+
+    record ScalingPlanSaved(ScalingPlanConfig plan) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scalingPlan(plan.planId()).asString();
+        }
+
+        public Object value() {
+            return plan;
+        }
+    }
+
+    record ScalingPlanRemoved(String planId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scalingPlan(planId).asString();
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
+    /** A pool's phase and load balancer as its scaler last published them ({@code scaling/{poolId}}). */
+    record PoolScalingSaved(PoolScaling scaling) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scaling(scaling.poolId()).asString();
+        }
+
+        public Object value() {
+            return scaling;
+        }
+    }
+
+    /** The pool left its plan: the broker goes back to the pool's own load balancer. */
+    record PoolScalingRemoved(String poolId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scaling(poolId).asString();
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
+    /**
+     * What a pool's scaler did before ({@code scalermemory/{poolId}}, inventory-internal), so that a writer that
+     * takes over knows which drains were the scaler's and its recent actions.
+     */
+    record ScalerMemorySaved(String poolId, ScalerMemory memory) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ScalingPlans.MEMORY_KEY_PREFIX + poolId;
+        }
+
+        public Object value() {
+            return memory;
+        }
+    }
+
+    record ScalerMemoryRemoved(String poolId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ScalingPlans.MEMORY_KEY_PREFIX + poolId;
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
+    /** A command for a host on {@code berth.host-commands} (the scaler's); it changes no inventory state. */
+    record HostCommandSent(HostCommandEvent command) implements Published {
+        public Stream stream() {
+            return Stream.HOST_COMMANDS;
+        }
+
+        public String key() {
+            return command.hostId();
+        }
+
+        public Object value() {
+            return command;
         }
     }
 

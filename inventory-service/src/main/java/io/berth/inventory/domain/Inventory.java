@@ -5,6 +5,7 @@ import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.Health;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
+import io.berth.common.events.PoolType;
 import io.berth.common.events.SessionEvent;
 
 import java.time.Instant;
@@ -35,6 +36,8 @@ public final class Inventory {
     private final HostAssignments assignments = new HostAssignments(catalog, hosts);
     private final HostRegistrar registrar = new HostRegistrar(catalog, hosts);
     private final HeartbeatMonitor heartbeats = new HeartbeatMonitor(catalog, hosts);
+    private final ScalingPlans scalingPlans = new ScalingPlans(catalog, hosts, assignments);
+    private final ScalingRound scalingRound = new ScalingRound(catalog, hosts, sessions, assignments, scalingPlans);
 
     // ---------------------------------------------------------------- queries
 
@@ -99,14 +102,30 @@ public final class Inventory {
         return registrar.token(tokenHash);
     }
 
+    /** The scaling plans, their pools' phase records and scaler memories (DESIGN.md 7.3). */
+    public ScalingPlans scalingPlans() {
+        return scalingPlans;
+    }
+
+    /** A pool's scaling evaluation: the decision's facts, and the changes that carry a decision out. */
+    public ScalingRound scalingRound() {
+        return scalingRound;
+    }
+
     // ---------------------------------------------------------------- admin decisions
 
     public InventoryOutcome<PoolView> putPool(HostPoolConfig pool) {
+        if (pool.type() != PoolType.POOLED && scalingPlans.planOf(pool.poolId()).isPresent()) {
+            return InventoryOutcome.conflict(ScalingPlans.inPlan(pool.poolId(), scalingPlans.planOf(pool.poolId()).get()));
+        }
         return catalog.putPool(pool, assignments.assignedHostsIn(pool.poolId()));
     }
 
     /** Deletes an empty pool and the registration tokens issued for it. */
     public InventoryOutcome<Void> deletePool(String poolId) {
+        if (scalingPlans.planOf(poolId).isPresent()) {
+            return InventoryOutcome.conflict(ScalingPlans.inPlan(poolId, scalingPlans.planOf(poolId).get()));
+        }
         List<String> poolHosts = hosts.hostsIn(poolId).stream().map(entry -> entry.registration.hostId()).toList();
         return catalog.deletePool(poolId, poolHosts, registrar.tokenHashesOf(poolId));
     }
@@ -207,7 +226,7 @@ public final class Inventory {
     }
 
     public void apply(Change change) {
-        if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change)) {
+        if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change) && !scalingPlans.apply(change)) {
             throw new IllegalArgumentException("unknown change " + change);
         }
     }

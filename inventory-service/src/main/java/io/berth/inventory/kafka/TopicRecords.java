@@ -7,9 +7,13 @@ import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
+import io.berth.common.events.PoolScaling;
+import io.berth.common.events.ScalingPlanConfig;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
+import io.berth.inventory.domain.ScalingPlans;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -33,6 +37,11 @@ public final class TopicRecords {
             RegistrationTokenRecord token = decodeToken(value);
             requireSameId(key, hash, token.tokenHash());
             return Optional.of(new Change.TokenSaved(token));
+        }
+        if (key != null && key.startsWith(ScalingPlans.MEMORY_KEY_PREFIX)) {
+            String poolId = key.substring(ScalingPlans.MEMORY_KEY_PREFIX.length());
+            return Optional.of(value == null ? new Change.ScalerMemoryRemoved(poolId)
+                    : new Change.ScalerMemorySaved(poolId, decodeMemory(value)));
         }
         Optional<ConfigKey> parsed = ConfigKey.parse(key);
         if (parsed.isEmpty()) {
@@ -64,7 +73,22 @@ public final class TopicRecords {
                 requireSameId(key, id, registration.hostId());
                 yield new Change.HostRegistered(registration);
             }
-            case SCALING_PLAN, SCALING -> null;
+            case SCALING_PLAN -> {
+                if (value == null) {
+                    yield new Change.ScalingPlanRemoved(id);
+                }
+                ScalingPlanConfig plan = EventCodec.decode(value, ScalingPlanConfig.class);
+                requireSameId(key, id, plan.planId());
+                yield new Change.ScalingPlanSaved(plan);
+            }
+            case SCALING -> {
+                if (value == null) {
+                    yield new Change.PoolScalingRemoved(id);
+                }
+                PoolScaling scaling = EventCodec.decode(value, PoolScaling.class);
+                requireSameId(key, id, scaling.poolId());
+                yield new Change.PoolScalingSaved(scaling);
+            }
         });
     }
 
@@ -87,6 +111,27 @@ public final class TopicRecords {
             return EventCodec.mapper().writeValueAsBytes(token);
         } catch (IOException e) {
             throw new IllegalStateException("a token record always serialises", e);
+        }
+    }
+
+    /** The JSON of a pool's scaler memory, written with the events' codec settings. */
+    public static byte[] encodeMemory(ScalerMemory memory) {
+        try {
+            return EventCodec.mapper().writeValueAsBytes(memory);
+        } catch (IOException e) {
+            throw new IllegalStateException("a scaler memory always serialises", e);
+        }
+    }
+
+    private static ScalerMemory decodeMemory(byte[] value) throws MalformedEventException {
+        try {
+            ScalerMemory memory = EventCodec.mapper().readValue(value, ScalerMemory.class);
+            if (memory == null) {
+                throw new MalformedEventException("JSON null where a scaler memory was expected");
+            }
+            return memory;
+        } catch (IOException e) {
+            throw new MalformedEventException("not a valid scaler memory: " + e.getMessage(), e);
         }
     }
 

@@ -103,7 +103,7 @@ final class RequestBodies {
         });
     }
 
-    private static void requireSameId(String field, String bodyId, String pathId) {
+    static void requireSameId(String field, String bodyId, String pathId) {
         if (bodyId != null && !bodyId.equals(pathId)) {
             throw ProblemException.badRequest(field + " in the body ('" + bodyId + "') differs from the one in the path ('"
                     + pathId + "')");

@@ -15,13 +15,12 @@ import io.berth.inventory.domain.scaling.SimulatedStep;
 import io.berth.inventory.domain.scaling.SimulationRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,8 +99,9 @@ final class ScalingApi {
     }
 
     /** A plan as answered: the stored record without its schema version, so that it can be PUT back as it is. */
-    private static JsonObject view(ScalingPlanConfig plan) {
-        JsonObject json = new JsonObject(Buffer.buffer(EventCodec.encode(plan)));
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> view(ScalingPlanConfig plan) {
+        Map<String, Object> json = EventCodec.mapper().convertValue(plan, LinkedHashMap.class);
         json.remove("v");
         return json;
     }

@@ -80,7 +80,12 @@ final class LiveScaler {
     }
 
     private Future<Void> evaluate(String poolId) {
-        Future<?> evaluation = isWriter.getAsBoolean() ? act(poolId) : observe(poolId);
+        Future<?> evaluation;
+        try {
+            evaluation = isWriter.getAsBoolean() ? act(poolId) : observe(poolId);
+        } catch (RuntimeException e) {
+            evaluation = Future.failedFuture(e);
+        }
         return evaluation.<Void>mapEmpty().onSuccess(v -> {
             if (failing.remove(poolId)) {
                 LOG.info("The scaling evaluation of pool '{}' works again", poolId);
@@ -109,12 +114,8 @@ final class LiveScaler {
 
     /** Off the writer: the same decision, for the gauges only; nothing is published. */
     private Future<Void> observe(String poolId) {
-        try {
-            inventory.scalingRound().input(poolId, clock.instant()).map(ScalingPolicy::decide)
-                    .ifPresent(decision -> metrics.observed(poolId, decision));
-            return Future.succeededFuture();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
+        inventory.scalingRound().input(poolId, clock.instant()).map(ScalingPolicy::decide)
+                .ifPresent(decision -> metrics.observed(poolId, decision));
+        return Future.succeededFuture();
     }
 }

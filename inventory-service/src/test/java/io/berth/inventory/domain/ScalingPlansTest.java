@@ -13,10 +13,6 @@ import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
 import io.berth.common.events.ScalingPhase;
 import io.berth.common.events.ScalingPlanConfig;
-import io.berth.common.events.ScalingPlanConfig.Phase;
-import io.berth.common.events.ScalingPlanConfig.RampDown;
-import io.berth.common.events.ScalingPlanConfig.RampUp;
-import io.berth.common.events.ScalingPlanConfig.Schedule;
 import io.berth.common.events.ScalingPlanConfig.StopHostsWhen;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
@@ -29,11 +25,13 @@ import io.berth.inventory.domain.scaling.ScalingDecision;
 import io.berth.inventory.kafka.TopicRecords;
 import org.junit.jupiter.api.Test;
 
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.berth.inventory.domain.ScalingFixtures.RAMP_DOWN;
+import static io.berth.inventory.domain.ScalingFixtures.plan;
+import static io.berth.inventory.domain.ScalingFixtures.pooled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,25 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScalingPlansTest {
 
-    /** A Monday, 19:00 UTC: ramp-down in {@link #plan}. */
-    static final Instant RAMP_DOWN = Instant.parse("2026-01-05T19:00:00Z");
-
     private final Inventory inventory = new Inventory();
     private final AtomicInteger commandIds = new AtomicInteger();
-
-    static HostPoolConfig pooled(String poolId, int maxSessionsPerHost) {
-        return new HostPoolConfig(1, poolId, PoolType.POOLED, LoadBalancer.BREADTH_FIRST, maxSessionsPerHost,
-                PersonalAssignment.AUTOMATIC, false, 30, 60);
-    }
-
-    /** Every day: ramp-up 07:00, peak 09:00, ramp-down 18:00, off-peak 22:00 (UTC). */
-    static ScalingPlanConfig plan(String planId, StopHostsWhen stopWhen, String... pools) {
-        return new ScalingPlanConfig(1, planId, "UTC", List.of(pools), "no-autoscale", List.of(new Schedule("daily",
-                List.of(DayOfWeek.values()), new RampUp("07:00", LoadBalancer.BREADTH_FIRST, 20, 60),
-                new Phase("09:00", LoadBalancer.DEPTH_FIRST),
-                new RampDown("18:00", LoadBalancer.DEPTH_FIRST, 10, 90, false, 0, null, stopWhen),
-                new Phase("22:00", LoadBalancer.DEPTH_FIRST))));
-    }
 
     private <T> T commit(InventoryOutcome<T> outcome) {
         assertThat(outcome).as("an accepted decision").isInstanceOf(Decision.class);

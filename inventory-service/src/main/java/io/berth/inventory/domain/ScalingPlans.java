@@ -103,10 +103,10 @@ public final class ScalingPlans {
 
     /** A pool leaves its plan: its phase record and memory go, and its scaler's drains are undone. */
     private List<Change> leave(String poolId) {
+        // The phase record is tombstoned even if this writer never saw one: a tombstone of nothing is harmless,
+        // a phase record left behind would keep the broker on the plan's load balancer.
         List<Change> changes = new ArrayList<>();
-        if (scalingByPool.containsKey(poolId)) {
-            changes.add(new Change.PoolScalingRemoved(poolId));
-        }
+        changes.add(new Change.PoolScalingRemoved(poolId));
         ScalerMemory memory = memoryByPool.get(poolId);
         if (memory != null) {
             changes.add(new Change.ScalerMemoryRemoved(poolId));

@@ -20,25 +20,56 @@ final class PoolFleet {
 
     static final Duration SILENT_BEFORE_OFF = Duration.ofMinutes(5);
 
+    /** A host with what the decision asks of it again and again, worked out once. */
+    private record Classified(HostFacts facts, boolean managed, boolean on, int live, int activeOrPending) {
+    }
+
     private final List<HostFacts> hosts;
-    private final Map<String, HostFacts> byId = new HashMap<>();
-    private final String exclusionTag;
-    private final Instant now;
+    private final Map<String, Classified> byId;
+    private final int managedHosts;
+    private final int onHosts;
     private final int liveSessions;
 
     PoolFleet(List<HostFacts> hosts, String exclusionTag, Instant now) {
         this.hosts = new ArrayList<>(hosts);
         this.hosts.sort(Comparator.comparing(HostFacts::hostId));
-        this.exclusionTag = exclusionTag;
-        this.now = now;
+        this.byId = new HashMap<>(hosts.size() * 2);
+        int managed = 0;
+        int on = 0;
         int live = 0;
         for (HostFacts host : this.hosts) {
-            byId.put(host.hostId(), host);
-            if (isManaged(host)) {
-                live += liveSessions(host);
+            Classified classified = classify(host, exclusionTag, now);
+            byId.put(host.hostId(), classified);
+            if (classified.managed()) {
+                managed++;
+                on += classified.on() ? 1 : 0;
+                live += classified.live();
             }
         }
+        this.managedHosts = managed;
+        this.onHosts = on;
         this.liveSessions = live;
+    }
+
+    private static Classified classify(HostFacts host, String exclusionTag, Instant now) {
+        int live = 0;
+        int activeOrPending = 0;
+        for (SessionFact session : host.sessions()) {
+            if (session.state().isLive()) {
+                live++;
+            }
+            if (session.state() == SessionState.ACTIVE || session.state() == SessionState.PENDING) {
+                activeOrPending++;
+            }
+        }
+        boolean on = switch (host.health()) {
+            case SHUTDOWN -> false;
+            case NO_HEARTBEAT, UNAVAILABLE -> host.healthSince() == null
+                    || !now.isAfter(host.healthSince().plus(SILENT_BEFORE_OFF));
+            default -> true;
+        };
+        boolean managed = exclusionTag == null || !host.tags().contains(exclusionTag);
+        return new Classified(host, managed, on, live, activeOrPending);
     }
 
     /** Every host of the pool, in host-id order. */
@@ -46,59 +77,46 @@ final class PoolFleet {
         return hosts;
     }
 
+    /** The host with that id, or null if the pool has none. */
     HostFacts host(String hostId) {
-        return byId.get(hostId);
+        Classified classified = byId.get(hostId);
+        return classified == null ? null : classified.facts();
     }
 
     boolean isManaged(HostFacts host) {
-        return exclusionTag == null || !host.tags().contains(exclusionTag);
+        return byId.get(host.hostId()).managed();
     }
 
     boolean isOn(HostFacts host) {
-        return switch (host.health()) {
-            case SHUTDOWN -> false;
-            case NO_HEARTBEAT, UNAVAILABLE -> host.healthSince() == null
-                    || !now.isAfter(host.healthSince().plus(SILENT_BEFORE_OFF));
-            default -> true;
-        };
+        return byId.get(host.hostId()).on();
     }
 
     /** Whether the host takes sessions once it is not drained: managed, on and {@code AVAILABLE}. */
     boolean isServing(HostFacts host) {
-        return isManaged(host) && isOn(host) && host.health() == Health.AVAILABLE;
+        Classified classified = byId.get(host.hostId());
+        return classified.managed() && classified.on() && host.health() == Health.AVAILABLE;
+    }
+
+    /** The host's live sessions. */
+    int live(HostFacts host) {
+        return byId.get(host.hostId()).live();
+    }
+
+    /** Sessions that keep a host up under {@code ZERO_ACTIVE_SESSIONS}: {@code ACTIVE} and {@code PENDING}. */
+    int activeOrPending(HostFacts host) {
+        return byId.get(host.hostId()).activeOrPending();
     }
 
     int managedHosts() {
-        return (int) hosts.stream().filter(this::isManaged).count();
+        return managedHosts;
     }
 
     int onHosts() {
-        return (int) hosts.stream().filter(h -> isManaged(h) && isOn(h)).count();
+        return onHosts;
     }
 
     /** Live sessions on managed hosts. */
     int liveSessions() {
         return liveSessions;
-    }
-
-    static int liveSessions(HostFacts host) {
-        int live = 0;
-        for (SessionFact session : host.sessions()) {
-            if (session.state().isLive()) {
-                live++;
-            }
-        }
-        return live;
-    }
-
-    /** Sessions that keep a host up under {@code ZERO_ACTIVE_SESSIONS}: {@code ACTIVE} and {@code PENDING}. */
-    static int activeOrPendingSessions(HostFacts host) {
-        int count = 0;
-        for (SessionFact session : host.sessions()) {
-            if (session.state() == SessionState.ACTIVE || session.state() == SessionState.PENDING) {
-                count++;
-            }
-        }
-        return count;
     }
 }

@@ -36,7 +36,7 @@ final class ScalingEvaluation {
     private final Map<String, DrainPurpose> drained = new TreeMap<>();
     private final Map<String, Instant> notifiedAt;
     private final Map<String, Instant> loggedOffAt;
-    private final Set<String> available = new HashSet<>();
+    private final Set<String> available;
     private final Set<String> undrainedNow = new HashSet<>();
     private final List<ScalingAction> actions = new ArrayList<>();
 
@@ -61,6 +61,7 @@ final class ScalingEvaluation {
         });
         this.notifiedAt = new HashMap<>(memory.notifiedAt());
         this.loggedOffAt = new HashMap<>(memory.loggedOffAt());
+        this.available = new HashSet<>(fleet.hosts().size() * 2);
         for (HostFacts host : fleet.hosts()) {
             if (fleet.isServing(host) && host.allowNewSessions() && !drained.containsKey(host.hostId())) {
                 available.add(host.hostId());
@@ -135,9 +136,9 @@ final class ScalingEvaluation {
         boolean zeroActive = phase.stopRules().stopHostsWhen() == StopHostsWhen.ZERO_ACTIVE_SESSIONS;
         HostFacts best = null;
         for (HostFacts host : fleet.hosts()) {
-            int blocking = zeroActive ? PoolFleet.activeOrPendingSessions(host) : PoolFleet.liveSessions(host);
+            int blocking = zeroActive ? fleet.activeOrPending(host) : fleet.live(host);
             if (available.contains(host.hostId()) && blocking == 0
-                    && (best == null || PoolFleet.liveSessions(host) < PoolFleet.liveSessions(best))) {
+                    && (best == null || fleet.live(host) < fleet.live(best))) {
                 best = host;
             }
         }
@@ -146,7 +147,7 @@ final class ScalingEvaluation {
         }
         String why = "not needed: " + rule.sufficiency(fleet.liveSessions(), hostsAfter) + " without it";
         drain(best, why);
-        if (PoolFleet.liveSessions(best) == 0) {
+        if (fleet.live(best) == 0) {
             act(ScalingAction.onHost(now, best.hostId(), ScalingActionKind.STOP, "empty and " + why));
             drained.put(best.hostId(), DrainPurpose.STOP);
         } else {
@@ -165,7 +166,7 @@ final class ScalingEvaluation {
         HostFacts best = null;
         for (HostFacts host : fleet.hosts()) {
             if (available.contains(host.hostId())
-                    && (best == null || PoolFleet.liveSessions(host) < PoolFleet.liveSessions(best))) {
+                    && (best == null || fleet.live(host) < fleet.live(best))) {
                 best = host;
             }
         }
@@ -214,7 +215,7 @@ final class ScalingEvaluation {
 
     /** One emptying host: stopped once empty, else its sessions logged off when due; whether it was stopped. */
     private boolean carryOn(HostFacts host) {
-        if (PoolFleet.liveSessions(host) == 0) {
+        if (fleet.live(host) == 0) {
             if (host.health() != Health.AVAILABLE || !fleet.isOn(host)) {
                 return false;
             }

@@ -168,6 +168,34 @@ public sealed interface Change {
         }
     }
 
+    record CommandsAcknowledged(AcknowledgedCommands acks) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return acks.key();
+        }
+
+        public Object value() {
+            return acks;
+        }
+    }
+
+    record CommandAcksRemoved(String hostId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return AcknowledgedCommands.KEY_PREFIX + hostId;
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
     /**
      * A heartbeat was accepted. Not published when nothing in the snapshot changed (throttling); it only
      * moves the host's last contact, which the staleness timer reads.

@@ -7,6 +7,7 @@ import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
+import io.berth.inventory.domain.AcknowledgedCommands;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
@@ -33,6 +34,15 @@ public final class TopicRecords {
             RegistrationTokenRecord token = decodeToken(value);
             requireSameId(key, hash, token.tokenHash());
             return Optional.of(new Change.TokenSaved(token));
+        }
+        if (key != null && key.startsWith(AcknowledgedCommands.KEY_PREFIX)) {
+            String hostId = key.substring(AcknowledgedCommands.KEY_PREFIX.length());
+            if (value == null) {
+                return Optional.of(new Change.CommandAcksRemoved(hostId));
+            }
+            AcknowledgedCommands acks = decode(value, AcknowledgedCommands.class);
+            requireSameId(key, hostId, acks.hostId());
+            return Optional.of(new Change.CommandsAcknowledged(acks));
         }
         Optional<ConfigKey> parsed = ConfigKey.parse(key);
         if (parsed.isEmpty()) {
@@ -83,10 +93,27 @@ public final class TopicRecords {
 
     /** The JSON of a registration token record, written with the events' codec settings. */
     public static byte[] encodeToken(RegistrationTokenRecord token) {
+        return encodeInternal(token);
+    }
+
+    /** The JSON of an inventory-internal record ({@code regtoken/}, {@code hostcommands/}), as the events'. */
+    public static byte[] encodeInternal(Record record) {
         try {
-            return EventCodec.mapper().writeValueAsBytes(token);
+            return EventCodec.mapper().writeValueAsBytes(record);
         } catch (IOException e) {
-            throw new IllegalStateException("a token record always serialises", e);
+            throw new IllegalStateException("an inventory record always serialises", e);
+        }
+    }
+
+    private static <T> T decode(byte[] value, Class<T> type) throws MalformedEventException {
+        try {
+            T decoded = EventCodec.mapper().readValue(value, type);
+            if (decoded == null) {
+                throw new MalformedEventException("an empty " + type.getSimpleName() + " record");
+            }
+            return decoded;
+        } catch (IOException e) {
+            throw new MalformedEventException("not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
         }
     }
 

@@ -7,7 +7,6 @@ import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
 import io.berth.inventory.domain.Inventory;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Clock;
@@ -41,14 +40,6 @@ final class HostCommandFeed implements AutoCloseable {
 
     boolean isCaughtUp() {
         return reader.isCaughtUp();
-    }
-
-    /** Stops reading, on a worker thread. */
-    Future<Void> stop(Vertx vertx) {
-        return vertx.executeBlocking(() -> {
-            close();
-            return null;
-        }, false);
     }
 
     /** Blocking: closes the consumer. */

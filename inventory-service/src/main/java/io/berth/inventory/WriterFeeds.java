@@ -44,7 +44,11 @@ final class WriterFeeds implements AutoCloseable {
             stoppedAllocations.stop();
         }
         if (stoppedCommands != null) {
-            stoppedCommands.stop(kafka.vertx());
+            // Closing waits for the poll thread: never on the event loop.
+            kafka.vertx().executeBlocking(() -> {
+                stoppedCommands.close();
+                return null;
+            }, false);
         }
     }
 

@@ -4,6 +4,7 @@ import io.berth.common.events.Event;
 import io.berth.common.events.EventCodec;
 import io.berth.common.http.ProblemException;
 import io.berth.common.kafka.Topics;
+import io.berth.inventory.domain.AcknowledgedCommands;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
@@ -85,10 +86,9 @@ final class ChangePublisher {
             bytes = null;
         } else if (value instanceof Event event) {
             bytes = EventCodec.encode(event);
-        } else if (value instanceof RegistrationTokenRecord token) {
-            bytes = TopicRecords.encodeToken(token);
-        } else if (value instanceof ScalerMemory memory) {
-            bytes = TopicRecords.encodeMemory(memory);
+        } else if (value instanceof RegistrationTokenRecord || value instanceof AcknowledgedCommands
+                || value instanceof ScalerMemory) {
+            bytes = TopicRecords.encodeInternal((Record) value);
         } else {
             throw new IllegalStateException("no way to publish " + value.getClass());
         }

@@ -70,6 +70,8 @@ public final class InventoryVerticle extends BerthVerticle {
         readiness().require("berth.sessions caught up", () -> feed != null && feed.sessionsCaughtUp());
         readiness().require("berth.allocations caught up (writer only)",
                 () -> writer != null && writer.allocationsCaughtUp());
+        readiness().require("berth.host-commands caught up (writer only)",
+                () -> writer != null && writer.commandsCaughtUp());
         WriterRole.InstanceClients kafka = new WriterRole.InstanceClients(vertx, serviceConfig().kafka(), registry(),
                 UUID.randomUUID().toString().substring(0, 8));
         return blocking(() -> {

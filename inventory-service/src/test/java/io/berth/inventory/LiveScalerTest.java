@@ -74,10 +74,10 @@ class LiveScalerTest {
         // given a healthy plan, and a plan whose stored time zone this JVM does not know
         poolWithThreeEmptyHosts("good");
         poolWithThreeEmptyHosts("broken");
-        inventory.apply(new Change.ScalingPlanSaved(ScalingFixtures.plan("good-plan", StopHostsWhen.ZERO_SESSIONS,
+        inventory.apply(new Change.ScalingPlanChanged("good-plan", ScalingFixtures.plan("good-plan", StopHostsWhen.ZERO_SESSIONS,
                 "good")));
         ScalingPlanConfig valid = ScalingFixtures.plan("broken-plan", StopHostsWhen.ZERO_SESSIONS, "broken");
-        inventory.apply(new Change.ScalingPlanSaved(new ScalingPlanConfig(1, valid.planId(), "Atlantis/Capital",
+        inventory.apply(new Change.ScalingPlanChanged(valid.planId(), new ScalingPlanConfig(1, valid.planId(), "Atlantis/Capital",
                 valid.hostPools(), valid.exclusionTag(), valid.schedules())));
 
         // when two rounds run
@@ -99,7 +99,7 @@ class LiveScalerTest {
     void offTheWriterTheScalerOnlyObserves() {
         // given
         poolWithThreeEmptyHosts("pool-1");
-        inventory.apply(new Change.ScalingPlanSaved(ScalingFixtures.plan("plan", StopHostsWhen.ZERO_SESSIONS,
+        inventory.apply(new Change.ScalingPlanChanged("plan", ScalingFixtures.plan("plan", StopHostsWhen.ZERO_SESSIONS,
                 "pool-1")));
         writer = false;
 

@@ -165,9 +165,8 @@ public final class InventoryApi {
         Principal agent = Principal.of(ctx);
         answer(ctx, 200, () -> {
             Heartbeat heartbeat = RequestBody.read(ctx, Heartbeat.class);
-            return writes.perHost(heartbeat.hostId(), () -> inventory.heartbeat(agent.subject(), agent.tokenId(),
-                            heartbeat, clock.instant()))
-                    .map(outcome -> outcome.map(next -> Map.of("nextHeartbeatSeconds", next)));
+            return writes.perHost(heartbeat.hostId(), () -> inventory.agentHeartbeat(agent.subject(),
+                    agent.tokenId(), heartbeat, clock.instant()));
         }).onSuccess(outcome -> {
             if (outcome instanceof Decision) {
                 counters.heartbeatAccepted();

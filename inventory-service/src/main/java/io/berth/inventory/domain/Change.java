@@ -172,21 +172,36 @@ public sealed interface Change {
         }
     }
 
-    record ScalingPlanSaved(ScalingPlanConfig plan) implements Published {
+    record CommandsAcknowledged(AcknowledgedCommands acks) implements Published {
         public Stream stream() {
             return Stream.CONFIG;
         }
 
         public String key() {
-            return ConfigKey.scalingPlan(plan.planId()).asString();
+            return acks.key();
         }
 
         public Object value() {
-            return plan;
+            return acks;
         }
     }
 
-    record ScalingPlanRemoved(String planId) implements Published {
+    record CommandAcksRemoved(String hostId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return AcknowledgedCommands.KEY_PREFIX + hostId;
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
+    /** A scaling plan put, or deleted when {@code plan} is null (its tombstone). */
+    record ScalingPlanChanged(String planId, ScalingPlanConfig plan) implements Published {
         public Stream stream() {
             return Stream.CONFIG;
         }
@@ -196,27 +211,15 @@ public sealed interface Change {
         }
 
         public Object value() {
-            return null;
+            return plan;
         }
     }
 
-    /** A pool's phase and load balancer as its scaler last published them ({@code scaling/{poolId}}). */
-    record PoolScalingSaved(PoolScaling scaling) implements Published {
-        public Stream stream() {
-            return Stream.CONFIG;
-        }
-
-        public String key() {
-            return ConfigKey.scaling(scaling.poolId()).asString();
-        }
-
-        public Object value() {
-            return scaling;
-        }
-    }
-
-    /** The pool left its plan: the broker goes back to the pool's own load balancer. */
-    record PoolScalingRemoved(String poolId) implements Published {
+    /**
+     * A pool's phase and load balancer as its scaler published them ({@code scaling/{poolId}}); null when the pool
+     * left its plan, so that the broker goes back to the pool's own load balancer.
+     */
+    record PoolScalingChanged(String poolId, PoolScaling scaling) implements Published {
         public Stream stream() {
             return Stream.CONFIG;
         }
@@ -226,15 +229,15 @@ public sealed interface Change {
         }
 
         public Object value() {
-            return null;
+            return scaling;
         }
     }
 
     /**
      * What a pool's scaler did before ({@code scalermemory/{poolId}}, inventory-internal), so that a writer that
-     * takes over knows which drains were the scaler's and its recent actions.
+     * takes over knows which drains were the scaler's and its recent actions; null when the pool left its plan.
      */
-    record ScalerMemorySaved(String poolId, ScalerMemory memory) implements Published {
+    record ScalerMemoryChanged(String poolId, ScalerMemory memory) implements Published {
         public Stream stream() {
             return Stream.CONFIG;
         }
@@ -245,20 +248,6 @@ public sealed interface Change {
 
         public Object value() {
             return memory;
-        }
-    }
-
-    record ScalerMemoryRemoved(String poolId) implements Published {
-        public Stream stream() {
-            return Stream.CONFIG;
-        }
-
-        public String key() {
-            return ScalingPlans.MEMORY_KEY_PREFIX + poolId;
-        }
-
-        public Object value() {
-            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package io.berth.inventory.domain;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.PoolType;
@@ -17,8 +18,9 @@ import java.util.Optional;
 /**
  * The inventory's whole state, as the one object the service drives: pools and application groups
  * ({@link PoolCatalog}), registered hosts ({@link HostDirectory}), registrations ({@link HostRegistrar}),
- * heartbeats and staleness ({@link HeartbeatMonitor}), drain mode and personal assignments
- * ({@link HostAssignments}), and live session counts ({@link SessionCounts}).
+ * heartbeats and staleness ({@link HeartbeatMonitor}), drain mode, tags and personal assignments
+ * ({@link HostAssignments}), live session counts ({@link SessionCounts}) and the agents' commands
+ * ({@link AgentCommands}).
  *
  * <p>Requests are decided against the current state into an {@link InventoryOutcome}: the changes to publish
  * without applying them, or a refusal. The state moves only through {@link #apply(Change)}, called once Kafka
@@ -38,6 +40,7 @@ public final class Inventory {
     private final HeartbeatMonitor heartbeats = new HeartbeatMonitor(catalog, hosts);
     private final ScalingPlans scalingPlans = new ScalingPlans(catalog, hosts, assignments);
     private final ScalingRound scalingRound = new ScalingRound(catalog, hosts, sessions, assignments, scalingPlans);
+    private final AgentCommands commands = new AgentCommands();
 
     // ---------------------------------------------------------------- queries
 
@@ -155,10 +158,14 @@ public final class Inventory {
         return assignments.patch(hostId, patch);
     }
 
-    /** Removes a host: its registration (revoking its agent token) and its health snapshot. */
+    /** Removes a host: its registration (revoking its agent token), its health snapshot and its acknowledgements. */
     public InventoryOutcome<Void> removeHost(String hostId) {
         if (hosts.registered(hostId).isEmpty()) {
             return InventoryOutcome.notFound(HostAssignments.unknownHost(hostId));
+        }
+        if (commands.hasAcknowledgements(hostId)) {
+            return Decision.of(null, new Change.HostUnregistered(hostId), new Change.HealthRemoved(hostId),
+                    new Change.CommandAcksRemoved(hostId));
         }
         return Decision.of(null, new Change.HostUnregistered(hostId), new Change.HealthRemoved(hostId));
     }
@@ -178,7 +185,23 @@ public final class Inventory {
 
     /** A heartbeat; the decision answers the interval to the next one. */
     public InventoryOutcome<Integer> heartbeat(String subject, String tokenId, Heartbeat heartbeat, Instant now) {
-        return heartbeats.heartbeat(subject, tokenId, heartbeat, now);
+        return agentHeartbeat(subject, tokenId, heartbeat, now).map(HeartbeatAnswer::nextHeartbeatSeconds);
+    }
+
+    /**
+     * A heartbeat (DESIGN.md 7.2): the decision publishes the snapshot when due and the agent's new
+     * acknowledgements, and answers the interval to the next heartbeat with the host's commands.
+     */
+    public InventoryOutcome<HeartbeatAnswer> agentHeartbeat(String subject, String tokenId, Heartbeat heartbeat,
+                                                            Instant now) {
+        InventoryOutcome<Integer> outcome = heartbeats.heartbeat(subject, tokenId, heartbeat, now);
+        if (!(outcome instanceof Decision<Integer> decision)) {
+            return outcome.map(interval -> null);
+        }
+        AgentCommands.Delivery delivery = commands.deliver(heartbeat.hostId(), heartbeat.ackedCommandIds(), now);
+        List<Change> changes = new ArrayList<>(decision.changes());
+        delivery.acks().ifPresent(acks -> changes.add(new Change.CommandsAcknowledged(acks)));
+        return new Decision<>(changes, new HeartbeatAnswer(decision.answer(), delivery.commands()));
     }
 
     // ---------------------------------------------------------------- timer and other topics
@@ -209,6 +232,16 @@ public final class Inventory {
         return assignments.onAllocation(allocation);
     }
 
+    /** A command read from {@code berth.host-commands} (writer only): kept for its agent if it is one of theirs. */
+    public void onHostCommand(HostCommandEvent command, Instant now) {
+        commands.onCommand(command, now);
+    }
+
+    /** Forgets the agents' commands that are no longer delivered (10 minutes old). */
+    public void expireCommands(Instant now) {
+        commands.expire(now);
+    }
+
     /** A session's state from berth.sessions: live sessions count on their host, ended ones do not. */
     public void onSession(SessionEvent session) {
         sessions.onSession(session);
@@ -226,7 +259,12 @@ public final class Inventory {
     }
 
     public void apply(Change change) {
-        if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change) && !scalingPlans.apply(change)) {
+        if (change instanceof Change.CommandsAcknowledged acknowledged) {
+            commands.apply(acknowledged.acks());
+        } else if (change instanceof Change.CommandAcksRemoved removed) {
+            commands.forget(removed.hostId());
+        } else if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change)
+                && !scalingPlans.apply(change)) {
             throw new IllegalArgumentException("unknown change " + change);
         }
     }

@@ -81,7 +81,7 @@ public final class ScalingPlans {
             return Decision.of(plan);
         }
         List<Change> changes = new ArrayList<>();
-        changes.add(new Change.ScalingPlanSaved(plan));
+        changes.add(new Change.ScalingPlanChanged(plan.planId(), plan));
         if (existing != null) {
             Set<String> leaving = new HashSet<>(existing.hostPools());
             plan.hostPools().forEach(leaving::remove);
@@ -96,7 +96,7 @@ public final class ScalingPlans {
             return InventoryOutcome.notFound(unknownPlan(planId));
         }
         List<Change> changes = new ArrayList<>();
-        changes.add(new Change.ScalingPlanRemoved(planId));
+        changes.add(new Change.ScalingPlanChanged(planId, null));
         existing.hostPools().forEach(poolId -> changes.addAll(leave(poolId)));
         return new Decision<>(changes, null);
     }
@@ -106,10 +106,10 @@ public final class ScalingPlans {
         // The phase record is tombstoned even if this writer never saw one: a tombstone of nothing is harmless,
         // a phase record left behind would keep the broker on the plan's load balancer.
         List<Change> changes = new ArrayList<>();
-        changes.add(new Change.PoolScalingRemoved(poolId));
+        changes.add(new Change.PoolScalingChanged(poolId, null));
         ScalerMemory memory = memoryByPool.get(poolId);
         if (memory != null) {
-            changes.add(new Change.ScalerMemoryRemoved(poolId));
+            changes.add(new Change.ScalerMemoryChanged(poolId, null));
             memory.drained().keySet().stream().sorted().forEach(hostId -> undrain(hostId, poolId, changes));
         }
         return changes;
@@ -126,23 +126,25 @@ public final class ScalingPlans {
 
     /** Applies a change of a plan, a phase record or a scaler memory; false for a change of anything else. */
     boolean apply(Change change) {
-        if (change instanceof Change.ScalingPlanSaved saved) {
-            plans.put(saved.plan().planId(), saved.plan());
-        } else if (change instanceof Change.ScalingPlanRemoved removed) {
-            plans.remove(removed.planId());
-        } else if (change instanceof Change.PoolScalingSaved saved) {
-            scalingByPool.put(saved.scaling().poolId(), saved.scaling());
-        } else if (change instanceof Change.PoolScalingRemoved removed) {
-            scalingByPool.remove(removed.poolId());
-        } else if (change instanceof Change.ScalerMemorySaved saved) {
-            memoryByPool.put(saved.poolId(), saved.memory());
-        } else if (change instanceof Change.ScalerMemoryRemoved removed) {
-            memoryByPool.remove(removed.poolId());
+        if (change instanceof Change.ScalingPlanChanged changed) {
+            putOrRemove(plans, changed.planId(), changed.plan());
+        } else if (change instanceof Change.PoolScalingChanged changed) {
+            putOrRemove(scalingByPool, changed.poolId(), changed.scaling());
+        } else if (change instanceof Change.ScalerMemoryChanged changed) {
+            putOrRemove(memoryByPool, changed.poolId(), changed.memory());
         } else {
             // A command lives on berth.host-commands only: the inventory keeps no state of it.
             return change instanceof Change.HostCommandSent;
         }
         return true;
+    }
+
+    private static <V> void putOrRemove(Map<String, V> map, String key, V value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
     }
 
     /** Why a pool in a plan cannot be deleted or turn personal. */

@@ -150,11 +150,11 @@ public final class ScalingRound {
                 || published.loadBalancer() != decision.loadBalancer()
                 || !published.planId().equals(input.plan().planId());
         if (decision.phase() != null && phaseChanged) {
-            changes.add(new Change.PoolScalingSaved(new PoolScaling(PoolScaling.CURRENT_VERSION, input.poolId(),
+            changes.add(new Change.PoolScalingChanged(input.poolId(), new PoolScaling(PoolScaling.CURRENT_VERSION, input.poolId(),
                     input.plan().planId(), decision.phase(), decision.loadBalancer(), input.now())));
         }
         if (!decision.memory().equals(input.memory())) {
-            changes.add(new Change.ScalerMemorySaved(input.poolId(), decision.memory()));
+            changes.add(new Change.ScalerMemoryChanged(input.poolId(), decision.memory()));
         }
         return changes;
     }

@@ -9,6 +9,7 @@ import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.events.PoolScaling;
 import io.berth.common.events.ScalingPlanConfig;
+import io.berth.inventory.domain.AcknowledgedCommands;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
@@ -40,8 +41,17 @@ public final class TopicRecords {
         }
         if (key != null && key.startsWith(ScalingPlans.MEMORY_KEY_PREFIX)) {
             String poolId = key.substring(ScalingPlans.MEMORY_KEY_PREFIX.length());
-            return Optional.of(value == null ? new Change.ScalerMemoryRemoved(poolId)
-                    : new Change.ScalerMemorySaved(poolId, decodeMemory(value)));
+            return Optional.of(value == null ? new Change.ScalerMemoryChanged(poolId, null)
+                    : new Change.ScalerMemoryChanged(poolId, decode(value, ScalerMemory.class)));
+        }
+        if (key != null && key.startsWith(AcknowledgedCommands.KEY_PREFIX)) {
+            String hostId = key.substring(AcknowledgedCommands.KEY_PREFIX.length());
+            if (value == null) {
+                return Optional.of(new Change.CommandAcksRemoved(hostId));
+            }
+            AcknowledgedCommands acks = decode(value, AcknowledgedCommands.class);
+            requireSameId(key, hostId, acks.hostId());
+            return Optional.of(new Change.CommandsAcknowledged(acks));
         }
         Optional<ConfigKey> parsed = ConfigKey.parse(key);
         if (parsed.isEmpty()) {
@@ -75,19 +85,19 @@ public final class TopicRecords {
             }
             case SCALING_PLAN -> {
                 if (value == null) {
-                    yield new Change.ScalingPlanRemoved(id);
+                    yield new Change.ScalingPlanChanged(id, null);
                 }
                 ScalingPlanConfig plan = EventCodec.decode(value, ScalingPlanConfig.class);
                 requireSameId(key, id, plan.planId());
-                yield new Change.ScalingPlanSaved(plan);
+                yield new Change.ScalingPlanChanged(id, plan);
             }
             case SCALING -> {
                 if (value == null) {
-                    yield new Change.PoolScalingRemoved(id);
+                    yield new Change.PoolScalingChanged(id, null);
                 }
                 PoolScaling scaling = EventCodec.decode(value, PoolScaling.class);
                 requireSameId(key, id, scaling.poolId());
-                yield new Change.PoolScalingSaved(scaling);
+                yield new Change.PoolScalingChanged(id, scaling);
             }
         });
     }
@@ -107,31 +117,27 @@ public final class TopicRecords {
 
     /** The JSON of a registration token record, written with the events' codec settings. */
     public static byte[] encodeToken(RegistrationTokenRecord token) {
+        return encodeInternal(token);
+    }
+
+    /** The JSON of an inventory-internal record ({@code regtoken/}, {@code hostcommands/}), as the events'. */
+    public static byte[] encodeInternal(Record record) {
         try {
-            return EventCodec.mapper().writeValueAsBytes(token);
+            return EventCodec.mapper().writeValueAsBytes(record);
         } catch (IOException e) {
-            throw new IllegalStateException("a token record always serialises", e);
+            throw new IllegalStateException("an inventory record always serialises", e);
         }
     }
 
-    /** The JSON of a pool's scaler memory, written with the events' codec settings. */
-    public static byte[] encodeMemory(ScalerMemory memory) {
+    private static <T> T decode(byte[] value, Class<T> type) throws MalformedEventException {
         try {
-            return EventCodec.mapper().writeValueAsBytes(memory);
-        } catch (IOException e) {
-            throw new IllegalStateException("a scaler memory always serialises", e);
-        }
-    }
-
-    private static ScalerMemory decodeMemory(byte[] value) throws MalformedEventException {
-        try {
-            ScalerMemory memory = EventCodec.mapper().readValue(value, ScalerMemory.class);
-            if (memory == null) {
-                throw new MalformedEventException("JSON null where a scaler memory was expected");
+            T decoded = EventCodec.mapper().readValue(value, type);
+            if (decoded == null) {
+                throw new MalformedEventException("an empty " + type.getSimpleName() + " record");
             }
-            return memory;
+            return decoded;
         } catch (IOException e) {
-            throw new MalformedEventException("not a valid scaler memory: " + e.getMessage(), e);
+            throw new MalformedEventException("not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
         }
     }
 

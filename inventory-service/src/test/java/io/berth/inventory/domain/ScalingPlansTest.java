@@ -86,7 +86,7 @@ class ScalingPlansTest {
         inventory.apply(created.changes());
 
         // then
-        assertThat(created.changes()).containsExactly(new Change.ScalingPlanSaved(plan("plan-a",
+        assertThat(created.changes()).containsExactly(new Change.ScalingPlanChanged("plan-a", plan("plan-a",
                 StopHostsWhen.ZERO_SESSIONS, "pool-1")));
         assertThat(inventory.scalingPlans().plans()).extracting(ScalingPlanConfig::planId).containsExactly("plan-a");
         assertThat(inventory.scalingPlans().planOf("pool-1")).map(ScalingPlanConfig::planId).contains("plan-a");
@@ -157,11 +157,11 @@ class ScalingPlansTest {
                     assertThat(drained.hostId()).isEqualTo(stopped);
                     assertThat(drained.allowNewSessions()).isFalse();
                 });
-        assertThat(round.changes()).filteredOn(Change.PoolScalingSaved.class::isInstance).singleElement()
-                .satisfies(change -> assertThat(((Change.PoolScalingSaved) change).scaling())
+        assertThat(round.changes()).filteredOn(Change.PoolScalingChanged.class::isInstance).singleElement()
+                .satisfies(change -> assertThat(((Change.PoolScalingChanged) change).scaling())
                         .extracting("poolId", "planId", "phase", "loadBalancer")
                         .containsExactly("pool-1", "plan-a", ScalingPhase.RAMP_DOWN, LoadBalancer.DEPTH_FIRST));
-        assertThat(round.changes()).contains(new Change.ScalerMemorySaved("pool-1", decision.memory()));
+        assertThat(round.changes()).contains(new Change.ScalerMemoryChanged("pool-1", decision.memory()));
 
         // and once applied, the host is drained, the status lists the actions, and the phase is not republished
         inventory.apply(round.changes());
@@ -174,7 +174,7 @@ class ScalingPlansTest {
         assertThat(status.actions()).extracting(ScalingStatus.ActionView::action)
                 .containsExactly(ScalingActionKind.STOP, ScalingActionKind.DRAIN);
         assertThat(evaluate("pool-1", RAMP_DOWN.plusSeconds(30)).changes())
-                .noneMatch(Change.PoolScalingSaved.class::isInstance);
+                .noneMatch(Change.PoolScalingChanged.class::isInstance);
     }
 
     @Test
@@ -219,8 +219,8 @@ class ScalingPlansTest {
                 .put(plan("plan-a", StopHostsWhen.ZERO_SESSIONS, "pool-2"));
 
         // then its phase record and memory are tombstoned and only the scaler's drain is undone
-        assertThat(put.changes()).contains(new Change.PoolScalingRemoved("pool-1"),
-                new Change.ScalerMemoryRemoved("pool-1"));
+        assertThat(put.changes()).contains(new Change.PoolScalingChanged("pool-1", null),
+                new Change.ScalerMemoryChanged("pool-1", null));
         assertThat(put.changes()).filteredOn(Change.HealthSaved.class::isInstance).extracting(
                 change -> ((Change.HealthSaved) change).snapshot()).singleElement().satisfies(snapshot -> {
                     assertThat(snapshot.hostId()).isEqualTo(drained);
@@ -246,19 +246,19 @@ class ScalingPlansTest {
         }
         List<Change> changes = new java.util.ArrayList<>(put.changes());
         changes.addAll(evaluate("pool-1", RAMP_DOWN).changes());
-        changes.addAll(List.of(new Change.ScalingPlanRemoved("plan-a"), new Change.PoolScalingRemoved("pool-1"),
-                new Change.ScalerMemoryRemoved("pool-1")));
+        changes.addAll(List.of(new Change.ScalingPlanChanged("plan-a", null), new Change.PoolScalingChanged("pool-1", null),
+                new Change.ScalerMemoryChanged("pool-1", null)));
 
         // then each config record decodes to the change that wrote it
         for (Change change : changes) {
             if (change instanceof Change.Published published && published.stream() == Change.Stream.CONFIG) {
                 Object value = published.value();
                 byte[] bytes = value == null ? null : value instanceof ScalerMemory memory
-                        ? TopicRecords.encodeMemory(memory) : EventCodec.encode((Event) value);
+                        ? TopicRecords.encodeInternal(memory) : EventCodec.encode((Event) value);
                 assertThat(TopicRecords.fromConfig(published.key(), bytes)).as(published.key()).contains(change);
             }
         }
-        assertThat(changes).anyMatch(Change.ScalerMemorySaved.class::isInstance)
+        assertThat(changes).anyMatch(Change.ScalerMemoryChanged.class::isInstance)
                 .anyMatch(Change.HostCommandSent.class::isInstance);
     }
 }

@@ -81,7 +81,7 @@ class ScalingReplayTest {
     void theLiveScalerAndTheDryRunTakeTheSameActionsOverADay() {
         // given a pool of eight hosts: two busy, one empty, four shut down, one excluded
         inventory.apply(new Change.PoolSaved(ScalingFixtures.pooled(POOL, MAX_SESSIONS)));
-        inventory.apply(new Change.ScalingPlanSaved(PLAN));
+        inventory.apply(new Change.ScalingPlanChanged(PLAN.planId(), PLAN));
         for (String hostId : List.of("vm-01", "vm-02", "vm-03", "vm-04", "vm-05", "vm-06", "vm-07")) {
             register(hostId, hostId.compareTo("vm-03") <= 0 ? Health.AVAILABLE : Health.SHUTDOWN, List.of());
         }

@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * The live scaler against a real Kafka broker, at a one-second interval: in ramp-down, of three empty available
  * hosts one is drained (on berth.host-health, as an admin's PATCH would) and stopped (a STOP on
  * berth.host-commands), the pool's phase goes to berth.config, and the status lists both actions. A second
- * instance, not the writer, evaluates the same plan for its gauges but never publishes.
+ * instance, not the writer, evaluates the same plan for its gauges but never publishes; once it takes the writer
+ * role over, it undoes its predecessor's drains when the pool enters peak, knowing them from the scaler's memory.
  */
 class LiveScalerIT {
 
@@ -76,7 +77,8 @@ class LiveScalerIT {
     }
 
     @Test
-    void inRampDownTheWriterDrainsAndStopsOneEmptyHostAndAFollowerPublishesNothing() throws Exception {
+    void inRampDownTheWriterDrainsAndStopsOneEmptyHostAFollowerPublishesNothingAndTakesOverWithItsMemory()
+            throws Exception {
         RunningService writer = startInstance();
         RunningService follower = null;
         try (TopicRecorder<String> commands = TopicRecorder.ofText(kafka.kafkaConfig(), Topics.HOST_COMMANDS);
@@ -141,6 +143,28 @@ class LiveScalerIT {
             assertThat(metric(followerApi, "berth_publish_failures_total")).as("the follower never tried to publish")
                     .isEqualTo(0.0);
             assertThat(metric(writerApi, "berth_scaling_hosts", "pool=\"scaled\"", "state=\"managed\"")).isEqualTo(3.0);
+
+            // when the writer stops and the follower takes the role over
+            ServiceUnderTest.stop(writer);
+            writer = null;
+            await().atMost(Duration.ofSeconds(60)).until(() -> metric(followerApi, "berth_inventory_writer") == 1.0);
+
+            // and the plan moves the pool into peak
+            ApiClient.Answer peak = followerApi.put("/api/v1/scalingplans/evening", admin, ScalingPlansIT.plan(
+                    zoneAtNoon(), new JsonArray().add("scaled"), "01:00", "02:00", "23:00", "23:30"));
+            assertThat(peak.status()).as(peak.body()).isEqualTo(200);
+
+            // then the new writer publishes the phase and undoes its predecessor's drains, which it knows were the
+            // scaler's from the memory on berth.config
+            config.awaitLatest("scaling/scaled", r -> r.value() != null
+                    && "PEAK".equals(new JsonObject(r.value()).getString("phase")));
+            health.awaitLatest(stopped, r -> r.value() != null
+                    && new JsonObject(r.value()).getBoolean("allowNewSessions"));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(followerApi
+                    .get("/api/v1/hostpools/scaled/hosts", admin).array().stream().map(JsonObject.class::cast)
+                    .map(host -> host.getBoolean("allowNewSessions"))).containsOnly(true));
+            assertThat(metric(followerApi, "berth_scaling_actions_total", "action=\"UNDRAIN\"", "pool=\"scaled\""))
+                    .isGreaterThanOrEqualTo(1.0);
         } finally {
             ServiceUnderTest.stop(follower);
             ServiceUnderTest.stop(writer);

@@ -4,9 +4,11 @@ import io.berth.common.events.Event;
 import io.berth.common.events.EventCodec;
 import io.berth.common.http.ProblemException;
 import io.berth.common.kafka.Topics;
+import io.berth.inventory.domain.AcknowledgedCommands;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 import io.berth.inventory.kafka.TopicRecords;
 import io.vertx.core.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,15 +75,20 @@ final class ChangePublisher {
     }
 
     static ProducerRecord<String, byte[]> record(Change.Published change) {
-        String topic = change.stream() == Change.Stream.CONFIG ? Topics.CONFIG : Topics.HOST_HEALTH;
+        String topic = switch (change.stream()) {
+            case CONFIG -> Topics.CONFIG;
+            case HOST_HEALTH -> Topics.HOST_HEALTH;
+            case HOST_COMMANDS -> Topics.HOST_COMMANDS;
+        };
         Object value = change.value();
         byte[] bytes;
         if (value == null) {
             bytes = null;
         } else if (value instanceof Event event) {
             bytes = EventCodec.encode(event);
-        } else if (value instanceof RegistrationTokenRecord token) {
-            bytes = TopicRecords.encodeToken(token);
+        } else if (value instanceof RegistrationTokenRecord || value instanceof AcknowledgedCommands
+                || value instanceof ScalerMemory) {
+            bytes = TopicRecords.encodeInternal((Record) value);
         } else {
             throw new IllegalStateException("no way to publish " + value.getClass());
         }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * The inventory's meters: {@code berth_hosts{pool,health}} (one gauge per pool and health, read from the
  * inventory's running counts), {@code berth_pool_slots{pool}} and {@code berth_pool_free_slots{pool}} (a copy of
  * {@link Inventory#capacityByPool()} refreshed on the event loop, because Prometheus scrapes on another thread
- * and the inventory is not thread-safe), {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}},
+ * and the inventory is not thread-safe), {@code berth_hosts_over_load_threshold{pool}} (the same way),
+ * {@code berth_heartbeats_total}, {@code berth_registrations_total{outcome}},
  * {@code berth_inventory_writer} (1 on the writer).
  * Publish failures are counted by the producers as {@code berth_publish_failures_total}.
  */
@@ -80,12 +81,14 @@ final class InventoryMetrics implements InventoryApi.Counters {
             AtomicLong[] values = capacity.computeIfAbsent(poolId, this::registerCapacity);
             values[0].set(pool.slots());
             values[1].set(pool.free());
+            values[2].set(pool.overLoadThreshold());
         });
     }
 
     private AtomicLong[] registerCapacity(String poolId) {
         AtomicLong slots = new AtomicLong();
         AtomicLong free = new AtomicLong();
+        AtomicLong overLoad = new AtomicLong();
         capacityGauges.put(poolId, List.of(
                 Gauge.builder("berth_pool_slots", slots, AtomicLong::get)
                         .description("Session slots on the pool's hosts that take new sessions (AVAILABLE, allowing"
@@ -93,8 +96,12 @@ final class InventoryMetrics implements InventoryApi.Counters {
                         .tag("pool", poolId).register(registry),
                 Gauge.builder("berth_pool_free_slots", free, AtomicLong::get)
                         .description("Of berth_pool_slots, those without a live session (personal: without a user)")
+                        .tag("pool", poolId).register(registry),
+                Gauge.builder("berth_hosts_over_load_threshold", overLoad, AtomicLong::get)
+                        .description("Running hosts of the pool whose last reported load is at or above one of the"
+                                + " pool's load thresholds (they take no new session)")
                         .tag("pool", poolId).register(registry)));
-        return new AtomicLong[]{slots, free};
+        return new AtomicLong[]{slots, free, overLoad};
     }
 
     /** Adds the host gauges of new pools and removes those of deleted ones. */

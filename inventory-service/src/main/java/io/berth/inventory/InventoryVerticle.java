@@ -33,6 +33,7 @@ public final class InventoryVerticle extends BerthVerticle {
     private InventoryMetrics metrics;
     private StateFeed feed;
     private WriterRole writer;
+    private LiveScaler scaler;
     private volatile boolean stopping;
     private long clockTimer = -1;
 
@@ -69,6 +70,8 @@ public final class InventoryVerticle extends BerthVerticle {
         readiness().require("berth.sessions caught up", () -> feed != null && feed.sessionsCaughtUp());
         readiness().require("berth.allocations caught up (writer only)",
                 () -> writer != null && writer.allocationsCaughtUp());
+        readiness().require("berth.host-commands caught up (writer only)",
+                () -> writer != null && writer.commandsCaughtUp());
         WriterRole.InstanceClients kafka = new WriterRole.InstanceClients(vertx, serviceConfig().kafka(), registry(),
                 UUID.randomUUID().toString().substring(0, 8));
         return blocking(() -> {
@@ -78,9 +81,11 @@ public final class InventoryVerticle extends BerthVerticle {
             feed = shutdown().close("the state and sessions readers", new StateFeed(vertx, kafka.config(), registry(),
                     kafka::clientId, inventory, metrics, () -> writer != null && writer.isWriter()));
             writer = new WriterRole(kafka, inventory, feed, metrics, clock, shutdown());
+            scaler = new LiveScaler(vertx, inventory, writer, writer::isWriter, new ScalingMetrics(registry()), clock);
             feed.rebuilt().onSuccess(rebuilt -> {
                 if (!stopping) {
                     clockTimer = vertx.setPeriodic(CLOCK_PERIOD_MS, id -> onClockTick());
+                    scaler.start(settings.scalerInterval());
                 }
             });
             return listen(routes(contract, agentTokens));
@@ -119,6 +124,9 @@ public final class InventoryVerticle extends BerthVerticle {
         stopping = true;
         if (clockTimer >= 0) {
             vertx.cancelTimer(clockTimer);
+        }
+        if (scaler != null) {
+            scaler.stop();
         }
         if (writer != null) {
             writer.stop();

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * its predecessor ({@link FencedChangeLog}), reads the state topics to their end, advertises its URL
  * ({@link WriterAdvert}) and only then takes writes: decided one at a time by the {@link ChangeSequencer},
  * committed to Kafka before they are applied and answered. It then also runs the staleness timer and reads
- * {@code berth.allocations} ({@link AllocationFeed}). Any other instance forwards writes to the advertised
+ * {@code berth.allocations} and {@code berth.host-commands} ({@link WriterFeeds}). Any other instance forwards writes to the advertised
  * writer ({@link WriteForwarder}), or answers 503 while none is known.
  */
 final class WriterRole implements InventoryWrites {
@@ -74,7 +74,7 @@ final class WriterRole implements InventoryWrites {
     private long electionTerm;
     private boolean stopping;
     private boolean clockTickQueued;
-    private volatile AllocationFeed allocations;
+    private final WriterFeeds writerFeeds;
 
     /** @param shutdown where this role registers what it opens, to be closed when the verticle stops */
     WriterRole(InstanceClients kafka, Inventory inventory, StateFeed feed, InventoryMetrics metrics, Clock clock,
@@ -89,12 +89,8 @@ final class WriterRole implements InventoryWrites {
         changeLog = shutdown.close("the writer's producer", new FencedChangeLog(kafka.vertx(), kafka.config(),
                 kafka.clientId("writer"), kafka.registry()));
         publisher = new ChangePublisher(changeLog, inventory, metrics::syncPools, this::onPublishFailed);
-        shutdown.close("the allocations reader", () -> {
-            AllocationFeed running = allocations;
-            if (running != null) {
-                running.close();
-            }
-        });
+        writerFeeds = shutdown.close("the allocations and host commands readers",
+                new WriterFeeds(kafka, inventory, clock));
     }
 
     boolean isWriter() {
@@ -109,8 +105,12 @@ final class WriterRole implements InventoryWrites {
 
     /** Whether the writer's allocations reader has caught up (true on other instances). */
     boolean allocationsCaughtUp() {
-        AllocationFeed feed = allocations;
-        return state != State.WRITER || feed != null && feed.isCaughtUp();
+        return state != State.WRITER || writerFeeds.allocationsCaughtUp();
+    }
+
+    /** Whether the writer's host commands reader has caught up (true on other instances). */
+    boolean commandsCaughtUp() {
+        return state != State.WRITER || writerFeeds.commandsCaughtUp();
     }
 
     /**
@@ -224,10 +224,7 @@ final class WriterRole implements InventoryWrites {
         inventory.startMonitoring(clock.instant());
         metrics.syncPools();
         LOG.info("This instance ({}, {}) is the inventory writer", kafka.instanceId(), advertisedUrl);
-        if (allocations == null) {
-            allocations = new AllocationFeed(kafka.vertx(), kafka.config(), kafka.registry(),
-                    kafka.clientId("allocations"), inventory, this);
-        }
+        writerFeeds.start(this);
     }
 
     /** The writer partition moved elsewhere (or this instance left the group): stop writing at once. */
@@ -239,11 +236,7 @@ final class WriterRole implements InventoryWrites {
         LOG.info("No longer the inventory writer (instance {})", kafka.instanceId());
         state = State.FOLLOWER;
         changeLog.release();
-        AllocationFeed stopped = allocations;
-        allocations = null;
-        if (stopped != null) {
-            stopped.stop();
-        }
+        writerFeeds.stop();
     }
 
     /**

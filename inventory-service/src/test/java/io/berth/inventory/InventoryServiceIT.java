@@ -3,6 +3,8 @@ package io.berth.inventory;
 import io.berth.common.config.ServiceName;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.EventCodec;
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.events.HostCommandType;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 import io.berth.common.kafka.Topics;
@@ -519,5 +521,174 @@ class InventoryServiceIT {
         assertThat(heartbeat(agent, "vm-r1", "AVAILABLE", List.of("r-1")).status()).isEqualTo(200);
         assertThat(api.post("/api/v1/agent/register", null, new JsonObject().put("registrationToken", unusedToken)
                 .put("hostName", "vm-r3")).status()).isEqualTo(201);
+    }
+
+    // ---------------------------------------------------------------- DESIGN.md 7.2, 7.4, 7.5
+
+    /** A heartbeat of an AVAILABLE host with no sessions, plus {@code fields} (ackedCommandIds, load). */
+    private static ApiClient.Answer heartbeatWith(String agentToken, String hostId, JsonObject fields) {
+        JsonObject body = new JsonObject().put("hostId", hostId).put("status", "AVAILABLE").mergeIn(fields);
+        ApiClient.Answer answer = api.post("/api/v1/agent/heartbeat", agentToken, body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer;
+    }
+
+    private static List<String> commandIds(ApiClient.Answer heartbeat) {
+        return heartbeat.json().getJsonArray("commands").stream()
+                .map(command -> ((JsonObject) command).getString("commandId")).toList();
+    }
+
+    private static JsonObject acking(String... commandIds) {
+        return new JsonObject().put("ackedCommandIds", new JsonArray(List.of(commandIds)));
+    }
+
+    @Test
+    void anAgentGetsItsCommandsUntilItAcknowledgesThemAndARestartDoesNotResendThem() throws Exception {
+        // given a host, and commands on berth.host-commands: two for its agent, a power command, another host's
+        createPool("commands", pooledPool(30));
+        String agent = register("commands", "vm-c1");
+        Instant at = Instant.now();
+        try (EventWriter writer = new EventWriter(kafka.kafkaConfig())) {
+            writer.send(Topics.HOST_COMMANDS, "vm-c1", new HostCommandEvent(1, "c-logoff", "vm-c1",
+                    HostCommandType.LOGOFF, "s-1", null, "LOGOFF", at));
+            writer.send(Topics.HOST_COMMANDS, "vm-c1", new HostCommandEvent(1, "c-start", "vm-c1",
+                    HostCommandType.START, null, null, "scaling", at));
+            writer.send(Topics.HOST_COMMANDS, "vm-other", new HostCommandEvent(1, "c-other", "vm-other",
+                    HostCommandType.LOGOFF, "s-9", null, "LOGOFF", at));
+            writer.send(Topics.HOST_COMMANDS, "vm-c1", new HostCommandEvent(1, "c-message", "vm-c1",
+                    HostCommandType.MESSAGE, "s-1", "Save your work", null, at.plusMillis(1)));
+        }
+
+        // when the agent heartbeats, then the answer carries its LOGOFF and MESSAGE, and again in the next one
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(commandIds(heartbeatWith(agent, "vm-c1", new JsonObject())))
+                        .containsExactly("c-logoff", "c-message"));
+        ApiClient.Answer again = heartbeatWith(agent, "vm-c1", new JsonObject());
+        assertThat(commandIds(again)).containsExactly("c-logoff", "c-message");
+        JsonObject logoff = again.json().getJsonArray("commands").getJsonObject(0);
+        assertThat(logoff.getMap()).containsEntry("command", "LOGOFF").containsEntry("sessionId", "s-1")
+                .containsKey("at").doesNotContainKey("message").doesNotContainKey("reason");
+        assertThat(again.json().getInteger("nextHeartbeatSeconds")).isEqualTo(30);
+
+        // when it acknowledges the LOGOFF (and an id it never got), then it no longer gets it
+        assertThat(commandIds(heartbeatWith(agent, "vm-c1", acking("c-logoff", "c-unknown")))).containsExactly("c-message");
+        assertThat(commandIds(heartbeatWith(agent, "vm-c1", new JsonObject()))).containsExactly("c-message");
+        assertThat(config.awaitLatest("hostcommands/vm-c1", r -> r.value() != null).value())
+                .contains("c-logoff").doesNotContain("c-unknown", "c-message");
+
+        // when the service restarts (a new writer reads berth.host-commands again)
+        service.close().await(30, TimeUnit.SECONDS);
+        service = start();
+        api.port(service.httpPort());
+
+        // then the acknowledged command is not sent again, the other one still is, until acknowledged
+        assertThat(commandIds(heartbeatWith(agent, "vm-c1", new JsonObject()))).containsExactly("c-message");
+        assertThat(commandIds(heartbeatWith(agent, "vm-c1", acking("c-message")))).isEmpty();
+        assertThat(commandIds(heartbeatWith(agent, "vm-c1", new JsonObject()))).isEmpty();
+    }
+
+    @Test
+    void tagsLoadAndThePoolsLimitsAreAnsweredListedAndPublished() {
+        // when a pool takes a logon cap, a CPU threshold and session limits
+        ApiClient.Answer pool = api.put("/api/v1/hostpools/loaded", admin, pooledPool(30)
+                .put("maxConcurrentLogonsPerHost", 2).put("loadThresholds", new JsonObject().put("cpuPct", 80))
+                .put("disconnectedTimeoutMinutes", 30).put("maxSessionMinutes", 600));
+
+        // then they are answered, with the warning's default, and published
+        assertThat(pool.status()).as(pool.body()).isEqualTo(200);
+        assertThat(pool.json().getMap()).containsEntry("maxConcurrentLogonsPerHost", 2)
+                .containsEntry("disconnectedTimeoutMinutes", 30).containsEntry("maxSessionMinutes", 600)
+                .containsEntry("limitWarningMinutes", 5);
+        assertThat(pool.json().getJsonObject("loadThresholds").getMap()).containsExactly(java.util.Map.entry("cpuPct", 80));
+        JsonObject published = value(config.awaitLatest("pool/loaded", r -> r.value() != null));
+        assertThat(published.getJsonObject("loadThresholds").getInteger("cpuPct")).isEqualTo(80);
+        assertThat(published.getInteger("maxConcurrentLogonsPerHost")).isEqualTo(2);
+
+        // when a host is tagged and reports a load above the threshold
+        String agent = register("loaded", "vm-load-1");
+        assertThat(host("loaded", "vm-load-1").getJsonArray("tags")).isEmpty();
+        ApiClient.Answer tagged = api.patch("/api/v1/hosts/vm-load-1", admin,
+                new JsonObject().put("tags", new JsonArray().add("gpu").add("no-autoscale").add("gpu")));
+        heartbeatWith(agent, "vm-load-1", new JsonObject().put("load", new JsonObject().put("cpuPct", 95)
+                .put("memoryPct", 40.5)));
+
+        // then the listing and berth.host-health carry both, and the pool counts one host over its threshold
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        assertThat(tagged.json().getJsonArray("tags")).containsExactly("gpu", "no-autoscale");
+        JsonObject listed = host("loaded", "vm-load-1");
+        assertThat(listed.getJsonArray("tags")).containsExactly("gpu", "no-autoscale");
+        assertThat(listed.getJsonObject("load").getDouble("cpuPct")).isEqualTo(95.0);
+        assertThat(listed.getJsonObject("load").getDouble("memoryPct")).isEqualTo(40.5);
+        JsonObject snapshot = value(health.awaitLatest("vm-load-1", r -> r.value() != null && value(r).getValue("load") != null));
+        assertThat(snapshot.getJsonArray("tags")).containsExactly("gpu", "no-autoscale");
+        assertThat(snapshot.getJsonObject("load").getDouble("cpuPct")).isEqualTo(95.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/metrics", null).body())
+                .containsPattern("berth_hosts_over_load_threshold\\{[^}]*pool=\"loaded\"[^}]*} 1\\.0"));
+
+        // when its next heartbeat has no load, then the load is cleared at once (it is no longer over)
+        heartbeatWith(agent, "vm-load-1", new JsonObject());
+        assertThat(host("loaded", "vm-load-1").getValue("load")).isNull();
+        health.awaitLatest("vm-load-1", r -> r.value() != null && value(r).getValue("load") == null);
+    }
+
+    @Test
+    void badTagsLoadAndPoolLimitsAreRefusedNamingTheFieldAndChangeNothing() {
+        // given
+        createPool("strict-limits", pooledPool(30).put("limitWarningMinutes", 10));
+        String agent = register("strict-limits", "vm-limits-1");
+        api.patch("/api/v1/hosts/vm-limits-1", admin, new JsonObject().put("tags", new JsonArray().add("keep")));
+        JsonObject poolBefore = api.get("/api/v1/hostpools/strict-limits", admin).json();
+        JsonObject hostBefore = api.get("/api/v1/hosts/vm-limits-1", admin).json();
+
+        // when / then
+        for (var bad : List.of(
+                java.util.Map.entry("limitWarningMinutes", (Object) 0),
+                java.util.Map.entry("maxConcurrentLogonsPerHost", (Object) 1_001),
+                java.util.Map.entry("disconnectedTimeoutMinutes", (Object) 10_081),
+                java.util.Map.entry("maxSessionMinutes", (Object) (-1)),
+                java.util.Map.entry("loadThresholds", (Object) new JsonObject().put("cpuPct", 101)))) {
+            ApiClient.Answer refused = api.put("/api/v1/hostpools/strict-limits", admin, pooledPool(30).put(bad.getKey(), bad.getValue()));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().getString("detail")).contains(bad.getKey());
+        }
+        ApiClient.Answer badTag = api.patch("/api/v1/hosts/vm-limits-1", admin, new JsonObject().put("tags",
+                new JsonArray().add("no spaces")));
+        assertThat(badTag.status()).isEqualTo(400);
+        assertThat(badTag.json().getString("detail")).contains("tags/0");
+        JsonArray tooMany = new JsonArray();
+        for (int i = 0; i < 21; i++) {
+            tooMany.add("t" + i);
+        }
+        ApiClient.Answer tooManyTags = api.patch("/api/v1/hosts/vm-limits-1", admin, new JsonObject().put("tags", tooMany));
+        assertThat(tooManyTags.status()).isEqualTo(400);
+        assertThat(tooManyTags.json().getString("detail")).contains("tags");
+        ApiClient.Answer badLoad = api.post("/api/v1/agent/heartbeat", agent, new JsonObject().put("hostId", "vm-limits-1")
+                .put("status", "AVAILABLE").put("load", new JsonObject().put("cpuPct", 101).put("memoryPct", 1)));
+        assertThat(badLoad.status()).isEqualTo(400);
+        assertThat(badLoad.json().getString("detail")).contains("load/cpuPct");
+        ApiClient.Answer badAcks = api.post("/api/v1/agent/heartbeat", agent, new JsonObject().put("hostId", "vm-limits-1")
+                .put("status", "AVAILABLE").put("ackedCommandIds", "c1"));
+        assertThat(badAcks.status()).isEqualTo(400);
+        assertThat(badAcks.json().getString("detail")).contains("ackedCommandIds");
+        assertThat(api.get("/api/v1/hostpools/strict-limits", admin).json()).isEqualTo(poolBefore);
+        assertThat(api.get("/api/v1/hosts/vm-limits-1", admin).json()).isEqualTo(hostBefore);
+    }
+
+    @Test
+    void aHostThatSaidShutdownStaysShutdownWhileSilent() {
+        // given two hosts in a pool with a one-second interval: one shuts down, the other just stops
+        createPool("asleep", pooledPool(1));
+        String sleeper = register("asleep", "vm-z1");
+        String lost = register("asleep", "vm-z2");
+        assertThat(heartbeat(sleeper, "vm-z1", "SHUTDOWN", List.of()).status()).isEqualTo(200);
+        assertThat(heartbeat(lost, "vm-z2", "AVAILABLE", List.of()).status()).isEqualTo(200);
+
+        // when both stay silent past three intervals, then only the other one turns NO_HEARTBEAT
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(host("asleep", "vm-z2").getString("health")).isEqualTo("NO_HEARTBEAT"));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).untilAsserted(() ->
+                assertThat(host("asleep", "vm-z1").getString("health")).isEqualTo("SHUTDOWN"));
+        assertThat(value(health.latest("vm-z1").orElseThrow()).getString("health")).isEqualTo("SHUTDOWN");
     }
 }

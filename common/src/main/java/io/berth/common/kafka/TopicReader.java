@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads topics through a {@link PollLoop} and hands each batch of records to a handler on the owning Vert.x
@@ -32,8 +35,8 @@ import java.util.function.Consumer;
  * instead of queueing without bound). A batch whose handler fails is retried or skipped as the reader's
  * {@link FailurePolicy} says ({@link FailurePolicy#SKIP_AND_COUNT} unless set).
  *
- * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning, to rebuild state
- * from compacted topics; {@link #group} joins a consumer group, so that each record is handled by one
+ * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning (or from a point in
+ * time, {@link Builder#replayFrom}), to rebuild state from compacted topics; {@link #group} joins a consumer group, so that each record is handled by one
  * member, and commits offsets after each processed batch. Either way {@link #caughtUp()} completes once
  * the reader has reached the end offsets that existed when its partitions were assigned: that is what a
  * service's readiness means.
@@ -63,6 +66,7 @@ public final class TopicReader implements AutoCloseable {
     private final List<String> topics;
     private final String groupId;
     private final StartPosition startPosition;
+    private final Supplier<Instant> replayFrom;
     private final Consumer<Collection<TopicPartition>> onAssigned;
     private final Consumer<Collection<TopicPartition>> onRevoked;
     private final ReadProgress progress;
@@ -75,6 +79,7 @@ public final class TopicReader implements AutoCloseable {
         this.topics = List.copyOf(builder.topics);
         this.groupId = builder.groupId;
         this.startPosition = builder.startPosition;
+        this.replayFrom = builder.replayFrom;
         this.onAssigned = builder.onAssigned;
         this.onRevoked = builder.onRevoked;
         Map<String, Object> props = KafkaClients.consumerProps(builder.config, builder.clientId, builder.groupId);
@@ -142,11 +147,32 @@ public final class TopicReader implements AutoCloseable {
                 }
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            if (replayFrom == null) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                seekToTime(partitions, replayFrom.get());
+            }
             progress.assigned(partitions);
         } else {
             consumer.subscribe(topics, loop.rebalanceListener(new Rebalance()));
         }
+    }
+
+    /** Seeks each partition to its first record at or after {@code from}, or to its end when it has none. */
+    private void seekToTime(List<TopicPartition> partitions, Instant from) {
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(partition -> times.put(partition, from.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+        List<TopicPartition> toEnd = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp offset = offsets.get(partition);
+            if (offset == null) {
+                toEnd.add(partition);
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
+        consumer.seekToEnd(toEnd);
     }
 
     /** Runs the handler on the owner's context and waits for it; its failure is the loop's to retry or skip. */
@@ -233,6 +259,7 @@ public final class TopicReader implements AutoCloseable {
         private final List<String> topics;
         private BatchHandler handler;
         private StartPosition startPosition = StartPosition.COMMITTED;
+        private Supplier<Instant> replayFrom;
         private FailurePolicy failurePolicy = FailurePolicy.SKIP_AND_COUNT;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Consumer<Collection<TopicPartition>> onAssigned;
@@ -254,6 +281,19 @@ public final class TopicReader implements AutoCloseable {
 
         public Builder startPosition(StartPosition startPosition) {
             this.startPosition = startPosition;
+            return this;
+        }
+
+        /**
+         * A {@link #replay} reader starts at the first record written at or after the time this gives when it
+         * starts (Kafka's {@code offsetsForTimes}), not at the beginning: for a topic of which only the recent
+         * past matters.
+         */
+        public Builder replayFrom(Supplier<Instant> from) {
+            if (groupId != null) {
+                throw new IllegalStateException("replayFrom is for replay readers, not group members");
+            }
+            this.replayFrom = Objects.requireNonNull(from);
             return this;
         }
 

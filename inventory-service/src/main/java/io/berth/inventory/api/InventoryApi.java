@@ -117,6 +117,8 @@ public final class InventoryApi {
         router.delete("/api/v1/appgroups/:appGroupId").handler(admin).handler(ctx -> answer(ctx, 204,
                 () -> writes.exclusive(() -> inventory.deleteAppGroup(ctx.pathParam("appGroupId")))));
 
+        new ScalingApi(inventory, writes, clock).mount(router, admin);
+
         router.post("/api/v1/agent/register").handler(this::register);
         router.post("/api/v1/agent/heartbeat").handler(jwt.require(Role.AGENT)).handler(this::heartbeat);
     }
@@ -163,9 +165,8 @@ public final class InventoryApi {
         Principal agent = Principal.of(ctx);
         answer(ctx, 200, () -> {
             Heartbeat heartbeat = RequestBody.read(ctx, Heartbeat.class);
-            return writes.perHost(heartbeat.hostId(), () -> inventory.heartbeat(agent.subject(), agent.tokenId(),
-                            heartbeat, clock.instant()))
-                    .map(outcome -> outcome.map(next -> Map.of("nextHeartbeatSeconds", next)));
+            return writes.perHost(heartbeat.hostId(), () -> inventory.agentHeartbeat(agent.subject(),
+                    agent.tokenId(), heartbeat, clock.instant()));
         }).onSuccess(outcome -> {
             if (outcome instanceof Decision) {
                 counters.heartbeatAccepted();
@@ -177,7 +178,7 @@ public final class InventoryApi {
         return now(InventoryOutcome.answer(answer));
     }
 
-    private static <T> Future<InventoryOutcome<T>> now(InventoryOutcome<T> outcome) {
+    static <T> Future<InventoryOutcome<T>> now(InventoryOutcome<T> outcome) {
         return Future.succeededFuture(outcome);
     }
 
@@ -185,7 +186,7 @@ public final class InventoryApi {
      * Runs {@code action} and answers its outcome: a decision's answer as JSON (or an empty 204), a refusal or
      * a failure as a problem. The returned future is the action's, for counting.
      */
-    private static <T> Future<InventoryOutcome<T>> answer(RoutingContext ctx, int status,
+    static <T> Future<InventoryOutcome<T>> answer(RoutingContext ctx, int status,
                                                           Supplier<Future<InventoryOutcome<T>>> action) {
         Future<InventoryOutcome<T>> result;
         try {

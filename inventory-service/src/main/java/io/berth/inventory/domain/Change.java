@@ -2,9 +2,13 @@ package io.berth.inventory.domain;
 
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.ConfigKey;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
+import io.berth.common.events.PoolScaling;
+import io.berth.common.events.ScalingPlanConfig;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 
 import java.time.Instant;
 
@@ -17,7 +21,7 @@ import java.time.Instant;
 public sealed interface Change {
 
     /** The topic a published change lives on. */
-    enum Stream { CONFIG, HOST_HEALTH }
+    enum Stream { CONFIG, HOST_HEALTH, HOST_COMMANDS }
 
     /** A change that is one record on a topic: {@link #value()} is {@code null} for a tombstone. */
     sealed interface Published extends Change {
@@ -165,6 +169,100 @@ public sealed interface Change {
 
         public Object value() {
             return null;
+        }
+    }
+
+    record CommandsAcknowledged(AcknowledgedCommands acks) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return acks.key();
+        }
+
+        public Object value() {
+            return acks;
+        }
+    }
+
+    record CommandAcksRemoved(String hostId) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return AcknowledgedCommands.KEY_PREFIX + hostId;
+        }
+
+        public Object value() {
+            return null;
+        }
+    }
+
+    /** A scaling plan put, or deleted when {@code plan} is null (its tombstone). */
+    record ScalingPlanChanged(String planId, ScalingPlanConfig plan) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scalingPlan(planId).asString();
+        }
+
+        public Object value() {
+            return plan;
+        }
+    }
+
+    /**
+     * A pool's phase and load balancer as its scaler published them ({@code scaling/{poolId}}); null when the pool
+     * left its plan, so that the broker goes back to the pool's own load balancer.
+     */
+    record PoolScalingChanged(String poolId, PoolScaling scaling) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ConfigKey.scaling(poolId).asString();
+        }
+
+        public Object value() {
+            return scaling;
+        }
+    }
+
+    /**
+     * What a pool's scaler did before ({@code scalermemory/{poolId}}, inventory-internal), so that a writer that
+     * takes over knows which drains were the scaler's and its recent actions; null when the pool left its plan.
+     */
+    record ScalerMemoryChanged(String poolId, ScalerMemory memory) implements Published {
+        public Stream stream() {
+            return Stream.CONFIG;
+        }
+
+        public String key() {
+            return ScalingPlans.MEMORY_KEY_PREFIX + poolId;
+        }
+
+        public Object value() {
+            return memory;
+        }
+    }
+
+    /** A command for a host on {@code berth.host-commands} (the scaler's); it changes no inventory state. */
+    record HostCommandSent(HostCommandEvent command) implements Published {
+        public Stream stream() {
+            return Stream.HOST_COMMANDS;
+        }
+
+        public String key() {
+            return command.hostId();
+        }
+
+        public Object value() {
+            return command;
         }
     }
 

@@ -2,6 +2,9 @@ package io.berth.inventory.domain;
 
 import io.berth.common.events.Health;
 import io.berth.common.events.HostHealthEvent;
+import io.berth.common.events.HostLoad;
+import io.berth.common.events.HostPoolConfig;
+import io.berth.common.events.LoadThresholds;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +13,9 @@ import java.util.Objects;
 
 /**
  * Hosts' signs of life: accepts heartbeats (publishing a snapshot on a change, or once the published one is
- * one interval old) and turns hosts silent for three intervals {@code NO_HEARTBEAT} on the clock.
+ * one interval old) and turns hosts silent for three intervals {@code NO_HEARTBEAT} on the clock. A change of
+ * load alone is a change only when it crosses a pool threshold (DESIGN.md 7.4), so that a load that moves
+ * every heartbeat does not publish every heartbeat.
  */
 final class HeartbeatMonitor {
 
@@ -42,9 +47,12 @@ final class HeartbeatMonitor {
         HostHealthEvent next = new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, current.hostId(),
                 current.poolId(), HostHealthMachine.onHeartbeat(heartbeat.status(), heartbeat.healthChecks()),
                 current.allowNewSessions(), current.assignedUser(),
-                heartbeat.sessionIds().stream().sorted().distinct().toList(), now, heartbeat.healthChecks());
+                heartbeat.sessionIds().stream().sorted().distinct().toList(), now, heartbeat.healthChecks(),
+                current.tags(), heartbeat.load());
         Change contact = new Change.HeartbeatReceived(current.hostId(), now);
-        boolean changed = !HostDirectory.isPublished(entry) || !sameApartFromHeartbeatTime(current, next);
+        LoadThresholds thresholds = catalog.pool(current.poolId()).map(HostPoolConfig::loadThresholds).orElse(null);
+        boolean changed = !HostDirectory.isPublished(entry) || !sameApartFromHeartbeatTime(current, next)
+                || overThreshold(thresholds, current.load()) != overThreshold(thresholds, next.load());
         boolean due = current.lastHeartbeat() == null
                 || !now.isBefore(current.lastHeartbeat().plusSeconds(interval));
         if (changed || due) {
@@ -81,15 +89,24 @@ final class HeartbeatMonitor {
         return monitoringSince != null;
     }
 
+    /**
+     * Whether a load is at or above one of the pool's thresholds. Only crossing them is worth a snapshot
+     * before the interval is up: a load that moves below them changes no placement.
+     */
+    static boolean overThreshold(LoadThresholds thresholds, HostLoad load) {
+        return thresholds != null && thresholds.exceededBy(load);
+    }
+
     private static boolean sameApartFromHeartbeatTime(HostHealthEvent a, HostHealthEvent b) {
         return a.health() == b.health() && a.allowNewSessions() == b.allowNewSessions()
                 && Objects.equals(a.assignedUser(), b.assignedUser()) && a.sessionIds().equals(b.sessionIds())
-                && a.healthChecks().equals(b.healthChecks()) && a.poolId().equals(b.poolId());
+                && a.healthChecks().equals(b.healthChecks()) && a.poolId().equals(b.poolId())
+                && a.tags().equals(b.tags());
     }
 
     private static HostHealthEvent withHealth(HostHealthEvent snapshot, Health health) {
         return new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, snapshot.hostId(), snapshot.poolId(), health,
                 snapshot.allowNewSessions(), snapshot.assignedUser(), snapshot.sessionIds(), snapshot.lastHeartbeat(),
-                snapshot.healthChecks());
+                snapshot.healthChecks(), snapshot.tags(), snapshot.load());
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What is set on a host rather than reported by it: drain mode, and in personal pools the one user a host
+ * What is set on a host rather than reported by it: drain mode, tags, and in personal pools the one user a host
  * belongs to, set by an admin or by the first allocation in an {@code AUTOMATIC} pool. A user has at most one
  * host per pool.
  */
@@ -57,9 +57,10 @@ final class HostAssignments {
                 }
             }
         }
+        List<String> tags = patch.tags() == null ? current.tags() : patch.tags();
         HostHealthEvent next = new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, hostId, current.poolId(),
                 current.health(), allowNewSessions, assignedUser, current.sessionIds(), current.lastHeartbeat(),
-                current.healthChecks());
+                current.healthChecks(), tags, current.load());
         if (next.equals(current) && HostDirectory.isPublished(entry)) {
             return Decision.of(hosts.view(entry));
         }
@@ -87,7 +88,7 @@ final class HostAssignments {
         }
         return List.of(new Change.HealthSaved(new HostHealthEvent(HostHealthEvent.CURRENT_VERSION, current.hostId(),
                 current.poolId(), current.health(), current.allowNewSessions(), allocation.userId(),
-                current.sessionIds(), current.lastHeartbeat(), current.healthChecks())));
+                current.sessionIds(), current.lastHeartbeat(), current.healthChecks(), current.tags(), current.load())));
     }
 
     static String unknownHost(String hostId) {

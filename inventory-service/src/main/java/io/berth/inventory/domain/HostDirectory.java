@@ -99,20 +99,28 @@ final class HostDirectory {
     HostView view(HostHealthEvent snapshot) {
         int maxSessions = catalog.pool(snapshot.poolId()).map(HostPoolConfig::maxSessionsPerHost).orElse(0);
         return new HostView(snapshot.hostId(), snapshot.poolId(), snapshot.health(), snapshot.allowNewSessions(),
-                snapshot.assignedUser(), sessions.liveOn(snapshot.hostId()), maxSessions, snapshot.lastHeartbeat());
+                snapshot.assignedUser(), sessions.liveOn(snapshot.hostId()), maxSessions, snapshot.lastHeartbeat(),
+                snapshot.tags(), snapshot.load());
     }
 
     /** Every pool's capacity, in one pass over the hosts (the {@code berth_pool_slots} gauges). */
     Map<String, PoolCapacity> capacityByPool() {
         Map<String, int[]> sums = new HashMap<>();
-        catalog.pools().forEach(pool -> sums.put(pool.poolId(), new int[2]));
+        catalog.pools().forEach(pool -> sums.put(pool.poolId(), new int[3]));
         for (HostEntry entry : registeredHosts()) {
             HostHealthEvent snapshot = current(entry);
             HostPoolConfig pool = catalog.pool(snapshot.poolId()).orElse(null);
-            if (pool == null || snapshot.health() != Health.AVAILABLE || !snapshot.allowNewSessions()) {
+            if (pool == null) {
                 continue;
             }
             int[] sum = sums.get(pool.poolId());
+            boolean running = snapshot.health() != Health.SHUTDOWN && snapshot.health() != Health.NO_HEARTBEAT;
+            if (running && HeartbeatMonitor.overThreshold(pool.loadThresholds(), snapshot.load())) {
+                sum[2] += 1;
+            }
+            if (snapshot.health() != Health.AVAILABLE || !snapshot.allowNewSessions()) {
+                continue;
+            }
             if (pool.type() == PoolType.PERSONAL) {
                 sum[0] += 1;
                 sum[1] += snapshot.assignedUser() == null ? 1 : 0;
@@ -122,7 +130,7 @@ final class HostDirectory {
             }
         }
         Map<String, PoolCapacity> capacity = new TreeMap<>();
-        sums.forEach((poolId, sum) -> capacity.put(poolId, new PoolCapacity(sum[0], sum[1])));
+        sums.forEach((poolId, sum) -> capacity.put(poolId, new PoolCapacity(sum[0], sum[1], sum[2])));
         return capacity;
     }
 

@@ -3,8 +3,10 @@ package io.berth.inventory.domain;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
+import io.berth.common.events.PoolType;
 import io.berth.common.events.SessionEvent;
 
 import java.time.Instant;
@@ -16,8 +18,9 @@ import java.util.Optional;
 /**
  * The inventory's whole state, as the one object the service drives: pools and application groups
  * ({@link PoolCatalog}), registered hosts ({@link HostDirectory}), registrations ({@link HostRegistrar}),
- * heartbeats and staleness ({@link HeartbeatMonitor}), drain mode and personal assignments
- * ({@link HostAssignments}), and live session counts ({@link SessionCounts}).
+ * heartbeats and staleness ({@link HeartbeatMonitor}), drain mode, tags and personal assignments
+ * ({@link HostAssignments}), live session counts ({@link SessionCounts}) and the agents' commands
+ * ({@link AgentCommands}).
  *
  * <p>Requests are decided against the current state into an {@link InventoryOutcome}: the changes to publish
  * without applying them, or a refusal. The state moves only through {@link #apply(Change)}, called once Kafka
@@ -35,6 +38,9 @@ public final class Inventory {
     private final HostAssignments assignments = new HostAssignments(catalog, hosts);
     private final HostRegistrar registrar = new HostRegistrar(catalog, hosts);
     private final HeartbeatMonitor heartbeats = new HeartbeatMonitor(catalog, hosts);
+    private final ScalingPlans scalingPlans = new ScalingPlans(catalog, hosts, assignments);
+    private final ScalingRound scalingRound = new ScalingRound(catalog, hosts, sessions, assignments, scalingPlans);
+    private final AgentCommands commands = new AgentCommands();
 
     // ---------------------------------------------------------------- queries
 
@@ -99,14 +105,30 @@ public final class Inventory {
         return registrar.token(tokenHash);
     }
 
+    /** The scaling plans, their pools' phase records and scaler memories (DESIGN.md 7.3). */
+    public ScalingPlans scalingPlans() {
+        return scalingPlans;
+    }
+
+    /** A pool's scaling evaluation: the decision's facts, and the changes that carry a decision out. */
+    public ScalingRound scalingRound() {
+        return scalingRound;
+    }
+
     // ---------------------------------------------------------------- admin decisions
 
     public InventoryOutcome<PoolView> putPool(HostPoolConfig pool) {
+        if (pool.type() != PoolType.POOLED && scalingPlans.planOf(pool.poolId()).isPresent()) {
+            return InventoryOutcome.conflict(ScalingPlans.inPlan(pool.poolId(), scalingPlans.planOf(pool.poolId()).get()));
+        }
         return catalog.putPool(pool, assignments.assignedHostsIn(pool.poolId()));
     }
 
     /** Deletes an empty pool and the registration tokens issued for it. */
     public InventoryOutcome<Void> deletePool(String poolId) {
+        if (scalingPlans.planOf(poolId).isPresent()) {
+            return InventoryOutcome.conflict(ScalingPlans.inPlan(poolId, scalingPlans.planOf(poolId).get()));
+        }
         List<String> poolHosts = hosts.hostsIn(poolId).stream().map(entry -> entry.registration.hostId()).toList();
         return catalog.deletePool(poolId, poolHosts, registrar.tokenHashesOf(poolId));
     }
@@ -136,10 +158,14 @@ public final class Inventory {
         return assignments.patch(hostId, patch);
     }
 
-    /** Removes a host: its registration (revoking its agent token) and its health snapshot. */
+    /** Removes a host: its registration (revoking its agent token), its health snapshot and its acknowledgements. */
     public InventoryOutcome<Void> removeHost(String hostId) {
         if (hosts.registered(hostId).isEmpty()) {
             return InventoryOutcome.notFound(HostAssignments.unknownHost(hostId));
+        }
+        if (commands.hasAcknowledgements(hostId)) {
+            return Decision.of(null, new Change.HostUnregistered(hostId), new Change.HealthRemoved(hostId),
+                    new Change.CommandAcksRemoved(hostId));
         }
         return Decision.of(null, new Change.HostUnregistered(hostId), new Change.HealthRemoved(hostId));
     }
@@ -159,7 +185,23 @@ public final class Inventory {
 
     /** A heartbeat; the decision answers the interval to the next one. */
     public InventoryOutcome<Integer> heartbeat(String subject, String tokenId, Heartbeat heartbeat, Instant now) {
-        return heartbeats.heartbeat(subject, tokenId, heartbeat, now);
+        return agentHeartbeat(subject, tokenId, heartbeat, now).map(HeartbeatAnswer::nextHeartbeatSeconds);
+    }
+
+    /**
+     * A heartbeat (DESIGN.md 7.2): the decision publishes the snapshot when due and the agent's new
+     * acknowledgements, and answers the interval to the next heartbeat with the host's commands.
+     */
+    public InventoryOutcome<HeartbeatAnswer> agentHeartbeat(String subject, String tokenId, Heartbeat heartbeat,
+                                                            Instant now) {
+        InventoryOutcome<Integer> outcome = heartbeats.heartbeat(subject, tokenId, heartbeat, now);
+        if (!(outcome instanceof Decision<Integer> decision)) {
+            return outcome.map(interval -> null);
+        }
+        AgentCommands.Delivery delivery = commands.deliver(heartbeat.hostId(), heartbeat.ackedCommandIds(), now);
+        List<Change> changes = new ArrayList<>(decision.changes());
+        delivery.acks().ifPresent(acks -> changes.add(new Change.CommandsAcknowledged(acks)));
+        return new Decision<>(changes, new HeartbeatAnswer(decision.answer(), delivery.commands()));
     }
 
     // ---------------------------------------------------------------- timer and other topics
@@ -190,6 +232,16 @@ public final class Inventory {
         return assignments.onAllocation(allocation);
     }
 
+    /** A command read from {@code berth.host-commands} (writer only): kept for its agent if it is one of theirs. */
+    public void onHostCommand(HostCommandEvent command, Instant now) {
+        commands.onCommand(command, now);
+    }
+
+    /** Forgets the agents' commands that are no longer delivered (10 minutes old). */
+    public void expireCommands(Instant now) {
+        commands.expire(now);
+    }
+
     /** A session's state from berth.sessions: live sessions count on their host, ended ones do not. */
     public void onSession(SessionEvent session) {
         sessions.onSession(session);
@@ -207,7 +259,12 @@ public final class Inventory {
     }
 
     public void apply(Change change) {
-        if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change)) {
+        if (change instanceof Change.CommandsAcknowledged acknowledged) {
+            commands.apply(acknowledged.acks());
+        } else if (change instanceof Change.CommandAcksRemoved removed) {
+            commands.forget(removed.hostId());
+        } else if (!catalog.apply(change) && !registrar.apply(change) && !hosts.apply(change)
+                && !scalingPlans.apply(change)) {
             throw new IllegalArgumentException("unknown change " + change);
         }
     }

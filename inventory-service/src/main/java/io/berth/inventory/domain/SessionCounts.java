@@ -1,28 +1,41 @@
 package io.berth.inventory.domain;
 
 import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Each host's live sessions ({@code PENDING}, {@code ACTIVE}, {@code DISCONNECTED}) as {@code berth.sessions} has them. */
+/**
+ * Each host's live sessions ({@code PENDING}, {@code ACTIVE}, {@code DISCONNECTED}) as {@code berth.sessions}
+ * has them: how many (the host listing) and which, in which state (the scaler's facts).
+ */
 final class SessionCounts {
 
     private final Map<String, String> hostOfSession = new HashMap<>();
-    private final Map<String, Integer> liveByHost = new HashMap<>();
+    /** Per host, its live sessions by id (sorted, so that what the scaler sees does not depend on arrival order). */
+    private final Map<String, TreeMap<String, SessionState>> liveByHost = new HashMap<>();
 
     int liveOn(String hostId) {
-        return liveByHost.getOrDefault(hostId, 0);
+        Map<String, SessionState> live = liveByHost.get(hostId);
+        return live == null ? 0 : live.size();
+    }
+
+    /** The host's live sessions by id, in id order; empty for a host without any. */
+    Map<String, SessionState> liveSessionsOn(String hostId) {
+        Map<String, SessionState> live = liveByHost.get(hostId);
+        return live == null ? Map.of() : new TreeMap<>(live);
     }
 
     /** A session's state: a live one counts on its host, an ended one does not. */
     void onSession(SessionEvent session) {
         if (session.state() != null && session.state().isLive() && session.hostId() != null) {
             String previous = hostOfSession.put(session.sessionId(), session.hostId());
-            if (!session.hostId().equals(previous)) {
-                count(previous, -1);
-                count(session.hostId(), 1);
+            if (previous != null && !previous.equals(session.hostId())) {
+                remove(previous, session.sessionId());
             }
+            liveByHost.computeIfAbsent(session.hostId(), id -> new TreeMap<>()).put(session.sessionId(), session.state());
         } else {
             onSessionRemoved(session.sessionId());
         }
@@ -30,12 +43,19 @@ final class SessionCounts {
 
     /** A tombstone on berth.sessions. */
     void onSessionRemoved(String sessionId) {
-        count(hostOfSession.remove(sessionId), -1);
+        String hostId = hostOfSession.remove(sessionId);
+        if (hostId != null) {
+            remove(hostId, sessionId);
+        }
     }
 
-    private void count(String hostId, int delta) {
-        if (hostId != null) {
-            liveByHost.merge(hostId, delta, (a, b) -> a + b == 0 ? null : a + b);
+    private void remove(String hostId, String sessionId) {
+        Map<String, SessionState> live = liveByHost.get(hostId);
+        if (live != null) {
+            live.remove(sessionId);
+            if (live.isEmpty()) {
+                liveByHost.remove(hostId);
+            }
         }
     }
 }

@@ -7,9 +7,14 @@ import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.MalformedEventException;
+import io.berth.common.events.PoolScaling;
+import io.berth.common.events.ScalingPlanConfig;
+import io.berth.inventory.domain.AcknowledgedCommands;
 import io.berth.inventory.domain.Change;
 import io.berth.inventory.domain.Inventory;
 import io.berth.inventory.domain.RegistrationTokenRecord;
+import io.berth.inventory.domain.ScalingPlans;
+import io.berth.inventory.domain.scaling.ScalerMemory;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -33,6 +38,20 @@ public final class TopicRecords {
             RegistrationTokenRecord token = decodeToken(value);
             requireSameId(key, hash, token.tokenHash());
             return Optional.of(new Change.TokenSaved(token));
+        }
+        if (key != null && key.startsWith(ScalingPlans.MEMORY_KEY_PREFIX)) {
+            String poolId = key.substring(ScalingPlans.MEMORY_KEY_PREFIX.length());
+            return Optional.of(value == null ? new Change.ScalerMemoryChanged(poolId, null)
+                    : new Change.ScalerMemoryChanged(poolId, decode(value, ScalerMemory.class)));
+        }
+        if (key != null && key.startsWith(AcknowledgedCommands.KEY_PREFIX)) {
+            String hostId = key.substring(AcknowledgedCommands.KEY_PREFIX.length());
+            if (value == null) {
+                return Optional.of(new Change.CommandAcksRemoved(hostId));
+            }
+            AcknowledgedCommands acks = decode(value, AcknowledgedCommands.class);
+            requireSameId(key, hostId, acks.hostId());
+            return Optional.of(new Change.CommandsAcknowledged(acks));
         }
         Optional<ConfigKey> parsed = ConfigKey.parse(key);
         if (parsed.isEmpty()) {
@@ -64,7 +83,22 @@ public final class TopicRecords {
                 requireSameId(key, id, registration.hostId());
                 yield new Change.HostRegistered(registration);
             }
-            case SCALING_PLAN, SCALING -> null;
+            case SCALING_PLAN -> {
+                if (value == null) {
+                    yield new Change.ScalingPlanChanged(id, null);
+                }
+                ScalingPlanConfig plan = EventCodec.decode(value, ScalingPlanConfig.class);
+                requireSameId(key, id, plan.planId());
+                yield new Change.ScalingPlanChanged(id, plan);
+            }
+            case SCALING -> {
+                if (value == null) {
+                    yield new Change.PoolScalingChanged(id, null);
+                }
+                PoolScaling scaling = EventCodec.decode(value, PoolScaling.class);
+                requireSameId(key, id, scaling.poolId());
+                yield new Change.PoolScalingChanged(id, scaling);
+            }
         });
     }
 
@@ -83,10 +117,27 @@ public final class TopicRecords {
 
     /** The JSON of a registration token record, written with the events' codec settings. */
     public static byte[] encodeToken(RegistrationTokenRecord token) {
+        return encodeInternal(token);
+    }
+
+    /** The JSON of an inventory-internal record ({@code regtoken/}, {@code hostcommands/}), as the events'. */
+    public static byte[] encodeInternal(Record record) {
         try {
-            return EventCodec.mapper().writeValueAsBytes(token);
+            return EventCodec.mapper().writeValueAsBytes(record);
         } catch (IOException e) {
-            throw new IllegalStateException("a token record always serialises", e);
+            throw new IllegalStateException("an inventory record always serialises", e);
+        }
+    }
+
+    private static <T> T decode(byte[] value, Class<T> type) throws MalformedEventException {
+        try {
+            T decoded = EventCodec.mapper().readValue(value, type);
+            if (decoded == null) {
+                throw new MalformedEventException("an empty " + type.getSimpleName() + " record");
+            }
+            return decoded;
+        } catch (IOException e) {
+            throw new MalformedEventException("not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
         }
     }
 

@@ -202,4 +202,66 @@ class InventoryContractTest {
         assertRefused(problems("heartbeat", null, null, heartbeatBody().put("sessionIds", "s1")), "sessionIds");
         assertRefused(problems("heartbeat", null, null, heartbeatBody().put("agentVersion", "2.0")), "agentVersion");
     }
+
+    @Test
+    void thePoolsLogonCapLoadThresholdsAndSessionLimitsAreBounded() {
+        assertThat(pool(poolBody().put("maxConcurrentLogonsPerHost", 1_000).put("disconnectedTimeoutMinutes", 10_080)
+                .put("maxSessionMinutes", 43_200).put("limitWarningMinutes", 60)
+                .put("loadThresholds", new JsonObject().put("cpuPct", 80).put("memoryPct", 100)))).isEmpty();
+        assertThat(pool(poolBody().put("maxConcurrentLogonsPerHost", 0).put("disconnectedTimeoutMinutes", 0)
+                .put("maxSessionMinutes", 0).put("limitWarningMinutes", 1)
+                .put("loadThresholds", new JsonObject().put("memoryPct", 1)))).as("each at its lower bound").isEmpty();
+        assertThat(pool(poolBody().putNull("loadThresholds").putNull("limitWarningMinutes"))).as("null is the default")
+                .isEmpty();
+        assertRefused(pool(poolBody().put("maxConcurrentLogonsPerHost", 1_001)), "maxConcurrentLogonsPerHost");
+        assertRefused(pool(poolBody().put("maxConcurrentLogonsPerHost", -1)), "maxConcurrentLogonsPerHost");
+        assertRefused(pool(poolBody().put("disconnectedTimeoutMinutes", 10_081)), "disconnectedTimeoutMinutes");
+        assertRefused(pool(poolBody().put("maxSessionMinutes", 43_201)), "maxSessionMinutes");
+        assertRefused(pool(poolBody().put("limitWarningMinutes", 0)), "limitWarningMinutes");
+        assertRefused(pool(poolBody().put("limitWarningMinutes", 61)), "limitWarningMinutes");
+        assertRefused(pool(poolBody().put("loadThresholds", new JsonObject().put("cpuPct", 0))), "loadThresholds/cpuPct");
+        assertRefused(pool(poolBody().put("loadThresholds", new JsonObject().put("memoryPct", 101))),
+                "loadThresholds/memoryPct");
+        assertRefused(pool(poolBody().put("loadThresholds", new JsonObject().put("diskPct", 50))), "diskPct");
+        assertRefused(pool(poolBody().put("loadThresholds", 80)), "loadThresholds");
+    }
+
+    @Test
+    void hostTagsAreBounded() {
+        JsonArray twenty = new JsonArray();
+        for (int i = 0; i < 20; i++) {
+            twenty.add("tag-" + i);
+        }
+        assertThat(problems("patchHost", "hostId", "vm-1", new JsonObject().put("tags", twenty))).isEmpty();
+        assertThat(problems("patchHost", "hostId", "vm-1", new JsonObject().put("tags",
+                new JsonArray().add("no-autoscale").add("a.b_c:D-9").add("x".repeat(64))))).isEmpty();
+        assertRefused(problems("patchHost", "hostId", "vm-1", new JsonObject().put("tags", twenty.copy().add("one-more"))),
+                "tags");
+        for (String bad : List.of("", "x".repeat(65), "has space", "slash/no", "é")) {
+            assertRefused(problems("patchHost", "hostId", "vm-1", new JsonObject().put("tags", new JsonArray().add(bad))),
+                    "tags/0");
+        }
+        assertRefused(problems("patchHost", "hostId", "vm-1", new JsonObject().put("tags", "gpu")), "tags");
+    }
+
+    @Test
+    void heartbeatAcknowledgementsAndLoadAreChecked() {
+        assertThat(problems("heartbeat", null, null, heartbeatBody().put("ackedCommandIds", new JsonArray().add("c1"))
+                .put("load", new JsonObject().put("cpuPct", 0).put("memoryPct", 100)))).isEmpty();
+        assertThat(problems("heartbeat", null, null, heartbeatBody().put("load", new JsonObject().put("cpuPct", 12.5)
+                .put("memoryPct", 40.25)))).as("fractions").isEmpty();
+        assertThat(problems("heartbeat", null, null, heartbeatBody().putNull("load").putNull("ackedCommandIds")))
+                .isEmpty();
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("ackedCommandIds", "c1")), "ackedCommandIds");
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("ackedCommandIds", new JsonArray().add(""))),
+                "ackedCommandIds/0");
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("load",
+                new JsonObject().put("cpuPct", 100.5).put("memoryPct", 1))), "load/cpuPct");
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("load",
+                new JsonObject().put("cpuPct", 1).put("memoryPct", -1))), "load/memoryPct");
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("load", new JsonObject().put("cpuPct", 1))),
+                "memoryPct");
+        assertRefused(problems("heartbeat", null, null, heartbeatBody().put("load",
+                new JsonObject().put("cpuPct", 1).put("memoryPct", 1).put("gpuPct", 3))), "gpuPct");
+    }
 }

@@ -4,6 +4,7 @@ import io.berth.common.events.AppGroupConfig;
 import io.berth.common.events.AppGroupType;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.LoadBalancer;
+import io.berth.common.events.LoadThresholds;
 import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
 import io.berth.common.http.ProblemException;
@@ -74,5 +75,37 @@ class RequestBodiesTest {
         assertThat(RequestBodies.hostPatch(new RequestBodies.HostPatchBody(null, "alice"), true))
                 .isEqualTo(new HostPatch(null, true, "alice"));
         assertInvalid(() -> RequestBodies.hostPatch(new RequestBodies.HostPatchBody(null, " "), true), "assignedUser");
+    }
+
+    @Test
+    void aPoolTakesItsLogonCapLoadThresholdsAndSessionLimitsOrTheirDefaults() {
+        RequestBodies.PoolBody given = new RequestBodies.PoolBody(null, PoolType.POOLED, LoadBalancer.DEPTH_FIRST, 10,
+                PersonalAssignment.AUTOMATIC, false, null, null, 2, new LoadThresholds(80, null), 30, 480, 10);
+
+        HostPoolConfig pool = RequestBodies.pool("pool-a", given);
+        HostPoolConfig defaults = RequestBodies.pool("pool-a", poolBody(null, null, null));
+        HostPoolConfig noThresholds = RequestBodies.pool("pool-a", new RequestBodies.PoolBody(null, PoolType.POOLED,
+                LoadBalancer.DEPTH_FIRST, 10, PersonalAssignment.AUTOMATIC, false, null, null, null,
+                new LoadThresholds(null, null), null, null, null));
+
+        assertThat(pool.maxConcurrentLogonsPerHost()).isEqualTo(2);
+        assertThat(pool.loadThresholds()).isEqualTo(new LoadThresholds(80, null));
+        assertThat(pool.disconnectedTimeoutMinutes()).isEqualTo(30);
+        assertThat(pool.maxSessionMinutes()).isEqualTo(480);
+        assertThat(pool.limitWarningMinutes()).isEqualTo(10);
+        assertThat(defaults.maxConcurrentLogonsPerHost()).isZero();
+        assertThat(defaults.loadThresholds()).isNull();
+        assertThat(defaults.disconnectedTimeoutMinutes()).isZero();
+        assertThat(defaults.maxSessionMinutes()).isZero();
+        assertThat(defaults.limitWarningMinutes()).isEqualTo(5);
+        assertThat(noThresholds.loadThresholds()).as("thresholds naming nothing are none").isNull();
+    }
+
+    @Test
+    void hostTagsAreReadInTheirFirstOrderEachOnce() {
+        assertThat(RequestBodies.hostPatch(new RequestBodies.HostPatchBody(null, null, List.of("gpu", "b", "gpu")), false))
+                .isEqualTo(new HostPatch(null, false, null, List.of("gpu", "b")));
+        assertThat(RequestBodies.hostPatch(new RequestBodies.HostPatchBody(null, null, null), false).tags())
+                .as("absent leaves them").isNull();
     }
 }

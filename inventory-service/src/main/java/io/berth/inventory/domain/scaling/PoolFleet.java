@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A pool's hosts classified the way DESIGN.md 7.3 counts them, in host-id order: managed (without the exclusion
- * tag), on (not {@code SHUTDOWN}, and not {@code NO_HEARTBEAT}/{@code UNAVAILABLE} for longer than 5 minutes),
+ * tag), on (not {@code SHUTDOWN}, and not {@code NO_HEARTBEAT}/{@code UNAVAILABLE} for longer than 5 minutes; since
+ * an unknown time counts as not longer),
  * and the live sessions of managed hosts. Which hosts are available depends on drains, so the decision keeps that.
  */
 final class PoolFleet {

@@ -116,12 +116,12 @@ final class ScalingEvaluation {
         return started;
     }
 
-    /** Logs off and stops the hosts the scaler is emptying; whether one was stopped. */
+    /** Logs off the hosts the scaler is emptying and stops the first one that emptied; whether it stopped one. */
     boolean carryOnDrains() {
         boolean stopped = false;
         for (String hostId : new ArrayList<>(drained.keySet())) {
             if (drained.get(hostId) == DrainPurpose.FORCED_LOGOFF) {
-                stopped |= carryOn(fleet.host(hostId));
+                stopped |= carryOn(fleet.host(hostId), !stopped);
             }
         }
         return stopped;
@@ -152,7 +152,7 @@ final class ScalingEvaluation {
             drained.put(best.hostId(), DrainPurpose.STOP);
         } else {
             drained.put(best.hostId(), DrainPurpose.FORCED_LOGOFF);
-            carryOn(best);
+            carryOn(best, true);
         }
         return true;
     }
@@ -185,7 +185,7 @@ final class ScalingEvaluation {
                         "forced logoff in " + wait + " minutes"));
             }
         }
-        carryOn(best);
+        carryOn(best, true);
     }
 
     ScalingDecision decision(String scheduleName, ScalingPhase phaseNow, LoadBalancer loadBalancer) {
@@ -213,10 +213,13 @@ final class ScalingEvaluation {
         return new ScalingDecision(scheduleName, phaseNow, loadBalancer, capacity, actions, memory);
     }
 
-    /** One emptying host: stopped once empty, else its sessions logged off when due; whether it was stopped. */
-    private boolean carryOn(HostFacts host) {
+    /**
+     * One emptying host: stopped once empty (if {@code mayStop}: one stop per evaluation), else its sessions logged
+     * off when due; whether it was stopped.
+     */
+    private boolean carryOn(HostFacts host, boolean mayStop) {
         if (fleet.live(host) == 0) {
-            if (host.health() != Health.AVAILABLE || !fleet.isOn(host)) {
+            if (!mayStop || host.health() != Health.AVAILABLE || !fleet.isOn(host)) {
                 return false;
             }
             act(ScalingAction.onHost(now, host.hostId(), ScalingActionKind.STOP, "emptied after its drain"));

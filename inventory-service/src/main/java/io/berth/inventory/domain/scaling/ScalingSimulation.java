@@ -17,6 +17,15 @@ import java.util.Set;
  * hosts as they are now, places the wanted demand, and at every step asks {@link ScalingPolicy#decide} — the live
  * scaler's own decision — then carries its actions out on the simulated pool (a started host is {@code AVAILABLE}
  * at the next step, a stopped one {@code SHUTDOWN}). Nothing is sent anywhere. The scaler's memory starts empty.
+ * <p>
+ * The demand is the number of live sessions wanted in the whole pool, held from its point until the next one
+ * (before the first point: the sessions the pool has now). New sessions are {@code ACTIVE} and placed one by one
+ * by the phase's load balancer (breadth-first: the host with fewest sessions, depth-first: the one with most below
+ * the limit; ties by host id, where the broker picks at random); what finds no slot is the step's
+ * {@code rejectedSessions} and is wanted again at the next step. When demand falls, the newest sessions end first.
+ * A session that gets a {@code LOGOFF} ends; if the demand still wants it, it is placed again at the next step, as
+ * a user who connects again. A step reports the pool's capacity as {@link ScalingPolicy#decide} leaves it (live
+ * sessions and used capacity over managed hosts, as the status does).
  */
 public final class ScalingSimulation {
 

@@ -168,7 +168,8 @@ class ScalingPolicyProperties {
             boolean enough = hosts >= capacity.minimumHosts() && (hosts == 0 ? capacity.liveSessions() == 0
                     : capacity.liveSessions() * 100L <= (long) capacity.thresholdPct() * MAX_SESSIONS * hosts);
             Set<String> leftToStart = input.hosts().stream()
-                    .filter(h -> h.health() == Health.SHUTDOWN && !isExcluded(input, h) && h.allowNewSessions())
+                    .filter(h -> h.health() == Health.SHUTDOWN && !isExcluded(input, h)
+                            && (h.allowNewSessions() || input.memory().drained().containsKey(h.hostId())))
                     .map(HostFacts::hostId)
                     .filter(id -> !decision.memory().startedAt().containsKey(id))
                     .collect(Collectors.toSet());

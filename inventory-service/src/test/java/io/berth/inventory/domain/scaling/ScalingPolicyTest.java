@@ -283,6 +283,42 @@ class ScalingPolicyTest {
         assertThat(hostsActedOn(emptied, STOP)).containsExactly("h1");
     }
 
+    @Test
+    void hostsThatEmptiedTogetherAreStillStoppedOneAtATime() {
+        ScalingPlanConfig plan = plan(rampUp(20, 60), zeroActive(0, 90));
+        List<HostFacts> hosts = List.of(drainedByScaler(available("h1")), drainedByScaler(available("h2")),
+                withActive("h3", 1));
+        ScalerMemory memory = memoryWith(Map.of(), Map.of("h1", DrainPurpose.FORCED_LOGOFF,
+                "h2", DrainPurpose.FORCED_LOGOFF));
+
+        ScalingDecision first = decide(plan, hosts, memory, RAMP_DOWN_TIME);
+        ScalingDecision second = decide(plan, hosts, first.memory(), RAMP_DOWN_TIME.plusSeconds(30));
+
+        assertThat(hostsActedOn(first, STOP)).containsExactly("h1");
+        assertThat(hostsActedOn(second, STOP)).containsExactly("h2");
+    }
+
+    @Test
+    void underZeroActiveSessionsAHostWhoseUserIsActiveAgainIsUndrained() {
+        ScalingPlanConfig plan = plan(rampUp(20, 60), zeroActive(0, 90));
+        ScalerMemory memory = memoryWith(Map.of(), Map.of("h1", DrainPurpose.FORCED_LOGOFF));
+
+        ScalingDecision decision = decide(plan, List.of(drainedByScaler(available("h1", ACTIVE)), withActive("h2", 1)),
+                memory, RAMP_DOWN_TIME);
+
+        assertThat(hostsActedOn(decision, UNDRAIN)).containsExactly("h1");
+        assertThat(hostsActedOn(decision, STOP)).isEmpty();
+    }
+
+    @Test
+    void aShutDownHostThatAnAdminDrainedIsNotStarted() {
+        ScalingPlanConfig plan = plan(rampUp(100, 60), rampDown(0, 90));
+
+        ScalingDecision decision = decide(plan, List.of(adminDrained(shutdown("h1")), shutdown("h2")), RAMP_UP_TIME);
+
+        assertThat(hostsActedOn(decision, START)).containsExactly("h2");
+    }
+
     // Forced logoff
 
     @Test

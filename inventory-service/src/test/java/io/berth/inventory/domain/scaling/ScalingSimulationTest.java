@@ -170,4 +170,31 @@ class ScalingSimulationTest {
         assertThat(hosts).isEqualTo(copy);
         assertThat(hosts.get(1).health()).isEqualTo(Health.SHUTDOWN);
     }
+
+    @Test
+    void aSimulatedWorkdayRampsUpWithoutRejectionsAtPeakAndStopsHostsAfterHours() {
+        List<HostFacts> hosts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            hosts.add(i < 10 ? available(String.format("h%03d", i)) : shutdown(String.format("h%03d", i)));
+        }
+        List<DemandPoint> demand = List.of(new DemandPoint(at("00:00"), 10), new DemandPoint(at("07:00"), 150),
+                new DemandPoint(at("08:00"), 400), new DemandPoint(at("09:00"), 600),
+                new DemandPoint(at("18:00"), 200), new DemandPoint(at("19:00"), 40));
+
+        List<SimulatedStep> steps = run(examplePlan(), hosts, new SimulationRequest(POOL, at("00:00"),
+                at("23:55"), 5, demand));
+
+        assertThat(steps).hasSize(288);
+        assertThat(steps).filteredOn(step -> step.phase() == ScalingPhase.RAMP_UP || step.phase() == ScalingPhase.PEAK)
+                .allSatisfy(step -> assertThat(kinds(step)).doesNotContain(ScalingActionKind.DRAIN,
+                        ScalingActionKind.STOP, ScalingActionKind.LOGOFF));
+        assertThat(steps).filteredOn(step -> !step.at().isBefore(at("09:30")) && step.at().isBefore(at("18:00")))
+                .allSatisfy(step -> {
+                    assertThat(step.rejectedSessions()).isZero();
+                    assertThat(step.usedPct()).isLessThanOrEqualTo(60);
+                });
+        SimulatedStep last = steps.get(steps.size() - 1);
+        assertThat(last.onHosts()).isLessThan(steps.get(12 * 17).onHosts());
+        assertThat(last.availableHosts()).isGreaterThanOrEqualTo(10);
+    }
 }

@@ -32,6 +32,7 @@ final class DeadlineSchedule {
     private final Duration endedRetention;
     private final HostDirectory hosts;
     private final Map<String, PoolTimings> poolTimings = new HashMap<>();
+    private final LimitSchedule limits = new LimitSchedule(this::timingsOf);
     /** When this instance started deciding: no pending time counts before it (the service could not know). */
     private Instant countingFrom;
     /* Queue keys are pool ids ({@code null} for no pool). */
@@ -54,10 +55,17 @@ final class DeadlineSchedule {
 
     void poolConfigured(HostPoolConfig pool) {
         poolTimings.put(pool.poolId(), new PoolTimings(pool.heartbeatSeconds(), pool.pendingTimeoutSeconds()));
+        limits.poolConfigured(pool);
     }
 
     void poolRemoved(String poolId) {
         poolTimings.remove(poolId);
+        limits.poolRemoved(poolId);
+    }
+
+    /** The session limits' waits, which follow the same sessions. */
+    LimitSchedule limits() {
+        return limits;
     }
 
     PoolTimings timingsOf(String poolId) {
@@ -118,6 +126,12 @@ final class DeadlineSchedule {
             tombstonesDue.add(new TombstoneDue(after.updatedAt().plus(endedRetention), after.sessionId()));
         }
         arm(before, after);
+        limits.stored(before, after);
+    }
+
+    /** A session removed from the registry (tombstoned). */
+    void removed(String sessionId) {
+        limits.removed(sessionId);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.EndReason;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 
@@ -67,6 +68,15 @@ public record Session(String sessionId, String userId, String poolId, String hos
                 && Objects.equals(updatedAt, other.updatedAt) && Objects.equals(createdAt, other.createdAt)
                 && Objects.equals(hostId, other.hostId) && Objects.equals(poolId, other.poolId)
                 && Objects.equals(userId, other.userId) && publishedEndReason() == other.publishedEndReason();
+    }
+
+    /**
+     * Whether {@code incoming}, read from {@code berth.sessions}, replaces this session: not when it is the same
+     * record, would move an ENDED session back (ENDED is terminal), or is older (an earlier write coming back).
+     */
+    boolean isReplacedBy(Session incoming) {
+        return !sameRecordAs(incoming) && !(state == SessionState.ENDED && incoming.state != SessionState.ENDED)
+                && !(updatedAt != null && incoming.updatedAt != null && incoming.updatedAt.isBefore(updatedAt));
     }
 
     private EndReason publishedEndReason() {

@@ -77,6 +77,7 @@ final class SessionStore {
         Session removed = sessions.remove(sessionId);
         if (removed != null) {
             reindex(removed, null);
+            schedule.removed(sessionId);
         }
     }
 

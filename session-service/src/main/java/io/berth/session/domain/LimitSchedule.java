@@ -1,0 +1,185 @@
+package io.berth.session.domain;
+
+import io.berth.common.events.HostCommandEvent;
+import io.berth.common.events.HostPoolConfig;
+import io.berth.common.events.SessionState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * When each live session's next session-limit decision is due (DESIGN.md 7.5), kept like the
+ * {@link DeadlineSchedule}'s waits so that the sweep looks only at what is due: DISCONNECTED sessions by when they
+ * disconnected (for the pool's disconnected timeout), live sessions by {@code createdAt} (for the maximum-time
+ * warning and the limit), and sessions with a LOGOFF that forces their end by that command's time (for the end
+ * 2 heartbeat intervals later). Each queue's delay is the pool's current one, so a pool change applies to the
+ * sessions already waiting; a pool without a limit is not polled. Also holds the {@link CommandLog}. Not
+ * thread-safe: one event loop owns it.
+ */
+final class LimitSchedule {
+
+    /** How long a command for a session this instance does not know is kept, in case the session's record is late. */
+    static final Duration UNKNOWN_SESSION_COMMAND_KEPT = Duration.ofHours(1);
+
+    private final Function<String, PoolTimings> timings;
+    private final Map<String, SessionLimits> poolLimits = new HashMap<>();
+    private final CommandLog log = new CommandLog();
+    /* Queue keys are pool ids ({@code null} for no pool). */
+    private final Map<String, DeadlineQueue> disconnectedByPool = new HashMap<>();
+    private final Map<String, DeadlineQueue> warningByPool = new HashMap<>();
+    private final Map<String, DeadlineQueue> maxTimeByPool = new HashMap<>();
+    private final Map<String, DeadlineQueue> forcedEndByPool = new HashMap<>();
+    private final DeadlineQueue commandsOfUnknownSessions = new DeadlineQueue();
+
+    LimitSchedule(Function<String, PoolTimings> timings) {
+        this.timings = timings;
+    }
+
+    void poolConfigured(HostPoolConfig pool) {
+        poolLimits.put(pool.poolId(), SessionLimits.of(pool));
+    }
+
+    void poolRemoved(String poolId) {
+        poolLimits.remove(poolId);
+    }
+
+    SessionLimits limitsOf(String poolId) {
+        return poolId == null ? SessionLimits.NONE : poolLimits.getOrDefault(poolId, SessionLimits.NONE);
+    }
+
+    Duration forcedEndDelay(String poolId) {
+        return timings.apply(poolId).reconciliationGrace();
+    }
+
+    CommandLog log() {
+        return log;
+    }
+
+    // ---------------------------------------------------------------- tracking
+
+    /** A session stored ({@code before} the one held until now, or {@code null}): queues the waits it starts. */
+    void stored(Session before, Session after) {
+        if (!after.isLive()) {
+            return;
+        }
+        String sessionId = after.sessionId();
+        boolean sameLiveSession = before != null && before.isLive() && Objects.equals(before.poolId(), after.poolId());
+        if (after.createdAt() != null && !(sameLiveSession && after.createdAt().equals(before.createdAt()))) {
+            queue(warningByPool, after.poolId()).add(sessionId, after.createdAt());
+            queue(maxTimeByPool, after.poolId()).add(sessionId, after.createdAt());
+        }
+        CommandLog.Logoff forcing = sameLiveSession ? null : log.forcingLogoff(sessionId);
+        if (forcing != null) {
+            queue(forcedEndByPool, after.poolId()).add(sessionId, forcing.at());
+        }
+        if (isDisconnected(after) && !(sameLiveSession && isDisconnected(before)
+                && after.updatedAt().equals(before.updatedAt()))) {
+            queue(disconnectedByPool, after.poolId()).add(sessionId, after.updatedAt());
+        }
+    }
+
+    /** A session tombstoned: what was sent for it is no longer needed. */
+    void removed(String sessionId) {
+        log.forget(sessionId);
+    }
+
+    /**
+     * A command read from {@code berth.host-commands} or decided here (its session looked up in {@code sessions}, if
+     * this instance knows it). A LOGOFF that forces the session's end starts its wait for that end.
+     */
+    void commandSeen(HostCommandEvent command, Function<String, Session> sessions, Instant now) {
+        Session session = command.sessionId() == null ? null : sessions.apply(command.sessionId());
+        CommandLog.Logoff logoff = log.record(command, now);
+        if (session == null) {
+            if (command.sessionId() != null) {
+                commandsOfUnknownSessions.add(command.sessionId(), now);
+            }
+        } else if (logoff != null && logoff.forcesEnd() && session.isLive()) {
+            queue(forcedEndByPool, session.poolId()).add(session.sessionId(), logoff.at());
+        }
+    }
+
+    /** Forgets the commands of sessions that are not known (all of them, once the state is rebuilt at start). */
+    void forgetCommandsOfUnknownSessions(Predicate<String> known) {
+        log.sessionIds().removeIf(sessionId -> !known.test(sessionId));
+    }
+
+    /** Forgets the commands kept for sessions still unknown after {@link #UNKNOWN_SESSION_COMMAND_KEPT}. */
+    void expireCommandsOfUnknownSessions(Instant now, Predicate<String> known) {
+        DeadlineQueue.Waiting waiting;
+        while ((waiting = commandsOfUnknownSessions.pollDue(now, UNKNOWN_SESSION_COMMAND_KEPT)) != null) {
+            if (!known.test(waiting.sessionId())) {
+                log.forget(waiting.sessionId());
+            }
+        }
+    }
+
+    private static boolean isDisconnected(Session session) {
+        return session.state() == SessionState.DISCONNECTED && session.updatedAt() != null;
+    }
+
+    // ---------------------------------------------------------------- what is due
+
+    /**
+     * Takes the waits that are over at {@code now} and gives {@code due} each session still waiting since the same
+     * instant; the caller decides what, if anything, is due for it.
+     */
+    void takeDue(Instant now, Function<String, Session> sessions, Consumer<Session> due) {
+        takeDue(disconnectedByPool, pool -> pool.limitsDisconnection() ? pool.disconnectedTimeout() : null,
+                session -> isDisconnected(session) ? session.updatedAt() : null, now, sessions, due);
+        takeDue(warningByPool, pool -> pool.limitsSessionTime() ? pool.warningAfter() : null,
+                Session::createdAt, now, sessions, due);
+        takeDue(maxTimeByPool, pool -> pool.limitsSessionTime() ? pool.maxSessionTime() : null,
+                Session::createdAt, now, sessions, due);
+        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = forcedEndByPool.entrySet().iterator();
+             pools.hasNext(); ) {
+            Map.Entry<String, DeadlineQueue> pool = pools.next();
+            poll(pool.getValue(), pool.getKey(), forcedEndDelay(pool.getKey()), session -> {
+                CommandLog.Logoff forcing = log.forcingLogoff(session.sessionId());
+                return forcing == null ? null : forcing.at();
+            }, now, sessions, due);
+            if (pool.getValue().isEmpty()) {
+                pools.remove();
+            }
+        }
+    }
+
+    private void takeDue(Map<String, DeadlineQueue> byPool, Function<SessionLimits, Duration> delay,
+                         Function<Session, Instant> waitingSince, Instant now, Function<String, Session> sessions,
+                         Consumer<Session> due) {
+        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = byPool.entrySet().iterator(); pools.hasNext(); ) {
+            Map.Entry<String, DeadlineQueue> pool = pools.next();
+            Duration wait = delay.apply(limitsOf(pool.getKey()));
+            if (wait == null) {
+                continue; // no such limit in the pool (now): its sessions wait on, in case one is configured
+            }
+            poll(pool.getValue(), pool.getKey(), wait, waitingSince, now, sessions, due);
+            if (pool.getValue().isEmpty()) {
+                pools.remove();
+            }
+        }
+    }
+
+    private static void poll(DeadlineQueue queue, String poolId, Duration wait, Function<Session, Instant> since,
+                             Instant now, Function<String, Session> sessions, Consumer<Session> due) {
+        DeadlineQueue.Waiting waiting;
+        while ((waiting = queue.pollDue(now, wait)) != null) {
+            Session session = sessions.apply(waiting.sessionId());
+            if (session != null && session.isLive() && Objects.equals(session.poolId(), poolId)
+                    && waiting.since().equals(since.apply(session))) {
+                due.accept(session);
+            }
+        }
+    }
+
+    private static DeadlineQueue queue(Map<String, DeadlineQueue> byPool, String poolId) {
+        return byPool.computeIfAbsent(poolId, pool -> new DeadlineQueue());
+    }
+}

@@ -49,7 +49,8 @@ class SessionApiContractTest {
         ApiContractCoverage.assertCovers(router, contract, "/api/v1");
         assertThat(ApiContractCoverage.mounted(router, "/api/v1")).contains(
                 "POST /api/v1/agent/sessions/{sessionId}/events", "GET /api/v1/sessions",
-                "GET /api/v1/sessions/{sessionId}", "POST /api/v1/sessions/{sessionId}/logoff");
+                "GET /api/v1/sessions/{sessionId}", "POST /api/v1/sessions/{sessionId}/logoff",
+                "POST /api/v1/sessions/{sessionId}/message");
     }
 
     @Test
@@ -65,6 +66,20 @@ class SessionApiContractTest {
         assertThat(report.getJsonArray("required").getList()).containsExactlyInAnyOrder("type", "userId", "hostId");
         assertThat(id.getInteger("maxLength")).isEqualTo(256);
         assertThat(id.getString("pattern")).contains("\\u0000-\\u001f\\u007f");
+    }
+
+    @Test
+    void theMessageBodyRefusesUnknownFieldsAndBoundsItsText() {
+        // when
+        JsonObject message = contract.document().getJsonObject("components").getJsonObject("schemas")
+                .getJsonObject("Message");
+
+        // then
+        assertThat(message.getBoolean("additionalProperties")).isFalse();
+        assertThat(message.getJsonArray("required").getList()).containsExactly("message");
+        JsonObject text = message.getJsonObject("properties").getJsonObject("message");
+        assertThat(text.getInteger("minLength")).isEqualTo(1);
+        assertThat(text.getInteger("maxLength")).isEqualTo(1024);
     }
 
     @Test

@@ -29,10 +29,10 @@ import java.util.function.Predicate;
 
 /**
  * The session service's Kafka input adapter: decodes the batches its readers hand over ({@code berth.sessions},
- * {@code berth.config} + {@code berth.host-health} + {@code berth.host-commands}, {@code berth.allocations}), applies them to the
- * {@link SessionRegistry} and publishes what it decides. A returned future completes when the batch's decisions
- * are on Kafka, so a reader commits nothing that is not. A record that is no valid event is skipped and handed to
- * {@code malformed} (the reader's count of them). Called on the service's event loop.
+ * {@code berth.config} + {@code berth.host-health} + {@code berth.host-commands}, {@code berth.allocations}),
+ * applies them to the {@link SessionRegistry} and publishes what it decides. A returned future completes when the
+ * batch's decisions are on Kafka, so a reader commits nothing that is not. A record that is no valid event is
+ * skipped and handed to {@code malformed} (the reader's count of them). Called on the service's event loop.
  */
 final class KafkaInputs {
 

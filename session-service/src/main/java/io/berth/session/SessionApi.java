@@ -30,9 +30,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The session service's HTTP API (DESIGN.md sections 4 and 7.2): agent session reports, and the operators' queries,
- * logoff and messages. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers translate, the
- * registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once every change is
- * on Kafka.
+ * logoff and messages. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers
+ * translate, the registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once
+ * every change is on Kafka.
  */
 final class SessionApi {
 

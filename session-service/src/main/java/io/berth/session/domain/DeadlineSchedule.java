@@ -53,9 +53,10 @@ final class DeadlineSchedule {
 
     // ---------------------------------------------------------------- pools and hosts
 
-    void poolConfigured(HostPoolConfig pool) {
+    /** Returns whether the pool now has a session limit it did not have (see {@link LimitSchedule#poolConfigured}). */
+    boolean poolConfigured(HostPoolConfig pool) {
         poolTimings.put(pool.poolId(), new PoolTimings(pool.heartbeatSeconds(), pool.pendingTimeoutSeconds()));
-        limits.poolConfigured(pool);
+        return limits.poolConfigured(pool);
     }
 
     void poolRemoved(String poolId) {

@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * disconnected (for the pool's disconnected timeout), live sessions by {@code createdAt} (for the maximum-time
  * warning and the limit), and sessions with a LOGOFF that forces their end by that command's time (for the end
  * 2 heartbeat intervals later). Each queue's delay is the pool's current one, so a pool change applies to the
- * sessions already waiting; a pool without a limit is not polled. Also holds the {@link CommandLog}. Not
- * thread-safe: one event loop owns it.
+ * sessions already waiting; a pool without a limit queues nothing for it, and its sessions are queued when it gets
+ * one. Also holds the {@link CommandLog}. Not thread-safe: one event loop owns it.
  */
 final class LimitSchedule {
 
@@ -42,12 +42,30 @@ final class LimitSchedule {
         this.timings = timings;
     }
 
-    void poolConfigured(HostPoolConfig pool) {
-        poolLimits.put(pool.poolId(), SessionLimits.of(pool));
+    /**
+     * A pool's limits, new or changed. A pool without a limit queues nothing for it (its sessions' waits are dropped):
+     * returns whether the pool now has a limit it did not have, whose waits the caller queues for its live sessions.
+     */
+    boolean poolConfigured(HostPoolConfig pool) {
+        SessionLimits before = limitsOf(pool.poolId());
+        SessionLimits after = SessionLimits.of(pool);
+        poolLimits.put(pool.poolId(), after);
+        if (!after.limitsDisconnection()) {
+            disconnectedByPool.remove(pool.poolId());
+        }
+        if (!after.limitsSessionTime()) {
+            warningByPool.remove(pool.poolId());
+            maxTimeByPool.remove(pool.poolId());
+        }
+        return after.limitsDisconnection() && !before.limitsDisconnection()
+                || after.limitsSessionTime() && !before.limitsSessionTime();
     }
 
     void poolRemoved(String poolId) {
         poolLimits.remove(poolId);
+        disconnectedByPool.remove(poolId);
+        warningByPool.remove(poolId);
+        maxTimeByPool.remove(poolId);
     }
 
     SessionLimits limitsOf(String poolId) {
@@ -70,8 +88,10 @@ final class LimitSchedule {
             return;
         }
         String sessionId = after.sessionId();
+        SessionLimits pool = limitsOf(after.poolId());
         boolean sameLiveSession = before != null && before.isLive() && Objects.equals(before.poolId(), after.poolId());
-        if (after.createdAt() != null && !(sameLiveSession && after.createdAt().equals(before.createdAt()))) {
+        if (pool.limitsSessionTime() && after.createdAt() != null
+                && !(sameLiveSession && after.createdAt().equals(before.createdAt()))) {
             queue(warningByPool, after.poolId()).add(sessionId, after.createdAt());
             queue(maxTimeByPool, after.poolId()).add(sessionId, after.createdAt());
         }
@@ -79,7 +99,7 @@ final class LimitSchedule {
         if (forcing != null) {
             queue(forcedEndByPool, after.poolId()).add(sessionId, forcing.at());
         }
-        if (isDisconnected(after) && !(sameLiveSession && isDisconnected(before)
+        if (pool.limitsDisconnection() && isDisconnected(after) && !(sameLiveSession && isDisconnected(before)
                 && after.updatedAt().equals(before.updatedAt()))) {
             queue(disconnectedByPool, after.poolId()).add(sessionId, after.updatedAt());
         }
@@ -158,7 +178,7 @@ final class LimitSchedule {
             Map.Entry<String, DeadlineQueue> pool = pools.next();
             Duration wait = delay.apply(limitsOf(pool.getKey()));
             if (wait == null) {
-                continue; // no such limit in the pool (now): its sessions wait on, in case one is configured
+                continue; // not queued while the pool has no such limit (see poolConfigured)
             }
             poll(pool.getValue(), pool.getKey(), wait, waitingSince, now, sessions, due);
             if (pool.getValue().isEmpty()) {

@@ -21,7 +21,8 @@ public record SessionLimits(int disconnectedTimeoutMinutes, int maxSessionMinute
     public SessionLimits {
         disconnectedTimeoutMinutes = Math.max(0, disconnectedTimeoutMinutes);
         maxSessionMinutes = Math.max(0, maxSessionMinutes);
-        limitWarningMinutes = limitWarningMinutes > 0 ? limitWarningMinutes : HostPoolConfig.DEFAULT_LIMIT_WARNING_MINUTES;
+        limitWarningMinutes = limitWarningMinutes > 0
+                ? limitWarningMinutes : HostPoolConfig.DEFAULT_LIMIT_WARNING_MINUTES;
     }
 
     public static SessionLimits of(HostPoolConfig pool) {

@@ -25,10 +25,10 @@ import java.util.function.Supplier;
  * (registrations, removals, heartbeat listings), the {@link AgentReportPolicy}, the {@link HeartbeatReconciliation},
  * the {@link DeadlineSchedule}, the {@link SessionSweep} with its {@link LimitSweep}, and the {@link CommandLog}.
  *
- * <p>Inputs are broker allocations, agent reports, host-health snapshots, config changes, host commands and the
- * passing of time ({@link #tick}); each decision updates the registry at once and returns the {@link SessionChange}s the caller
- * must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in; the
- * registry reads no clock. Not thread-safe: one event loop owns it.
+ * <p>Inputs are allocations, agent reports, host-health snapshots, config changes, host commands and the passing
+ * of time ({@link #tick}); each decision updates the registry at once and returns the {@link SessionChange}s the
+ * caller must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in;
+ * the registry reads no clock. Not thread-safe: one event loop owns it.
  *
  * <p>Only the broker's allocations create sessions (DESIGN.md 7.8): an agent report for a session not known yet is
  * held for a bounded time until its allocation is read, then applied or dropped, and a heartbeat listing a session
@@ -57,7 +57,7 @@ public final class SessionRegistry {
         this(endedRetention, UnknownReportHold.DEFAULTS);
     }
 
-    /** With random command ids. */
+    /** With random command ids ({@link UUID}s). */
     public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold) {
         this(endedRetention, unknownReportHold, () -> UUID.randomUUID().toString());
     }
@@ -66,8 +66,7 @@ public final class SessionRegistry {
      * @param unknownReportHold how long and how many agent reports for sessions not known yet are held
      * @param commandIds        the ids of the commands it decides (random in service; predictable in tests)
      */
-    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold,
-                           Supplier<String> commandIds) {
+    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold, Supplier<String> commandIds) {
         this.schedule = new DeadlineSchedule(endedRetention, hosts);
         this.store = new SessionStore(schedule);
         this.reports = new AgentReportPolicy(store, hosts, unknownReportHold, schedule.limits().log());
@@ -80,7 +79,9 @@ public final class SessionRegistry {
     // ---------------------------------------------------------------- config
 
     public void onPoolConfig(HostPoolConfig pool) {
-        schedule.poolConfigured(pool);
+        if (schedule.poolConfigured(pool)) {
+            store.rearmLive(pool.poolId()); // a rare change: a scan is cheaper than a queue per pool for every limit
+        }
     }
 
     public void onPoolRemoved(String poolId) {

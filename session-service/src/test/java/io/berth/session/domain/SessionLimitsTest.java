@@ -11,6 +11,7 @@ import io.berth.common.events.HostRegistration;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
+import io.berth.common.events.SessionEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -247,6 +248,37 @@ class SessionLimitsTest {
             // then
             assertThat(tick(T0.plus(Duration.ofHours(2)).plusSeconds(1))).extracting(LimitCommand::kind)
                     .containsExactly(LimitCommand.Kind.MAX_SESSION_TIME);
+        }
+
+        @Test
+        void aLimitConfiguredOnAPoolWithoutOneAppliesToItsLiveSessions() {
+            // given sessions of a pool without a limit, one of them rebuilt from the topic
+            registry.onPoolConfig(pool(0, 0, 5));
+            activeSession("s1", T0);
+            registry.applyPublished(new SessionEvent(1, "s2", "alice", POOL, HOST,
+                    ACTIVE, T0.plusSeconds(60), T0.plusSeconds(60), null));
+            assertThat(tick(T0.plus(Duration.ofHours(2)))).isEmpty();
+
+            // when the pool gets a 60 min limit
+            registry.onPoolConfig(pool(0, 60, 5));
+
+            // then both, older than that, are logged off at once
+            assertThat(tick(T0.plus(Duration.ofHours(2)).plusSeconds(1)))
+                    .extracting(command -> command.command().sessionId()).containsExactlyInAnyOrder("s1", "s2");
+        }
+
+        @Test
+        void aLimitRemovedFromThePoolSendsNothingMore() {
+            // given a session warned before its limit
+            registry.onPoolConfig(pool(0, 60, 5));
+            activeSession("s1", T0);
+            assertThat(tick(T0.plus(Duration.ofMinutes(55)))).hasSize(1);
+
+            // when the limit is removed
+            registry.onPoolConfig(pool(0, 0, 5));
+
+            // then
+            assertThat(tick(T0.plus(Duration.ofDays(2)))).isEmpty();
         }
 
         @Test

@@ -116,6 +116,7 @@ final class LimitSchedule {
      */
     void commandSeen(HostCommandEvent command, Function<String, Session> sessions, Instant now) {
         Session session = command.sessionId() == null ? null : sessions.apply(command.sessionId());
+        boolean wasForced = command.sessionId() != null && log.forcingLogoff(command.sessionId()) != null;
         CommandLog.Logoff logoff = log.record(command, now);
         if (session == null) {
             if (command.sessionId() != null) {
@@ -123,6 +124,8 @@ final class LimitSchedule {
             }
         } else if (logoff != null && logoff.forcesEnd() && session.isLive()) {
             queue(forcedEndByPool, session.poolId()).add(session.sessionId(), logoff.at());
+        } else if (logoff != null && wasForced && session.isLive()) {
+            stored(null, session); // an operator's LOGOFF replaced a forcing one: the limits apply again
         }
     }
 

@@ -99,22 +99,12 @@ class SessionLimitsIT {
         assertThat(driver.report(service, "s-dt-1", "LOGOFF", "alice", "host-dt").statusCode()).isEqualTo(202);
 
         // then it ends with DISCONNECTED_TIMEOUT, on berth.sessions and in the API
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(lastRecord("s-dt-1")).hasValueSatisfying(event -> {
-            assertThat(event.state()).isEqualTo(SessionState.ENDED);
-            assertThat(event.endReason()).isEqualTo("DISCONNECTED_TIMEOUT");
-        }));
-        assertThat(driver.session(service, "s-dt-1")).hasValueSatisfying(json ->
-                assertThat(json.getString("endReason")).isEqualTo("DISCONNECTED_TIMEOUT"));
+        assertEndsWith("s-dt-1", "DISCONNECTED_TIMEOUT");
 
         // and when 2 heartbeat intervals pass without the agent logging the second off, it ends all the same
         assertThat(driver.stateOf(service, "s-dt-2")).isEqualTo("DISCONNECTED");
         clock.advance(Duration.ofSeconds(2));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(lastRecord("s-dt-2")).hasValueSatisfying(event -> {
-            assertThat(event.state()).isEqualTo(SessionState.ENDED);
-            assertThat(event.endReason()).isEqualTo("DISCONNECTED_TIMEOUT");
-        }));
-        assertThat(driver.session(service, "s-dt-2")).hasValueSatisfying(json ->
-                assertThat(json.getString("endReason")).isEqualTo("DISCONNECTED_TIMEOUT"));
+        assertEndsWith("s-dt-2", "DISCONNECTED_TIMEOUT");
         // (counted when Kafka's acknowledgement reaches the service, which can be just after a reader sees it)
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(metrics()).containsPattern(
                 "berth_session_forced_endings_total\\{.*reason=\"DISCONNECTED_TIMEOUT\".*} 2\\.0"));
@@ -138,22 +128,12 @@ class SessionLimitsIT {
 
         // then the session whose agent does not log it off ends by itself 2 heartbeat intervals later
         clock.advance(Duration.ofSeconds(2));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(lastRecord("s-sc-2")).hasValueSatisfying(event -> {
-            assertThat(event.state()).isEqualTo(SessionState.ENDED);
-            assertThat(event.endReason()).isEqualTo("SCALING_LOGOFF");
-        }));
-        assertThat(driver.session(service, "s-sc-2")).hasValueSatisfying(json ->
-                assertThat(json.getString("endReason")).isEqualTo("SCALING_LOGOFF"));
+        assertEndsWith("s-sc-2", "SCALING_LOGOFF");
 
         // and when the other's agent logs it off, it ends with SCALING_LOGOFF too
         assertThat(driver.stateOf(service, "s-sc-1")).isEqualTo("ACTIVE");
         assertThat(driver.report(service, "s-sc-1", "LOGOFF", "bob", "host-sc").statusCode()).isEqualTo(202);
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(lastRecord("s-sc-1")).hasValueSatisfying(event -> {
-            assertThat(event.state()).isEqualTo(SessionState.ENDED);
-            assertThat(event.endReason()).isEqualTo("SCALING_LOGOFF");
-        }));
-        assertThat(driver.session(service, "s-sc-1")).hasValueSatisfying(json ->
-                assertThat(json.getString("endReason")).isEqualTo("SCALING_LOGOFF"));
+        assertEndsWith("s-sc-1", "SCALING_LOGOFF");
     }
 
     @Test
@@ -179,6 +159,16 @@ class SessionLimitsIT {
                     assertThat(command.message()).isEqualTo("Maintenance at noon: please save your work");
                 }));
         assertThat(driver.stateOf(service, "s-msg")).isEqualTo("PENDING");
+    }
+
+    /** The session's last record on {@code berth.sessions} becomes ENDED with {@code reason}, and the API says so. */
+    private static void assertEndsWith(String sessionId, String reason) {
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(lastRecord(sessionId)).hasValueSatisfying(event -> {
+            assertThat(event.state()).isEqualTo(SessionState.ENDED);
+            assertThat(event.endReason()).isEqualTo(reason);
+        }));
+        assertThat(driver.session(service, sessionId)).hasValueSatisfying(json ->
+                assertThat(json.getString("endReason")).isEqualTo(reason));
     }
 
     private static Optional<SessionEvent> lastRecord(String sessionId) {

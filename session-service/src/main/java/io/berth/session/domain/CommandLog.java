@@ -57,7 +57,7 @@ final class CommandLog {
                     && known.commandId().equals(command.commandId()))) {
                 return null;
             }
-            Logoff logoff = new Logoff(command.commandId(), parse(command.reason()), at);
+            Logoff logoff = new Logoff(command.commandId(), Session.parseEndReason(command.reason()), at);
             bySession.put(command.sessionId(), new Sent(sent.warningId(), logoff));
             return logoff;
         }
@@ -108,16 +108,5 @@ final class CommandLog {
 
     int size() {
         return bySession.size();
-    }
-
-    private static EndReason parse(String reason) {
-        if (reason == null) {
-            return null;
-        }
-        try {
-            return EndReason.valueOf(reason);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

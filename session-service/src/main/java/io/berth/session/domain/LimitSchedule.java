@@ -7,7 +7,6 @@ import io.berth.common.events.SessionState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -31,11 +30,10 @@ final class LimitSchedule {
     private final Function<String, PoolTimings> timings;
     private final Map<String, SessionLimits> poolLimits = new HashMap<>();
     private final CommandLog log = new CommandLog();
-    /* Queue keys are pool ids ({@code null} for no pool). */
-    private final Map<String, DeadlineQueue> disconnectedByPool = new HashMap<>();
-    private final Map<String, DeadlineQueue> warningByPool = new HashMap<>();
-    private final Map<String, DeadlineQueue> maxTimeByPool = new HashMap<>();
-    private final Map<String, DeadlineQueue> forcedEndByPool = new HashMap<>();
+    private final PoolDeadlines disconnected = new PoolDeadlines();
+    private final PoolDeadlines warning = new PoolDeadlines();
+    private final PoolDeadlines maxTime = new PoolDeadlines();
+    private final PoolDeadlines forcedEnd = new PoolDeadlines();
     private final DeadlineQueue commandsOfUnknownSessions = new DeadlineQueue();
 
     LimitSchedule(Function<String, PoolTimings> timings) {
@@ -51,11 +49,11 @@ final class LimitSchedule {
         SessionLimits after = SessionLimits.of(pool);
         poolLimits.put(pool.poolId(), after);
         if (!after.limitsDisconnection()) {
-            disconnectedByPool.remove(pool.poolId());
+            disconnected.removePool(pool.poolId());
         }
         if (!after.limitsSessionTime()) {
-            warningByPool.remove(pool.poolId());
-            maxTimeByPool.remove(pool.poolId());
+            warning.removePool(pool.poolId());
+            maxTime.removePool(pool.poolId());
         }
         return after.limitsDisconnection() && !before.limitsDisconnection()
                 || after.limitsSessionTime() && !before.limitsSessionTime();
@@ -63,9 +61,9 @@ final class LimitSchedule {
 
     void poolRemoved(String poolId) {
         poolLimits.remove(poolId);
-        disconnectedByPool.remove(poolId);
-        warningByPool.remove(poolId);
-        maxTimeByPool.remove(poolId);
+        disconnected.removePool(poolId);
+        warning.removePool(poolId);
+        maxTime.removePool(poolId);
     }
 
     SessionLimits limitsOf(String poolId) {
@@ -92,16 +90,16 @@ final class LimitSchedule {
         boolean sameLiveSession = before != null && before.isLive() && Objects.equals(before.poolId(), after.poolId());
         if (pool.limitsSessionTime() && after.createdAt() != null
                 && !(sameLiveSession && after.createdAt().equals(before.createdAt()))) {
-            queue(warningByPool, after.poolId()).add(sessionId, after.createdAt());
-            queue(maxTimeByPool, after.poolId()).add(sessionId, after.createdAt());
+            warning.add(after.poolId(), sessionId, after.createdAt());
+            maxTime.add(after.poolId(), sessionId, after.createdAt());
         }
         CommandLog.Logoff forcing = sameLiveSession ? null : log.forcingLogoff(sessionId);
         if (forcing != null) {
-            queue(forcedEndByPool, after.poolId()).add(sessionId, forcing.at());
+            forcedEnd.add(after.poolId(), sessionId, forcing.at());
         }
         if (pool.limitsDisconnection() && isDisconnected(after) && !(sameLiveSession && isDisconnected(before)
                 && after.updatedAt().equals(before.updatedAt()))) {
-            queue(disconnectedByPool, after.poolId()).add(sessionId, after.updatedAt());
+            disconnected.add(after.poolId(), sessionId, after.updatedAt());
         }
     }
 
@@ -123,7 +121,7 @@ final class LimitSchedule {
                 commandsOfUnknownSessions.add(command.sessionId(), now);
             }
         } else if (logoff != null && logoff.forcesEnd() && session.isLive()) {
-            queue(forcedEndByPool, session.poolId()).add(session.sessionId(), logoff.at());
+            forcedEnd.add(session.poolId(), session.sessionId(), logoff.at());
         } else if (logoff != null && wasForced && session.isLive()) {
             stored(null, session); // an operator's LOGOFF replaced a forcing one: the limits apply again
         }
@@ -155,54 +153,17 @@ final class LimitSchedule {
      * instant; the caller decides what, if anything, is due for it.
      */
     void takeDue(Instant now, Function<String, Session> sessions, Consumer<Session> due) {
-        takeDue(disconnectedByPool, pool -> pool.limitsDisconnection() ? pool.disconnectedTimeout() : null,
+        // A pool without the limit (now) answers no wait: its queue is dropped when its limit is (poolConfigured).
+        disconnected.takeDue(
+                pool -> limitsOf(pool).limitsDisconnection() ? limitsOf(pool).disconnectedTimeout() : null,
                 session -> isDisconnected(session) ? session.updatedAt() : null, now, sessions, due);
-        takeDue(warningByPool, pool -> pool.limitsSessionTime() ? pool.warningAfter() : null,
-                Session::createdAt, now, sessions, due);
-        takeDue(maxTimeByPool, pool -> pool.limitsSessionTime() ? pool.maxSessionTime() : null,
-                Session::createdAt, now, sessions, due);
-        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = forcedEndByPool.entrySet().iterator();
-             pools.hasNext(); ) {
-            Map.Entry<String, DeadlineQueue> pool = pools.next();
-            poll(pool.getValue(), pool.getKey(), forcedEndDelay(pool.getKey()), session -> {
-                CommandLog.Logoff forcing = log.forcingLogoff(session.sessionId());
-                return forcing == null ? null : forcing.at();
-            }, now, sessions, due);
-            if (pool.getValue().isEmpty()) {
-                pools.remove();
-            }
-        }
-    }
-
-    private void takeDue(Map<String, DeadlineQueue> byPool, Function<SessionLimits, Duration> delay,
-                         Function<Session, Instant> waitingSince, Instant now, Function<String, Session> sessions,
-                         Consumer<Session> due) {
-        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = byPool.entrySet().iterator(); pools.hasNext(); ) {
-            Map.Entry<String, DeadlineQueue> pool = pools.next();
-            Duration wait = delay.apply(limitsOf(pool.getKey()));
-            if (wait == null) {
-                continue; // not queued while the pool has no such limit (see poolConfigured)
-            }
-            poll(pool.getValue(), pool.getKey(), wait, waitingSince, now, sessions, due);
-            if (pool.getValue().isEmpty()) {
-                pools.remove();
-            }
-        }
-    }
-
-    private static void poll(DeadlineQueue queue, String poolId, Duration wait, Function<Session, Instant> since,
-                             Instant now, Function<String, Session> sessions, Consumer<Session> due) {
-        DeadlineQueue.Waiting waiting;
-        while ((waiting = queue.pollDue(now, wait)) != null) {
-            Session session = sessions.apply(waiting.sessionId());
-            if (session != null && session.isLive() && Objects.equals(session.poolId(), poolId)
-                    && waiting.since().equals(since.apply(session))) {
-                due.accept(session);
-            }
-        }
-    }
-
-    private static DeadlineQueue queue(Map<String, DeadlineQueue> byPool, String poolId) {
-        return byPool.computeIfAbsent(poolId, pool -> new DeadlineQueue());
+        warning.takeDue(pool -> limitsOf(pool).limitsSessionTime() ? limitsOf(pool).warningAfter() : null,
+                session -> session.isLive() ? session.createdAt() : null, now, sessions, due);
+        maxTime.takeDue(pool -> limitsOf(pool).limitsSessionTime() ? limitsOf(pool).maxSessionTime() : null,
+                session -> session.isLive() ? session.createdAt() : null, now, sessions, due);
+        forcedEnd.takeDue(this::forcedEndDelay, session -> {
+            CommandLog.Logoff forcing = log.forcingLogoff(session.sessionId());
+            return forcing == null || !session.isLive() ? null : forcing.at();
+        }, now, sessions, due);
     }
 }

@@ -107,7 +107,8 @@ public record Session(String sessionId, String userId, String poolId, String hos
                 unlistedSince, pendingSince);
     }
 
-    private static EndReason parseEndReason(String value) {
+    /** An end reason as written on a topic; {@code null} for none or one this service does not know. */
+    static EndReason parseEndReason(String value) {
         if (value == null) {
             return null;
         }

@@ -49,8 +49,7 @@ class SessionApiContractTest {
         ApiContractCoverage.assertCovers(router, contract, "/api/v1");
         assertThat(ApiContractCoverage.mounted(router, "/api/v1")).contains(
                 "POST /api/v1/agent/sessions/{sessionId}/events", "GET /api/v1/sessions",
-                "GET /api/v1/sessions/{sessionId}", "POST /api/v1/sessions/{sessionId}/logoff",
-                "POST /api/v1/sessions/{sessionId}/message");
+                "GET /api/v1/sessions/{sessionId}", "POST /api/v1/sessions/{sessionId}/logoff");
     }
 
     @Test
@@ -66,6 +65,19 @@ class SessionApiContractTest {
         assertThat(report.getJsonArray("required").getList()).containsExactlyInAnyOrder("type", "userId", "hostId");
         assertThat(id.getInteger("maxLength")).isEqualTo(256);
         assertThat(id.getString("pattern")).contains("\\u0000-\\u001f\\u007f");
+    }
+
+    @Test
+    void theMessageRouteIsMountedAndDocumented() {
+        // given the router the service builds
+        Router router = ApiRouter.create(vertx, HttpConfig.DEFAULT_REQUEST_DEADLINE, contract);
+        new SessionApi(new SessionRegistry(Duration.ofHours(24)), null, Clock.systemUTC(), () -> true)
+                .mount(router, new JwtAuthentication(vertx, AuthConfig.ofSecret(KafkaClusterExtension.TEST_JWT_SECRET)));
+
+        // then
+        assertThat(ApiContractCoverage.mounted(router, "/api/v1")).contains("POST /api/v1/sessions/{sessionId}/message");
+        assertThat(contract.document().getJsonObject("paths").fieldNames())
+                .contains("/api/v1/sessions/{sessionId}/message");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.ConfigKey;
 import io.berth.common.events.Event;
 import io.berth.common.events.EventCodec;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
@@ -28,10 +29,10 @@ import java.util.function.Predicate;
 
 /**
  * The session service's Kafka input adapter: decodes the batches its readers hand over ({@code berth.sessions},
- * {@code berth.config} + {@code berth.host-health}, {@code berth.allocations}), applies them to the
- * {@link SessionRegistry} and publishes what it decides. A returned future completes when the batch's decisions
- * are on Kafka, so a reader commits nothing that is not. A record that is no valid event is skipped and handed to
- * {@code malformed} (the reader's count of them). Called on the service's event loop.
+ * {@code berth.config} + {@code berth.host-health} + {@code berth.host-commands}, {@code berth.allocations}),
+ * applies them to the {@link SessionRegistry} and publishes what it decides. A returned future completes when the
+ * batch's decisions are on Kafka, so a reader commits nothing that is not. A record that is no valid event is
+ * skipped and handed to {@code malformed} (the reader's count of them). Called on the service's event loop.
  */
 final class KafkaInputs {
 
@@ -106,6 +107,13 @@ final class KafkaInputs {
                 }
                 continue;
             }
+            if (Topics.HOST_COMMANDS.equals(record.topic())) {
+                if (record.value() != null) {
+                    decode(record, HostCommandEvent.class, malformed)
+                            .ifPresent(command -> sessions.onHostCommand(command, now));
+                }
+                continue;
+            }
             ConfigKey.parse(record.key()).ifPresent(key -> onConfigRecord(key, record, malformed));
         }
         return publisher.publish(changes);
@@ -127,8 +135,8 @@ final class KafkaInputs {
                     decode(record, HostRegistration.class, malformed).ifPresent(sessions::onHostRegistration);
                 }
             }
-            case APP_GROUP -> {
-                // Application groups do not affect sessions.
+            case APP_GROUP, SCALING_PLAN, SCALING -> {
+                // Application groups and scaling do not affect sessions (the scaler's LOGOFFs come as commands).
             }
         }
     }

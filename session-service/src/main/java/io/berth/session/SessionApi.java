@@ -13,7 +13,7 @@ import io.berth.common.http.RequestBody;
 import io.berth.session.domain.AgentEventType;
 import io.berth.session.domain.AgentIdentity;
 import io.berth.session.domain.AgentReport;
-import io.berth.session.domain.LogoffDecision;
+import io.berth.session.domain.CommandDecision;
 import io.berth.session.domain.ReportOutcome;
 import io.berth.session.domain.Session;
 import io.berth.session.domain.SessionOutcome;
@@ -29,10 +29,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The session service's HTTP API (DESIGN.md section 4): agent session reports, and the operators' queries and
- * logoff. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers translate, the
- * registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once every change is
- * on Kafka.
+ * The session service's HTTP API (DESIGN.md sections 4 and 7.2): agent session reports, and the operators' queries,
+ * logoff and messages. Requests have been checked against {@value #DOCUMENT} before a handler runs; handlers
+ * translate, the registry decides, and {@link #answer} maps its {@link SessionOutcome} to the answer, given once
+ * every change is on Kafka.
  */
 final class SessionApi {
 
@@ -62,6 +62,7 @@ final class SessionApi {
         router.get("/api/v1/sessions").handler(jwt.require(Role.ADMIN)).handler(this::list);
         router.get("/api/v1/sessions/:sessionId").handler(jwt.require(Role.ADMIN)).handler(this::get);
         router.post("/api/v1/sessions/:sessionId/logoff").handler(jwt.require(Role.ADMIN)).handler(this::logoff);
+        router.post("/api/v1/sessions/:sessionId/message").handler(jwt.require(Role.ADMIN)).handler(this::message);
     }
 
     /** Until the state is rebuilt from Kafka, answers would be wrong: say so instead. */
@@ -102,6 +103,12 @@ final class SessionApi {
         answer(ctx, sessionId, registry.requestLogoff(sessionId, clock.instant()));
     }
 
+    private void message(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sessionId");
+        MessageBody body = RequestBody.read(ctx, MessageBody.class);
+        answer(ctx, sessionId, registry.requestMessage(sessionId, body.message(), clock.instant()));
+    }
+
     /**
      * The one mapping of the registry's decisions to answers. A decision that changes something is answered once
      * Kafka has acknowledged it; if Kafka does not, the change is undone and the answer is 503.
@@ -117,15 +124,16 @@ final class SessionApi {
             JsonAnswers.send(ctx, 202, new HeldAnswer(sessionId, true));
         } else if (outcome instanceof ReportOutcome.Refused refused) {
             throw refusal(refused);
-        } else if (outcome instanceof LogoffDecision.SendCommand send) {
+        } else if (outcome instanceof CommandDecision.SendCommand send) {
             HostCommandEvent command = send.command();
             publisher.command(command)
                     .onSuccess(sent -> JsonAnswers.send(ctx, 202,
-                            new LogoffAnswer(sessionId, command.hostId(), command.command())))
-                    .onFailure(error -> ctx.fail(kafkaUnavailable("the logoff command was not sent")));
-        } else if (outcome instanceof LogoffDecision.UnknownSession) {
+                            new CommandAnswer(sessionId, command.hostId(), command.command(), command.commandId())))
+                    .onFailure(error -> ctx.fail(
+                            kafkaUnavailable("the " + command.command() + " command was not sent")));
+        } else if (outcome instanceof CommandDecision.UnknownSession) {
             throw unknownSession(sessionId);
-        } else if (outcome instanceof LogoffDecision.AlreadyEnded) {
+        } else if (outcome instanceof CommandDecision.AlreadyEnded) {
             throw ProblemException.conflict("session " + sessionId + " has already ended");
         } else {
             throw new IllegalStateException("no answer for " + outcome);
@@ -164,8 +172,12 @@ final class SessionApi {
     record HeldAnswer(String sessionId, boolean held) {
     }
 
-    /** The answer to an operator's logoff: the command sent to the session's host. */
-    record LogoffAnswer(String sessionId, String hostId, HostCommandType command) {
+    /** An operator's message for the session's user, as its body says it (1..1024 characters, per the document). */
+    record MessageBody(String message) {
+    }
+
+    /** The answer to an operator's logoff or message: the command sent to the session's host, and its id. */
+    record CommandAnswer(String sessionId, String hostId, HostCommandType command, String commandId) {
     }
 
     private static String queryParam(RoutingContext ctx, String name) {

@@ -1,8 +1,9 @@
 package io.berth.session;
 
+import io.berth.common.events.EndReason;
 import io.berth.common.events.SessionState;
-import io.berth.session.domain.EndReason;
 import io.berth.session.domain.HeldReportDrop;
+import io.berth.session.domain.LimitCommand;
 import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The session service's meters: {@code berth_sessions{pool,state}}, {@code berth_session_transitions_total{from,to}},
  * {@code berth_session_reconciliation_endings_total{reason}}, {@code berth_session_pending_timeouts_total},
- * {@code berth_session_reports_dropped_total{reason}} and {@code berth_session_reports_held}.
+ * {@code berth_session_reports_dropped_total{reason}}, {@code berth_session_reports_held},
+ * {@code berth_session_limit_commands_total{kind}} and {@code berth_session_forced_endings_total{reason}}.
  * The gauges read a copy of the registry's counts refreshed on the event loop, because Prometheus scrapes on
  * another thread and the registry is not thread-safe.
  */
@@ -32,6 +34,7 @@ final class SessionMetrics {
     private final Counter pendingTimeouts;
     private final Map<HeldReportDrop, AtomicLong> droppedReports = new EnumMap<>(HeldReportDrop.class);
     private final AtomicLong heldReports = new AtomicLong();
+    private final Map<LimitCommand.Kind, Counter> limitCommands = new EnumMap<>(LimitCommand.Kind.class);
 
     SessionMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -50,6 +53,16 @@ final class SessionMetrics {
                     .tag("reason", reason.tag())
                     .register(meters);
         }
+        for (LimitCommand.Kind kind : LimitCommand.Kind.values()) {
+            limitCommands.put(kind, Counter.builder("berth_session_limit_commands_total")
+                    .description("Commands the session limits sent on berth.host-commands (DESIGN.md 7.5)")
+                    .tag("kind", kind.name())
+                    .register(meters));
+        }
+        for (EndReason reason : new EndReason[]{EndReason.DISCONNECTED_TIMEOUT, EndReason.MAX_SESSION_TIME,
+                EndReason.SCALING_LOGOFF}) {
+            forcedEndings(reason);
+        }
         Gauge.builder("berth_session_reports_held", heldReports, AtomicLong::get)
                 .description("Agent reports for sessions not allocated yet, waiting for their allocation")
                 .register(meters);
@@ -65,6 +78,8 @@ final class SessionMetrics {
             switch (change.current().endReason()) {
                 case PENDING_TIMEOUT -> pendingTimeouts.increment();
                 case NOT_REPORTED_BY_HOST, HOST_REMOVED -> reconciliationEndings(change.current().endReason()).increment();
+                case DISCONNECTED_TIMEOUT, MAX_SESSION_TIME, SCALING_LOGOFF ->
+                        forcedEndings(change.current().endReason()).increment();
                 case LOGOFF -> {
                 }
             }
@@ -89,6 +104,19 @@ final class SessionMetrics {
     private Counter reconciliationEndings(EndReason reason) {
         return Counter.builder("berth_session_reconciliation_endings_total")
                 .description("Sessions ended by reconciliation against host heartbeats and host removals")
+                .tag("reason", reason.name())
+                .register(meters);
+    }
+
+    /** Counts a session limit's command once Kafka has acknowledged it. */
+    void limitCommandSent(LimitCommand.Kind kind) {
+        limitCommands.get(kind).increment();
+    }
+
+    private Counter forcedEndings(EndReason reason) {
+        return Counter.builder("berth_session_forced_endings_total")
+                .description("Sessions ended after a LOGOFF command with this reason (by the agent or, if it did "
+                        + "not log them off within 2 heartbeat intervals, by the session service)")
                 .tag("reason", reason.name())
                 .register(meters);
     }

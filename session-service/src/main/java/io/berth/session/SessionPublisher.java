@@ -4,6 +4,7 @@ import io.berth.common.events.EventCodec;
 import io.berth.common.events.HostCommandEvent;
 import io.berth.common.kafka.EventProducer;
 import io.berth.common.kafka.Topics;
+import io.berth.session.domain.LimitCommand;
 import io.berth.session.domain.Session;
 import io.berth.session.domain.SessionChange;
 import io.berth.session.domain.SessionRegistry;
@@ -91,5 +92,23 @@ final class SessionPublisher {
 
     Future<Void> command(HostCommandEvent command) {
         return producer.send(Topics.HOST_COMMANDS, command.hostId(), command).mapEmpty();
+    }
+
+    /** The session limits' commands, each counted once sent; one Kafka refuses is decided again at the next sweep. */
+    Future<Void> limitCommands(List<LimitCommand> commands) {
+        if (commands.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Future<?>> sends = new ArrayList<>(commands.size());
+        for (LimitCommand limit : commands) {
+            sends.add(command(limit.command())
+                    .onSuccess(sent -> metrics.limitCommandSent(limit.kind()))
+                    .onFailure(error -> {
+                        LOG.warn("{} for session {} not sent, decided again: {}", limit.kind(),
+                                limit.command().sessionId(), error.getMessage());
+                        registry.commandRefused(limit);
+                    }));
+        }
+        return Future.all(sends).mapEmpty();
     }
 }

@@ -82,7 +82,7 @@ public final class SessionVerticle extends BerthVerticle {
         sessions = new SessionRegistry(settings.endedRetention(), settings.unknownReportHold());
         metrics = new SessionMetrics(registry());
         readiness().require("berth.sessions", () -> stateReader != null && stateReader.isCaughtUp());
-        readiness().require("berth.config+berth.host-health",
+        readiness().require("berth.config+berth.host-health+berth.host-commands",
                 () -> contextReader != null && contextReader.isCaughtUp());
         readiness().require("berth.allocations", () -> allocationReader != null && allocationReader.isCaughtUp());
 
@@ -102,8 +102,12 @@ public final class SessionVerticle extends BerthVerticle {
                             .metrics(registry())
                             .handler(records -> inputs.onSessionRecords(records, stateReader::countMalformed))
                             .start());
-            contextReader = shutdown().close(Topics.CONFIG + "+" + Topics.HOST_HEALTH + " reader",
-                    TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH)
+            // berth.host-commands: what was already sent for each session (a limit's commands go out once, even
+            // across restarts) and the LOGOFFs that end a session by themselves (DESIGN.md 7.5). Keyed by host,
+            // so every instance reads all of it.
+            contextReader = shutdown().close("context reader",
+                    TopicReader.replay(vertx, kafka, clientId("context"), Topics.CONFIG, Topics.HOST_HEALTH,
+                                    Topics.HOST_COMMANDS)
                             .metrics(registry())
                             .handler(records -> inputs.onContextRecords(records, contextReader::countMalformed))
                             .start());
@@ -140,7 +144,7 @@ public final class SessionVerticle extends BerthVerticle {
         sweepTimer = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> sweep());
     }
 
-    /** Pending timeouts, reconciliation endings and tombstones; one sweep's publications at a time. */
+    /** Pending timeouts, reconciliation endings, session limits and tombstones; one sweep's publications at a time. */
     private void sweep() {
         metrics.refresh(sessions);
         if (sweeping) {
@@ -151,7 +155,8 @@ public final class SessionVerticle extends BerthVerticle {
             return;
         }
         sweeping = true;
-        Future.join(publisher.publish(result.changes()), publisher.tombstone(result.tombstones()))
+        Future.join(publisher.publish(result.changes()), publisher.tombstone(result.tombstones()),
+                        publisher.limitCommands(result.commands()))
                 .onComplete(done -> {
                     sweeping = false;
                     metrics.refresh(sessions);

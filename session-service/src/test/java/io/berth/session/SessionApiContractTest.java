@@ -68,6 +68,33 @@ class SessionApiContractTest {
     }
 
     @Test
+    void theMessageRouteIsMountedAndDocumented() {
+        // given the router the service builds
+        Router router = ApiRouter.create(vertx, HttpConfig.DEFAULT_REQUEST_DEADLINE, contract);
+        new SessionApi(new SessionRegistry(Duration.ofHours(24)), null, Clock.systemUTC(), () -> true)
+                .mount(router, new JwtAuthentication(vertx, AuthConfig.ofSecret(KafkaClusterExtension.TEST_JWT_SECRET)));
+
+        // then
+        assertThat(ApiContractCoverage.mounted(router, "/api/v1")).contains("POST /api/v1/sessions/{sessionId}/message");
+        assertThat(contract.document().getJsonObject("paths").fieldNames())
+                .contains("/api/v1/sessions/{sessionId}/message");
+    }
+
+    @Test
+    void theMessageBodyRefusesUnknownFieldsAndBoundsItsText() {
+        // when
+        JsonObject message = contract.document().getJsonObject("components").getJsonObject("schemas")
+                .getJsonObject("Message");
+
+        // then
+        assertThat(message.getBoolean("additionalProperties")).isFalse();
+        assertThat(message.getJsonArray("required").getList()).containsExactly("message");
+        JsonObject text = message.getJsonObject("properties").getJsonObject("message");
+        assertThat(text.getInteger("minLength")).isEqualTo(1);
+        assertThat(text.getInteger("maxLength")).isEqualTo(1024);
+    }
+
+    @Test
     void everyOperationHasAnOperationId() {
         // when
         JsonObject paths = contract.document().getJsonObject("paths");

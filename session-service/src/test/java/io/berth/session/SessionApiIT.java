@@ -5,20 +5,25 @@ import io.berth.common.config.AuthConfig;
 import io.berth.common.config.HttpConfig;
 import io.berth.common.http.ApiContract;
 import io.berth.common.http.ApiRouter;
+import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
 import io.berth.common.http.Problems;
 import io.berth.common.testing.ApiClient;
 import io.berth.common.testing.KafkaClusterExtension;
 import io.berth.common.testing.TestTokens;
+import io.berth.session.domain.SessionQuery;
 import io.berth.session.domain.SessionRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +60,13 @@ class SessionApiIT {
     @AfterAll
     static void stopVertx() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** Tests that put sessions into the shared registry leave it empty for the others. */
+    @AfterEach
+    void forgetTheSessions() {
+        registry.list(new SessionQuery(null, null, null, null))
+                .forEach(session -> registry.applyTombstone(session.sessionId()));
     }
 
     @Test
@@ -122,6 +134,56 @@ class SessionApiIT {
 
         // then the registry, not the document, refuses it
         assertProblem(answer, 403, "not registered");
+    }
+
+    @Test
+    void aMessageHoldsOneTo1024CharactersAndNothingElse() {
+        // given a live session
+        registry.applyPublished(new SessionEvent(1, "s-msg", "judy", "pool-a", "host-1", SessionState.ACTIVE,
+                Instant.parse("2026-01-01T09:00:00Z"), Instant.parse("2026-01-01T09:00:00Z"), null));
+        String path = "/api/v1/sessions/s-msg/message";
+
+        // when / then: the document refuses what the registry must never see
+        assertProblem(client.post(path, tokens.admin(), new JsonObject().put("message", "")), 400, "message");
+        assertProblem(client.post(path, tokens.admin(), new JsonObject().put("message", "x".repeat(1025))), 400,
+                "message");
+        assertProblem(client.post(path, tokens.admin(), new JsonObject().put("message", "hi").put("urgent", true)),
+                400, "urgent");
+        assertProblem(client.post(path, tokens.admin(), new JsonObject()), 400, "message");
+        assertProblem(client.post(path, tokens.admin(), new JsonObject().put("message", 42)), 400, "message");
+        assertThat(client.post(path, tokens.agent("host-1"), new JsonObject().put("message", "hi")).status())
+                .isEqualTo(403);
+        assertThat(client.post(path, null, new JsonObject().put("message", "hi")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aMessageForAnUnknownSessionIsNotFoundAndForAnEndedOneAConflict() {
+        // given an ENDED session
+        registry.applyPublished(new SessionEvent(1, "s-gone", "judy", "pool-a", "host-1", SessionState.ENDED,
+                Instant.parse("2026-01-01T09:00:00Z"), Instant.parse("2026-01-01T10:00:00Z"), "LOGOFF"));
+        JsonObject hello = new JsonObject().put("message", "x".repeat(1024));
+
+        // when / then
+        assertProblem(client.post("/api/v1/sessions/s-nobody/message", tokens.admin(), hello), 404, "s-nobody");
+        assertProblem(client.post("/api/v1/sessions/s-gone/message", tokens.admin(), hello), 409, "ended");
+    }
+
+    @Test
+    void aSessionAnswersItsEndReasonNullWhileLive() {
+        // given
+        registry.applyPublished(new SessionEvent(1, "s-live", "kim", "pool-a", "host-1", SessionState.ACTIVE,
+                Instant.parse("2026-01-01T09:00:00Z"), Instant.parse("2026-01-01T09:00:00Z"), null));
+        registry.applyPublished(new SessionEvent(1, "s-done", "kim", "pool-a", "host-1", SessionState.ENDED,
+                Instant.parse("2026-01-01T09:00:00Z"), Instant.parse("2026-01-01T09:30:00Z"), "MAX_SESSION_TIME"));
+
+        // when
+        JsonObject live = client.get("/api/v1/sessions/s-live", tokens.admin()).json();
+        JsonObject done = client.get("/api/v1/sessions/s-done", tokens.admin()).json();
+
+        // then
+        assertThat(live.containsKey("endReason")).isTrue();
+        assertThat(live.getString("endReason")).isNull();
+        assertThat(done.getString("endReason")).isEqualTo("MAX_SESSION_TIME");
     }
 
     private static JsonObject report(String userId) {

@@ -6,6 +6,7 @@ import io.berth.common.events.ConfigKey;
 import io.berth.common.events.Event;
 import io.berth.common.events.EventCodec;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
@@ -29,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +64,12 @@ final class SessionServiceDriver implements AutoCloseable {
                 context -> new SessionVerticle(context, settings));
     }
 
+    /** A service whose decisions read {@code clock} (a {@code MutableClock}: timeouts without waiting them out). */
+    RunningService start(SessionSettings settings, Clock clock) throws Exception {
+        return ServiceUnderTest.start(kafka.serviceConfig(ServiceName.SESSION),
+                context -> new SessionVerticle(context, settings, clock));
+    }
+
     static void stop(RunningService service) throws Exception {
         ServiceUnderTest.stop(service);
     }
@@ -72,6 +80,14 @@ final class SessionServiceDriver implements AutoCloseable {
         send(Topics.CONFIG, ConfigKey.pool(poolId).asString(), new HostPoolConfig(1, poolId, PoolType.POOLED,
                 LoadBalancer.BREADTH_FIRST, 10, PersonalAssignment.AUTOMATIC, false, heartbeatSeconds,
                 pendingTimeoutSeconds));
+    }
+
+    /** A pool with session limits (DESIGN.md 7.5), minutes each, 0 for none; a 600 s pending timeout. */
+    void poolWithLimits(String poolId, int heartbeatSeconds, int disconnectedTimeoutMinutes, int maxSessionMinutes,
+                        int limitWarningMinutes) {
+        send(Topics.CONFIG, ConfigKey.pool(poolId).asString(), new HostPoolConfig(1, poolId, PoolType.POOLED,
+                LoadBalancer.BREADTH_FIRST, 10, PersonalAssignment.AUTOMATIC, false, heartbeatSeconds, 600, 0, null,
+                disconnectedTimeoutMinutes, maxSessionMinutes, limitWarningMinutes));
     }
 
     void registration(String hostId, String poolId) {
@@ -115,6 +131,17 @@ final class SessionServiceDriver implements AutoCloseable {
 
     List<ConsumerRecord<String, byte[]>> commandRecords(String hostId) {
         return commandsTopic.records(hostId);
+    }
+
+    /** The commands for {@code hostId} on {@code berth.host-commands} so far, in order. */
+    List<HostCommandEvent> commands(String hostId) {
+        return commandsTopic.records(hostId).stream().map(record -> {
+            try {
+                return EventCodec.decode(record.value(), HostCommandEvent.class);
+            } catch (MalformedEventException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
     }
 
     private static Optional<SessionEvent> sessionEvent(ConsumerRecord<String, byte[]> record) {

@@ -1,5 +1,7 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.EndReason;
 import io.berth.common.events.HostRegistration;
 import io.berth.common.events.SessionState;
 
@@ -27,13 +29,15 @@ final class AgentReportPolicy {
     private final SessionStore store;
     private final HostDirectory hosts;
     private final HeldReports heldReports;
+    private final CommandLog commands;
     /** Sessions with held reports that became known through {@code berth.sessions}: released on the next call. */
     private final Set<String> releasable = new LinkedHashSet<>();
     private final Map<HeldReportDrop, Long> droppedReports = new EnumMap<>(HeldReportDrop.class);
 
-    AgentReportPolicy(SessionStore store, HostDirectory hosts, UnknownReportHold hold) {
+    AgentReportPolicy(SessionStore store, HostDirectory hosts, UnknownReportHold hold, CommandLog commands) {
         this.store = store;
         this.hosts = hosts;
+        this.commands = commands;
         this.heldReports = new HeldReports(hold);
     }
 
@@ -80,6 +84,22 @@ final class AgentReportPolicy {
     }
 
     /**
+     * The session an allocation creates, {@code PENDING}, after the reports held for it; ACTIVE if its host's last
+     * heartbeat already listed it (the user has logged on). Stored; the change to publish.
+     */
+    SessionChange created(AllocationEvent allocation, Instant now) {
+        Instant createdAt = allocation.allocatedAt() != null ? allocation.allocatedAt() : now;
+        Session created = new Session(allocation.sessionId(), allocation.userId(), allocation.poolId(),
+                allocation.hostId(), SessionState.PENDING, createdAt, now, null, null, null);
+        List<HeldReport> applied = new ArrayList<>();
+        created = afterHeldReports(created, applied, now);
+        if (created.state() == SessionState.PENDING && hosts.isListedByItsHost(created)) {
+            created = created.movedTo(SessionState.ACTIVE, now, null);
+        }
+        return store.put(null, created, applied);
+    }
+
+    /**
      * The session after the reports held for it, each checked as if it had arrived now (added to {@code applied});
      * drops the others.
      */
@@ -99,8 +119,11 @@ final class AgentReportPolicy {
         return result;
     }
 
-    /** The session after a report of its own host and user: moved, or the same state when it does not move it. */
-    private static Session afterReport(Session known, AgentReport report, Instant now) {
+    /**
+     * The session after a report of its own host and user: moved, or the same state when it does not move it. A
+     * logoff after a LOGOFF command that forces the session's end (a limit's, the scaler's) ends it for that reason.
+     */
+    private Session afterReport(Session known, AgentReport report, Instant now) {
         if (report.at() != null && known.lastReportAt() != null && report.at().isBefore(known.lastReportAt())) {
             // Overtaken by a later report of the same agent: applying it now would move the session back.
             return known;
@@ -109,7 +132,8 @@ final class AgentReportPolicy {
         if (next.isEmpty()) {
             return report.at() != null && known.isLive() ? known.withLastReportAt(report.at()) : known;
         }
-        Session moved = known.movedTo(next.get(), now, EndReason.LOGOFF);
+        CommandLog.Logoff forcing = commands.forcingLogoff(known.sessionId());
+        Session moved = known.movedTo(next.get(), now, forcing != null ? forcing.reason() : EndReason.LOGOFF);
         return report.at() != null ? moved.withLastReportAt(report.at()) : moved;
     }
 

@@ -32,11 +32,12 @@ final class DeadlineSchedule {
     private final Duration endedRetention;
     private final HostDirectory hosts;
     private final Map<String, PoolTimings> poolTimings = new HashMap<>();
+    private final LimitSchedule limits = new LimitSchedule(this::timingsOf);
     /** When this instance started deciding: no pending time counts before it (the service could not know). */
     private Instant countingFrom;
     /* Queue keys are pool ids ({@code null} for no pool). */
-    private final Map<String, DeadlineQueue> pendingByPool = new HashMap<>();
-    private final Map<String, DeadlineQueue> unlistedByPool = new HashMap<>();
+    private final PoolDeadlines pending = new PoolDeadlines();
+    private final PoolDeadlines unlisted = new PoolDeadlines();
     private final Set<String> removedHostsWithLiveSessions = new HashSet<>();
     private final PriorityQueue<TombstoneDue> tombstonesDue =
             new PriorityQueue<>(Comparator.comparing(TombstoneDue::at));
@@ -52,12 +53,20 @@ final class DeadlineSchedule {
 
     // ---------------------------------------------------------------- pools and hosts
 
-    void poolConfigured(HostPoolConfig pool) {
+    /** Returns whether the pool now has a session limit it did not have (see {@link LimitSchedule#poolConfigured}). */
+    boolean poolConfigured(HostPoolConfig pool) {
         poolTimings.put(pool.poolId(), new PoolTimings(pool.heartbeatSeconds(), pool.pendingTimeoutSeconds()));
+        return limits.poolConfigured(pool);
     }
 
     void poolRemoved(String poolId) {
         poolTimings.remove(poolId);
+        limits.poolRemoved(poolId);
+    }
+
+    /** The session limits' waits, which follow the same sessions. */
+    LimitSchedule limits() {
+        return limits;
     }
 
     PoolTimings timingsOf(String poolId) {
@@ -118,6 +127,12 @@ final class DeadlineSchedule {
             tombstonesDue.add(new TombstoneDue(after.updatedAt().plus(endedRetention), after.sessionId()));
         }
         arm(before, after);
+        limits.stored(before, after);
+    }
+
+    /** A session removed from the registry (tombstoned). */
+    void removed(String sessionId) {
+        limits.removed(sessionId);
     }
 
     /**
@@ -129,12 +144,12 @@ final class DeadlineSchedule {
             Instant since = pendingSince(after);
             if (since != null && !(before != null && before.state() == SessionState.PENDING
                     && Objects.equals(before.poolId(), after.poolId()) && since.equals(pendingSince(before)))) {
-                queue(pendingByPool, after.poolId()).add(after.sessionId(), since);
+                pending.add(after.poolId(), after.sessionId(), since);
             }
         } else if (isUnlistedLive(after) && !(before != null && isUnlistedLive(before)
                 && Objects.equals(before.poolId(), after.poolId())
                 && after.unlistedSince().equals(before.unlistedSince()))) {
-            queue(unlistedByPool, after.poolId()).add(after.sessionId(), after.unlistedSince());
+            unlisted.add(after.poolId(), after.sessionId(), after.unlistedSince());
         }
     }
 
@@ -150,31 +165,11 @@ final class DeadlineSchedule {
      * gives {@code due} each session still waiting in that pool since the same instant.
      */
     void takeDue(Instant now, Function<String, Session> sessions, Consumer<Session> due) {
-        takeDue(pendingByPool, PoolTimings::pendingTimeout,
+        pending.takeDue(pool -> timingsOf(pool).pendingTimeout(),
                 session -> session.state() == SessionState.PENDING ? pendingSince(session) : null,
                 now, sessions, due);
-        takeDue(unlistedByPool, PoolTimings::reconciliationGrace,
+        unlisted.takeDue(pool -> timingsOf(pool).reconciliationGrace(),
                 session -> isUnlistedLive(session) ? session.unlistedSince() : null, now, sessions, due);
-    }
-
-    private void takeDue(Map<String, DeadlineQueue> byPool, Function<PoolTimings, Duration> delay,
-                         Function<Session, Instant> waitingSince, Instant now, Function<String, Session> sessions,
-                         Consumer<Session> due) {
-        for (Iterator<Map.Entry<String, DeadlineQueue>> pools = byPool.entrySet().iterator(); pools.hasNext(); ) {
-            Map.Entry<String, DeadlineQueue> pool = pools.next();
-            Duration wait = delay.apply(timingsOf(pool.getKey()));
-            DeadlineQueue.Waiting waiting;
-            while ((waiting = pool.getValue().pollDue(now, wait)) != null) {
-                Session session = sessions.apply(waiting.sessionId());
-                if (session != null && Objects.equals(session.poolId(), pool.getKey())
-                        && waiting.since().equals(waitingSince.apply(session))) {
-                    due.accept(session);
-                }
-            }
-            if (pool.getValue().isEmpty()) {
-                pools.remove();
-            }
-        }
     }
 
     /** The tombstones due at {@code now}, earliest first, taken off the schedule. */
@@ -188,9 +183,5 @@ final class DeadlineSchedule {
 
     void tombstoneDue(TombstoneDue due) {
         tombstonesDue.add(due);
-    }
-
-    private static DeadlineQueue queue(Map<String, DeadlineQueue> byPool, String poolId) {
-        return byPool.computeIfAbsent(poolId, pool -> new DeadlineQueue());
     }
 }

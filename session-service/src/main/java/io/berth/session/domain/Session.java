@@ -1,5 +1,6 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.EndReason;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 
@@ -69,6 +70,15 @@ public record Session(String sessionId, String userId, String poolId, String hos
                 && Objects.equals(userId, other.userId) && publishedEndReason() == other.publishedEndReason();
     }
 
+    /**
+     * Whether {@code incoming}, read from {@code berth.sessions}, replaces this session: not when it is the same
+     * record, would move an ENDED session back (ENDED is terminal), or is older (an earlier write coming back).
+     */
+    boolean isReplacedBy(Session incoming) {
+        return !sameRecordAs(incoming) && !(state == SessionState.ENDED && incoming.state != SessionState.ENDED)
+                && !(updatedAt != null && incoming.updatedAt != null && incoming.updatedAt.isBefore(updatedAt));
+    }
+
     private EndReason publishedEndReason() {
         return state == SessionState.ENDED ? endReason : null;
     }
@@ -97,7 +107,8 @@ public record Session(String sessionId, String userId, String poolId, String hos
                 unlistedSince, pendingSince);
     }
 
-    private static EndReason parseEndReason(String value) {
+    /** An end reason as written on a topic; {@code null} for none or one this service does not know. */
+    static EndReason parseEndReason(String value) {
         if (value == null) {
             return null;
         }

@@ -3,7 +3,6 @@ package io.berth.session.domain;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.EndReason;
 import io.berth.common.events.HostCommandEvent;
-import io.berth.common.events.HostCommandType;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.HostRegistration;
@@ -18,17 +17,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Every session this service knows, with what it needs to decide their lifecycle: the one entry point the adapters
  * call. It coordinates the {@link SessionStore} (sessions and their indexes), the {@link HostDirectory}
  * (registrations, removals, heartbeat listings), the {@link AgentReportPolicy}, the {@link HeartbeatReconciliation},
- * the {@link DeadlineSchedule} and the {@link SessionSweep}.
+ * the {@link DeadlineSchedule}, the {@link SessionSweep} with its {@link LimitSweep}, and the {@link CommandLog}.
  *
- * <p>Inputs are broker allocations, agent reports, host-health snapshots, config changes and the passing of time
- * ({@link #tick}); each decision updates the registry at once and returns the {@link SessionChange}s the caller
- * must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in; the
- * registry reads no clock. Not thread-safe: one event loop owns it.
+ * <p>Inputs are allocations, agent reports, host-health snapshots, config changes, host commands and the passing
+ * of time ({@link #tick}); each decision updates the registry at once and returns the {@link SessionChange}s the
+ * caller must publish on {@code berth.sessions} (and can {@link #revert} if that fails). Time is always passed in;
+ * the registry reads no clock. Not thread-safe: one event loop owns it.
  *
  * <p>Only the broker's allocations create sessions (DESIGN.md 7.8): an agent report for a session not known yet is
  * held for a bounded time until its allocation is read, then applied or dropped, and a heartbeat listing a session
@@ -46,6 +46,8 @@ public final class SessionRegistry {
     private final AgentReportPolicy reports;
     private final HeartbeatReconciliation reconciliation;
     private final SessionSweep sweep;
+    private final LimitSweep limitSweep;
+    private final OperatorCommands operator;
 
     /**
      * @param endedRetention how long an ENDED session stays queryable before it is tombstoned (DESIGN.md: at
@@ -55,21 +57,31 @@ public final class SessionRegistry {
         this(endedRetention, UnknownReportHold.DEFAULTS);
     }
 
+    /** With random command ids ({@link UUID}s). */
+    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold) {
+        this(endedRetention, unknownReportHold, () -> UUID.randomUUID().toString());
+    }
+
     /**
      * @param unknownReportHold how long and how many agent reports for sessions not known yet are held
+     * @param commandIds        the ids of the commands it decides (random in service; predictable in tests)
      */
-    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold) {
+    public SessionRegistry(Duration endedRetention, UnknownReportHold unknownReportHold, Supplier<String> commandIds) {
         this.schedule = new DeadlineSchedule(endedRetention, hosts);
         this.store = new SessionStore(schedule);
-        this.reports = new AgentReportPolicy(store, hosts, unknownReportHold);
+        this.reports = new AgentReportPolicy(store, hosts, unknownReportHold, schedule.limits().log());
         this.reconciliation = new HeartbeatReconciliation(store, hosts, schedule);
-        this.sweep = new SessionSweep(store, hosts, schedule);
+        this.limitSweep = new LimitSweep(store, schedule.limits(), commandIds);
+        this.sweep = new SessionSweep(store, hosts, schedule, limitSweep);
+        this.operator = new OperatorCommands(store, commandIds);
     }
 
     // ---------------------------------------------------------------- config
 
     public void onPoolConfig(HostPoolConfig pool) {
-        schedule.poolConfigured(pool);
+        if (schedule.poolConfigured(pool)) {
+            store.rearmLive(pool.poolId()); // a rare change: a scan is cheaper than a queue per pool for every limit
+        }
     }
 
     public void onPoolRemoved(String poolId) {
@@ -107,15 +119,7 @@ public final class SessionRegistry {
         }
         Session known = store.get(allocation.sessionId());
         if (known == null) {
-            Instant createdAt = allocation.allocatedAt() != null ? allocation.allocatedAt() : now;
-            Session created = new Session(allocation.sessionId(), allocation.userId(), allocation.poolId(),
-                    allocation.hostId(), SessionState.PENDING, createdAt, now, null, null, null);
-            List<HeldReport> applied = new ArrayList<>();
-            created = reports.afterHeldReports(created, applied, now);
-            if (created.state() == SessionState.PENDING && hosts.isListedByItsHost(created)) {
-                created = created.movedTo(SessionState.ACTIVE, now, null);
-            }
-            return List.of(store.put(null, created, applied));
+            return List.of(reports.created(allocation, now));
         }
         if (known.poolId() == null && allocation.poolId() != null) {
             return List.of(store.put(known, known.withPoolId(allocation.poolId(), now)));
@@ -148,6 +152,16 @@ public final class SessionRegistry {
         return reconciliation.onHostHealth(snapshot, now, owns);
     }
 
+    /** A command read from {@code berth.host-commands}, entered in the {@link CommandLog}. */
+    public void onHostCommand(HostCommandEvent command, Instant now) {
+        schedule.limits().commandSeen(command, store::get, now);
+    }
+
+    /** A command of {@link TickResult#commands()} that Kafka refused: decided again at the next {@link #tick}. */
+    public void commandRefused(LimitCommand refused) {
+        limitSweep.refused(refused);
+    }
+
     /** The periodic sweep ({@link SessionSweep}); also drops the held reports whose hold time is over. */
     public TickResult tick(Instant now, Predicate<String> owns) {
         reports.expire(now);
@@ -159,6 +173,7 @@ public final class SessionRegistry {
      * was down, or replaying): the pending time of every session counts from now at the earliest.
      */
     public void startDeciding(Instant now) {
+        schedule.limits().forgetCommandsOfUnknownSessions(store::contains);
         schedule.startCounting(now, store.all().stream()
                 .filter(session -> session.state() == SessionState.PENDING).toList());
     }
@@ -175,25 +190,20 @@ public final class SessionRegistry {
     // ---------------------------------------------------------------- operator
 
     /** An operator's logoff: a LOGOFF command for the session's host, if the session is known and live. */
-    public LogoffDecision requestLogoff(String sessionId, Instant now) {
-        Session session = store.get(sessionId);
-        if (session == null) {
-            return new LogoffDecision.UnknownSession();
-        }
-        if (!session.isLive()) {
-            return new LogoffDecision.AlreadyEnded();
-        }
-        return new LogoffDecision.SendCommand(new HostCommandEvent(HostCommandEvent.CURRENT_VERSION,
-                UUID.randomUUID().toString(), session.hostId(), HostCommandType.LOGOFF, session.sessionId(),
-                null, EndReason.LOGOFF.name(), now));
+    public CommandDecision requestLogoff(String sessionId, Instant now) {
+        return operator.logoff(sessionId, now);
+    }
+
+    /** An operator's message: a MESSAGE command for the session's host, if the session is known and live. */
+    public CommandDecision requestMessage(String sessionId, String message, Instant now) {
+        return operator.message(sessionId, message, now);
     }
 
     // ---------------------------------------------------------------- berth.sessions
 
     /**
-     * A record read from {@code berth.sessions}: the replay at start, and afterwards the records this or another
-     * instance published. A record older than what the registry holds (this instance's own earlier write coming
-     * back) is ignored, and so is a record that would move an ENDED session back: ENDED is terminal.
+     * A record read from {@code berth.sessions}: the replay at start, then the records this or another instance
+     * published, applied unless it is older or would move an ENDED session back ({@link Session#isReplacedBy}).
      *
      * @return whether the registry changed
      */
@@ -204,17 +214,8 @@ public final class SessionRegistry {
         Session known = store.get(event.sessionId());
         Session incoming = Session.fromEvent(event);
         reports.knownFromTopic(event.sessionId());
-        if (known != null) {
-            if (known.sameRecordAs(incoming)) {
-                return false;
-            }
-            if (known.state() == SessionState.ENDED && incoming.state() != SessionState.ENDED) {
-                return false;
-            }
-            if (known.updatedAt() != null && incoming.updatedAt() != null
-                    && incoming.updatedAt().isBefore(known.updatedAt())) {
-                return false;
-            }
+        if (known != null && !known.isReplacedBy(incoming)) {
+            return false;
         }
         store.put(known, incoming);
         return true;

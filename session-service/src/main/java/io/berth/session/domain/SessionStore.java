@@ -73,10 +73,20 @@ final class SessionStore {
         sessions.put(session.sessionId(), session);
     }
 
+    /** Hands the pool's live sessions to the schedule again, for the waits of a limit the pool has just got. */
+    void rearmLive(String poolId) {
+        for (Session session : sessions.values()) {
+            if (session.isLive() && Objects.equals(session.poolId(), poolId)) {
+                schedule.limits().stored(null, session);
+            }
+        }
+    }
+
     void remove(String sessionId) {
         Session removed = sessions.remove(sessionId);
         if (removed != null) {
             reindex(removed, null);
+            schedule.removed(sessionId);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.EndReason;
 import io.berth.common.events.SessionState;
 
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * The periodic sweep's decisions over the sessions this instance owns: PENDING sessions past their pool's pending
  * timeout end, live sessions unlisted by their host past the grace period end, live sessions of removed hosts end,
- * and ENDED sessions older than the retention are removed for tombstoning.
+ * the session limits decide ({@link LimitSweep}), and ENDED sessions older than the retention are removed for
+ * tombstoning.
  *
  * <p>It costs what is due, not what is live: it looks at the sessions of removed hosts, at the
  * {@link DeadlineSchedule}'s entries whose time has come (each re-checked against its session, since entries stay
@@ -29,13 +31,15 @@ final class SessionSweep {
     private final SessionStore store;
     private final HostDirectory hosts;
     private final DeadlineSchedule schedule;
+    private final LimitSweep limits;
     /** Sessions whose ending is due but that another instance owns: looked at again on every tick. */
     private final Set<String> dueNotOwned = new HashSet<>();
 
-    SessionSweep(SessionStore store, HostDirectory hosts, DeadlineSchedule schedule) {
+    SessionSweep(SessionStore store, HostDirectory hosts, DeadlineSchedule schedule, LimitSweep limits) {
         this.store = store;
         this.hosts = hosts;
         this.schedule = schedule;
+        this.limits = limits;
     }
 
     TickResult tick(Instant now, Predicate<String> owns) {
@@ -43,6 +47,8 @@ final class SessionSweep {
         endSessionsOfRemovedHosts(now, owns, changes);
         recheckDueNotOwned(now, owns, changes);
         schedule.takeDue(now, store::get, session -> endIfDue(session, now, owns, changes));
+        List<LimitCommand> commands = new ArrayList<>();
+        limits.tick(now, owns, changes, commands);
         List<Session> tombstones = new ArrayList<>();
         List<DeadlineSchedule.TombstoneDue> notOwned = new ArrayList<>();
         for (DeadlineSchedule.TombstoneDue due : schedule.takeTombstonesDue(now)) {
@@ -63,7 +69,7 @@ final class SessionSweep {
         notOwned.forEach(schedule::tombstoneDue);
         changes.sort(Comparator.comparing(SessionChange::sessionId));
         tombstones.sort(Comparator.comparing(Session::sessionId));
-        return new TickResult(changes, tombstones);
+        return new TickResult(changes, tombstones, commands);
     }
 
     /** Ends the live sessions of removed hosts that this instance owns; forgets the hosts that have none left. */
@@ -133,7 +139,9 @@ final class SessionSweep {
         }
         if (session.unlistedSince() != null
                 && !now.isBefore(session.unlistedSince().plus(timings.reconciliationGrace()))) {
-            return EndReason.NOT_REPORTED_BY_HOST;
+            // Gone from its host after a LOGOFF that forces its end: the agent did log it off, for that reason.
+            CommandLog.Logoff forcing = schedule.limits().log().forcingLogoff(session.sessionId());
+            return forcing != null ? forcing.reason() : EndReason.NOT_REPORTED_BY_HOST;
         }
         return null;
     }

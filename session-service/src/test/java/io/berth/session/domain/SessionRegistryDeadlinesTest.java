@@ -1,6 +1,7 @@
 package io.berth.session.domain;
 
 import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.EndReason;
 import io.berth.common.events.Health;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;

@@ -1,6 +1,7 @@
 package io.berth.session.domain;
 
 import io.berth.common.events.AllocationEvent;
+import io.berth.common.events.EndReason;
 import io.berth.common.events.Health;
 import io.berth.common.events.HostCommandType;
 import io.berth.common.events.HostHealthEvent;
@@ -992,10 +993,10 @@ class SessionRegistryTest {
             activeSession("s1", T0);
 
             // when
-            LogoffDecision decision = registry.requestLogoff("s1", T0.plusSeconds(1));
+            CommandDecision decision = registry.requestLogoff("s1", T0.plusSeconds(1));
 
             // then
-            assertThat(decision).isInstanceOfSatisfying(LogoffDecision.SendCommand.class, send -> {
+            assertThat(decision).isInstanceOfSatisfying(CommandDecision.SendCommand.class, send -> {
                 assertThat(send.command().hostId()).isEqualTo(HOST);
                 assertThat(send.command().command()).isEqualTo(HostCommandType.LOGOFF);
                 assertThat(send.command().sessionId()).isEqualTo("s1");
@@ -1010,8 +1011,8 @@ class SessionRegistryTest {
             endedSession("s1", T0);
 
             // then
-            assertThat(registry.requestLogoff("s1", T0)).isInstanceOf(LogoffDecision.AlreadyEnded.class);
-            assertThat(registry.requestLogoff("nope", T0)).isInstanceOf(LogoffDecision.UnknownSession.class);
+            assertThat(registry.requestLogoff("s1", T0)).isInstanceOf(CommandDecision.AlreadyEnded.class);
+            assertThat(registry.requestLogoff("nope", T0)).isInstanceOf(CommandDecision.UnknownSession.class);
         }
     }
 

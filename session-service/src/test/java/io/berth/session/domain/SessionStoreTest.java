@@ -1,5 +1,6 @@
 package io.berth.session.domain;
 
+import io.berth.common.events.EndReason;
 import io.berth.common.events.SessionState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -5,8 +5,9 @@ import io.berth.common.events.Health;
 import java.util.Optional;
 
 /**
- * When a host takes a new session (DESIGN.md section 1): health AVAILABLE, a fresh heartbeat (within three
- * intervals), {@code allowNewSessions}, and live sessions below the pool's limit.
+ * When a host takes a new session (DESIGN.md section 1 and 7.4): health AVAILABLE, a fresh heartbeat (within
+ * three intervals), {@code allowNewSessions}, live sessions below the pool's limit, logons in progress below the
+ * pool's logon cap, and a last reported load below the pool's thresholds.
  */
 public final class Eligibility {
 
@@ -19,8 +20,26 @@ public final class Eligibility {
 
     /** Eligible apart from heartbeat freshness, which changes with time alone and is checked at pick time. */
     static boolean isEligibleIgnoringTime(HostEntry host, PoolPolicy pool) {
-        return host.health() == Health.AVAILABLE && host.allowNewSessions()
-                && host.liveSessions() < pool.maxSessionsPerHost();
+        return exclusionIgnoringTime(host, pool) == null;
+    }
+
+    /**
+     * Why the host is not eligible apart from heartbeat freshness: null when it is; {@link Refusal#LOAD} or
+     * {@link Refusal#LOGON_CAP} when that alone keeps it out (a host over its load and at its cap is LOAD: it
+     * stays out after its logons complete); {@link Refusal#FULL} for anything else (health, drain, limit).
+     */
+    static Refusal exclusionIgnoringTime(HostEntry host, PoolPolicy pool) {
+        if (host.health() != Health.AVAILABLE || !host.allowNewSessions()
+                || host.liveSessions() >= pool.maxSessionsPerHost()) {
+            return Refusal.FULL;
+        }
+        if (host.isOverLoad(pool.loadThresholds())) {
+            return Refusal.LOAD;
+        }
+        if (host.isAtLogonCap(pool.maxConcurrentLogonsPerHost())) {
+            return Refusal.LOGON_CAP;
+        }
+        return null;
     }
 
     public static boolean takesNewSession(HostEntry host, PoolPolicy pool, long nowMillis) {
@@ -42,6 +61,14 @@ public final class Eligibility {
         if (host.liveSessions() >= pool.maxSessionsPerHost()) {
             return Optional.of("host " + host.hostId() + " is at its limit of " + pool.maxSessionsPerHost()
                     + " sessions");
+        }
+        if (host.isOverLoad(pool.loadThresholds())) {
+            return Optional.of("host " + host.hostId() + " reported a load (" + host.load() + ") at or above the"
+                    + " pool's load thresholds (" + pool.loadThresholds() + ")");
+        }
+        if (host.isAtLogonCap(pool.maxConcurrentLogonsPerHost())) {
+            return Optional.of("host " + host.hostId() + " is at its concurrent-logon limit of "
+                    + pool.maxConcurrentLogonsPerHost() + " (maxConcurrentLogonsPerHost)");
         }
         return Optional.empty();
     }

@@ -8,6 +8,7 @@ import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ final class SessionChanges {
     /** Adds a session record's changes; its ids and state must be present (checked by the caller). */
     void add(SessionEvent session) {
         SlotChange slot = session.state().isLive()
-                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId())
+                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId(),
+                session.state() != SessionState.PENDING)
                 : SlotChange.end(session.sessionId());
         byHost.computeIfAbsent(session.hostId(), hostId -> new ArrayList<>(2)).add(slot);
         bySeat.computeIfAbsent(UserSeat.key(session.poolId(), session.userId()), key -> new ArrayList<>(1))

@@ -43,10 +43,11 @@ import java.util.function.BiFunction;
  * A batch's session records become one compute per host and one per seat ({@link SessionChanges}).
  * Blocking: it waits until the batch is replicated; runs on the feed's own thread.
  *
- * <p>A change that would leave its entry as it is is not sent at all (e.g. DISCONNECTED confirming a slot
- * that ACTIVE already confirmed, or PENDING adding to a seat the connect already added the session to): a compute
+ * <p>A change that would leave its entry as it is is not sent at all (e.g. ACTIVE confirming a slot that
+ * PENDING already confirmed, or PENDING adding to a seat the connect already added the session to): a compute
  * costs the entry's lock, a replication to every node and the index listeners even when it writes back the
- * same value. (ACTIVE after PENDING is a change: it ends the logon, freeing its place under the logon cap.)
+ * same value. (In a pool with a logon cap, ACTIVE after PENDING is a change: it ends the logon, freeing its
+ * place under the cap, see {@link SessionChanges#add(SessionEvent, boolean)}.)
  * Why skipping is safe although connects on other nodes write the same entries:
  * <ul>
  *   <li>The change is tried on this node's copy of the entry (every node holds every entry of a
@@ -212,7 +213,8 @@ public final class FeedApplier {
                     AppGroupAccess.of(EventCodec.decode(value, AppGroupConfig.class))));
             case SCALING -> writes.add(value == null
                     ? caches.scaling().removeAsync(key.id())
-                    : caches.scaling().putAsync(key.id(), PhaseBalancer.of(EventCodec.decode(value, PoolScaling.class))));
+                    : caches.scaling().putAsync(key.id(),
+                    PhaseBalancer.of(EventCodec.decode(value, PoolScaling.class))));
             case HOST -> {
                 // A registration carries nothing placement needs; its tombstone means the host was deleted.
                 if (value == null) {
@@ -261,6 +263,17 @@ public final class FeedApplier {
                 || session.hostId() == null || session.state() == null) {
             throw new MalformedEventException("a session record without sessionId, userId, poolId, hostId or state");
         }
-        changes.add(session);
+        changes.add(session, tracksLogons(session.poolId()));
+    }
+
+    /**
+     * Whether the pool has a logon cap, in this node's copy: only then does a slot stay a logon in progress from
+     * PENDING until ACTIVE. A pool that gets a cap later counts the PENDING sessions confirmed before it as logged
+     * on (a few more logons than the cap, for at most the pending timeout), never the other way round.
+     */
+    private boolean tracksLogons(String poolId) {
+        InternalCacheEntry<String, PoolPolicy> pool =
+                caches.pools().getAdvancedCache().getDataContainer().peek(poolId);
+        return pool != null && pool.getValue().maxConcurrentLogonsPerHost() > 0;
     }
 }

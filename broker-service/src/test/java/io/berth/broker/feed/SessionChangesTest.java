@@ -65,9 +65,9 @@ class SessionChangesTest {
         assertThat(changes.hosts()).isEqualTo(2);
         assertThat(changes.seats()).as("one seat per user").isEqualTo(4);
         HostEntry h1 = reservedFor("h1", "s1", "s2", "s3");
-        HostEntry oneByOne = SlotChange.confirm("s3", "user-s3", "pool", true).apply("h1",
-                SlotChange.confirm("s2", "user-s2", "pool", false).apply("h1",
-                        SlotChange.confirm("s1", "user-s1", "pool", false).apply("h1", h1)));
+        HostEntry oneByOne = SlotChange.confirm("s3", "user-s3", "pool").apply("h1",
+                SlotChange.confirm("s2", "user-s2", "pool").apply("h1",
+                        SlotChange.confirm("s1", "user-s1", "pool").apply("h1", h1)));
         HostEntry grouped = byHost.get("h1").apply("h1", h1);
         assertThat(grouped).isEqualTo(oneByOne);
         assertThat(grouped.slots()).extracting(SlotHolder::isUnconfirmed).containsExactly(false, false, false);

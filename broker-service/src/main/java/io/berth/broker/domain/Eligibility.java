@@ -1,6 +1,7 @@
 package io.berth.broker.domain;
 
 import io.berth.common.events.Health;
+import io.berth.common.events.LoadThresholds;
 
 import java.util.Optional;
 
@@ -63,14 +64,25 @@ public final class Eligibility {
                     + " sessions");
         }
         if (host.isOverLoad(pool.loadThresholds())) {
-            return Optional.of("host " + host.hostId() + " reported a load (" + host.load() + ") at or above the"
-                    + " pool's load thresholds (" + pool.loadThresholds() + ")");
+            return Optional.of("host " + host.hostId() + " reported a load (cpu " + host.load().cpuPct()
+                    + " %, memory " + host.load().memoryPct() + " %) at or above the pool's load thresholds ("
+                    + describe(pool.loadThresholds()) + ")");
         }
         if (host.isAtLogonCap(pool.maxConcurrentLogonsPerHost())) {
             return Optional.of("host " + host.hostId() + " is at its concurrent-logon limit of "
                     + pool.maxConcurrentLogonsPerHost() + " (maxConcurrentLogonsPerHost)");
         }
         return Optional.empty();
+    }
+
+    /** The thresholds in words for a problem's {@code detail}, e.g. {@code cpu 80 %}. */
+    static String describe(LoadThresholds thresholds) {
+        if (thresholds == null) {
+            return "none";
+        }
+        String cpu = thresholds.cpuPct() == null ? null : "cpu " + thresholds.cpuPct() + " %";
+        String memory = thresholds.memoryPct() == null ? null : "memory " + thresholds.memoryPct() + " %";
+        return cpu == null ? memory : memory == null ? cpu : cpu + ", " + memory;
     }
 
     /** Whether an existing session on the host can be returned to the user (even draining, even full). */

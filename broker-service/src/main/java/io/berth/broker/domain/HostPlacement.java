@@ -153,7 +153,7 @@ public final class HostPlacement {
                     + " concurrent-logon limit of " + pool.maxConcurrentLogonsPerHost()
                     + " (maxConcurrentLogonsPerHost); retry once logons complete";
             case LOAD -> "the hosts of pool " + hosts.poolId() + " with a free slot reported a load at or above the"
-                    + " pool's load thresholds (" + pool.loadThresholds() + ")";
+                    + " pool's load thresholds (" + Eligibility.describe(pool.loadThresholds()) + ")";
             default -> full;
         };
         return new ConnectOutcome.NoCapacity(detail, retryAfter(why), why);

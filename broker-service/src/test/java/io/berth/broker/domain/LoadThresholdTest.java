@@ -106,7 +106,7 @@ class LoadThresholdTest {
 
         assertThat(outcome.reasonLabel()).isEqualTo("load");
         assertThat(outcome).isInstanceOfSatisfying(ConnectOutcome.NoCapacity.class,
-                refused -> assertThat(refused.reason()).contains("load thresholds"));
+                refused -> assertThat(refused.reason()).contains("load thresholds (cpu 80 %)"));
     }
 
     @Test

@@ -33,6 +33,12 @@ final class BrokerApi {
     /** The broker's OpenAPI document on the class path (distinct per service: berth-local.jar holds all three). */
     static final String DOCUMENT = "openapi/broker-service.yaml";
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /**
+     * The problem member of every connect 503 saying why, as the {@code reason} label of
+     * {@code berth_connect_requests_total} (e.g. {@code full}, {@code logon_cap}): gateways and the load
+     * generator tell a deferral from a full pool without parsing the detail.
+     */
+    static final String REASON = "reason";
     /** RFC 7517's media type of a JWK Set; agents may cache it for five minutes. */
     private static final String JWK_SET = "application/jwk-set+json";
 
@@ -90,7 +96,9 @@ final class BrokerApi {
         }
         connects.connect(request, Principal.of(ctx).subject(), key).onComplete(result -> {
             if (result.failed()) {
-                metrics.failedRequest(started);
+                String reason = result.cause() instanceof ProblemException problem
+                        ? problem.members().getOrDefault(REASON, "none") : "none";
+                metrics.failedRequest(started, reason);
                 ctx.fail(result.cause());
                 return;
             }
@@ -122,9 +130,11 @@ final class BrokerApi {
         } else if (outcome instanceof ConnectOutcome.AppGroupNotFound notFound) {
             Problems.send(ctx, ProblemException.notFound("no application group '" + notFound.appGroupId() + "'"));
         } else if (outcome instanceof ConnectOutcome.NoCapacity noCapacity) {
-            Problems.send(ctx, ProblemException.unavailable(noCapacity.reason(), noCapacity.retryAfterSeconds()));
+            Problems.send(ctx, ProblemException.unavailable(noCapacity.reason(), noCapacity.retryAfterSeconds())
+                    .withMember(REASON, outcome.reasonLabel()));
         } else if (outcome instanceof ConnectOutcome.Failed failed) {
-            Problems.send(ctx, ProblemException.unavailable(failed.reason(), failed.retryAfterSeconds()));
+            Problems.send(ctx, ProblemException.unavailable(failed.reason(), failed.retryAfterSeconds())
+                    .withMember(REASON, outcome.reasonLabel()));
         }
     }
 

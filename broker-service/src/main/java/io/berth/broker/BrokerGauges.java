@@ -3,6 +3,7 @@ package io.berth.broker;
 import io.berth.broker.cache.BrokerCaches;
 import io.berth.broker.cache.HeartbeatSilenceWatch;
 import io.berth.broker.cache.LocalIndex;
+import io.berth.broker.domain.PoolIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,7 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 
-/** The broker node's state as gauges: its cache copies, its cluster view and partition, its placement mode. */
+/**
+ * The broker node's state as gauges: its cache copies, its cluster view and partition, its placement mode, the
+ * logons in progress per pool.
+ */
 final class BrokerGauges {
 
     private BrokerGauges() {
@@ -36,6 +40,12 @@ final class BrokerGauges {
                 .description("1 while the heartbeat source is silent and this node places on last-known AVAILABLE"
                         + " hosts")
                 .register(registry);
+        index.forEachPool(pool -> Gauge.builder("berth_pending_sessions", pool, PoolIndex::pendingLogons)
+                .description("Logons in progress in the pool (PENDING sessions and reservations), what"
+                        + " maxConcurrentLogonsPerHost limits per host")
+                .tag("pool", pool.poolId())
+                .strongReference(true)
+                .register(registry));
         Gauge.builder("berth_broker_unconfirmed_reservation_hosts", index,
                         i -> i.hostsWithUnconfirmedReservations().size())
                 .description("Hosts holding reservations berth.sessions has not confirmed yet")

@@ -85,8 +85,8 @@ final class ConnectMetrics implements ConnectFlow.Observer {
         latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void failedRequest(long startedNanos) {
-        counter("error", "none").increment();
+    void failedRequest(long startedNanos, String reason) {
+        counter("error", reason).increment();
         latency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 

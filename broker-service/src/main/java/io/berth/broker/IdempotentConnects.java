@@ -5,6 +5,7 @@ import io.berth.broker.cache.StoredAnswer;
 import io.berth.broker.domain.ConnectFlow;
 import io.berth.broker.domain.ConnectOutcome;
 import io.berth.broker.domain.ConnectRequest;
+import io.berth.broker.domain.Refusal;
 import io.berth.common.http.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -100,7 +101,8 @@ final class IdempotentConnects {
                 .recover(refused -> inMinority.getAsBoolean()
                         ? Future.fromCompletionStage(idempotency.getAsync(key), context)
                         : Future.failedFuture(ProblemException.unavailable(
-                        "the broker cluster could not record the Idempotency-Key", 1)))
+                        "the broker cluster could not record the Idempotency-Key", 1)
+                        .withMember(BrokerApi.REASON, Refusal.CLUSTER_UNAVAILABLE.tag())))
                 .compose(existing -> {
                     if (existing == null) {
                         return fresh(request, context).compose(answer -> remember(key, request, answer, context));

@@ -9,10 +9,14 @@ import io.berth.common.events.EventCodec;
 import io.berth.common.events.Health;
 import io.berth.common.events.HostCommandEvent;
 import io.berth.common.events.HostHealthEvent;
+import io.berth.common.events.HostLoad;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.LoadBalancer;
+import io.berth.common.events.LoadThresholds;
 import io.berth.common.events.PersonalAssignment;
+import io.berth.common.events.PoolScaling;
 import io.berth.common.events.PoolType;
+import io.berth.common.events.ScalingPhase;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.events.SessionState;
 import io.berth.common.kafka.Topics;
@@ -48,6 +52,29 @@ final class TopicFixture implements AutoCloseable {
     void pooled(String poolId, LoadBalancer balancer, int maxSessions, int pendingTimeoutSeconds) {
         send(Topics.CONFIG, ConfigKey.pool(poolId).asString(), new HostPoolConfig(1, poolId, PoolType.POOLED, balancer,
                 maxSessions, PersonalAssignment.AUTOMATIC, false, 30, pendingTimeoutSeconds));
+    }
+
+    /** A pooled pool with a logon cap (0 = none) and load thresholds (null = none), DESIGN.md 7.4. */
+    void pooled(String poolId, LoadBalancer balancer, int maxSessions, int maxConcurrentLogons,
+                LoadThresholds thresholds) {
+        send(Topics.CONFIG, ConfigKey.pool(poolId).asString(), new HostPoolConfig(1, poolId, PoolType.POOLED, balancer,
+                maxSessions, PersonalAssignment.AUTOMATIC, false, 30, 60, maxConcurrentLogons, thresholds, 0, 0, 0));
+    }
+
+    /** The pool's scaling phase as the inventory's scaler writes it; a null phase is the tombstone. */
+    void scaling(String poolId, ScalingPhase phase, LoadBalancer balancer) {
+        String key = ConfigKey.scaling(poolId).asString();
+        if (phase == null) {
+            writer.sendRaw(Topics.CONFIG, key, null);
+        } else {
+            send(Topics.CONFIG, key, new PoolScaling(1, poolId, "plan-" + poolId, phase, balancer, Instant.now()));
+        }
+    }
+
+    /** An AVAILABLE host's heartbeat reporting {@code load} (null: none). */
+    void hostWithLoad(String hostId, String poolId, HostLoad load) {
+        send(Topics.HOST_HEALTH, hostId, new HostHealthEvent(1, hostId, poolId, Health.AVAILABLE, true, null,
+                List.of(), Instant.now(), List.of(), List.of(), load));
     }
 
     void personal(String poolId, PersonalAssignment assignment, boolean startVmOnConnect) {

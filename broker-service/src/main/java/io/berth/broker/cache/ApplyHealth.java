@@ -2,6 +2,7 @@ package io.berth.broker.cache;
 
 import io.berth.broker.domain.HostEntry;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostLoad;
 import org.infinispan.protostream.annotations.ProtoFactory;
 import org.infinispan.protostream.annotations.ProtoField;
 
@@ -12,7 +13,8 @@ import java.util.function.BiFunction;
 
 /**
  * A {@code berth.host-health} snapshot applied to the host's entry on its owner (slots are kept), with the
- * session ids the heartbeat listed (they count toward the host's load, see {@link HostEntry#liveSessions()}).
+ * session ids the heartbeat listed (they count toward the host's load, see {@link HostEntry#liveSessions()}) and
+ * the load it reported (null clears the last one: unknown load is not filtered).
  */
 public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntry> {
 
@@ -28,10 +30,12 @@ public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntr
     final long lastHeartbeatMillis;
     @ProtoField(number = 6, collectionImplementation = ArrayList.class)
     final List<String> sessionIds;
+    @ProtoField(7)
+    final HostLoad load;
 
     @ProtoFactory
     public ApplyHealth(String poolId, String health, boolean allowNewSessions, String assignedUser,
-                       long lastHeartbeatMillis, List<String> sessionIds) {
+                       long lastHeartbeatMillis, List<String> sessionIds, HostLoad load) {
         this.poolId = poolId;
         this.health = health;
         this.allowNewSessions = allowNewSessions;
@@ -39,6 +43,12 @@ public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntr
         this.lastHeartbeatMillis = lastHeartbeatMillis;
         this.sessionIds = sessionIds == null ? List.of()
                 : sessionIds.stream().filter(Objects::nonNull).distinct().toList();
+        this.load = load;
+    }
+
+    public ApplyHealth(String poolId, String health, boolean allowNewSessions, String assignedUser,
+                       long lastHeartbeatMillis, List<String> sessionIds) {
+        this(poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, sessionIds, null);
     }
 
     public ApplyHealth(String poolId, String health, boolean allowNewSessions, String assignedUser,
@@ -50,6 +60,6 @@ public final class ApplyHealth implements BiFunction<String, HostEntry, HostEntr
     public HostEntry apply(String hostId, HostEntry current) {
         HostEntry host = current != null ? current : HostEntry.placeholder(hostId, poolId);
         return host.withHealth(poolId, Health.valueOf(health), allowNewSessions, assignedUser, lastHeartbeatMillis,
-                sessionIds);
+                sessionIds, load);
     }
 }

@@ -5,6 +5,7 @@ import io.berth.broker.cluster.ClusterSecret;
 import io.berth.broker.cluster.SecureClusterChannel;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PhaseBalancer;
 import io.berth.broker.domain.PoolPolicy;
 import io.berth.broker.domain.UserSeat;
 import io.berth.common.config.ClusterConfig;
@@ -46,6 +47,7 @@ public final class BrokerCaches implements AutoCloseable {
     public static final String SEATS = "berth-seats";
     public static final String IDEMPOTENCY = "berth-idempotency";
     public static final String FEED_OFFSETS = "berth-feed-offsets";
+    public static final String SCALING = "berth-pool-scaling";
 
     /** How long an {@code Idempotency-Key} is remembered (DESIGN.md section 4). */
     public static final long IDEMPOTENCY_MINUTES = 10;
@@ -58,6 +60,7 @@ public final class BrokerCaches implements AutoCloseable {
     private final Cache<String, UserSeat> seats;
     private final Cache<String, StoredAnswer> idempotency;
     private final Cache<String, Long> feedOffsets;
+    private final Cache<String, PhaseBalancer> scaling;
     private final EvictionCounter idempotencyEvictions = new EvictionCounter();
 
     private BrokerCaches(EmbeddedCacheManager manager, long idempotencyMaxKeys) {
@@ -70,12 +73,12 @@ public final class BrokerCaches implements AutoCloseable {
         // An entry is small and bounded (a hashed key, ids of at most 256 characters), so the count bounds the
         // memory too; a retry whose key was evicted finds the user's session and reconnects to it.
         expiring.memory().maxCount(idempotencyMaxKeys).whenFull(EvictionStrategy.REMOVE);
-        for (String name : new String[]{POOLS, APP_GROUPS, HOSTS, SEATS, FEED_OFFSETS}) {
+        for (String name : new String[]{POOLS, APP_GROUPS, HOSTS, SEATS, FEED_OFFSETS, SCALING}) {
             manager.defineConfiguration(name, replicated.build());
         }
         manager.defineConfiguration(IDEMPOTENCY, expiring.build());
         // Joining the cluster's caches waits for their state from the other nodes.
-        manager.startCaches(POOLS, APP_GROUPS, HOSTS, SEATS, IDEMPOTENCY, FEED_OFFSETS);
+        manager.startCaches(POOLS, APP_GROUPS, HOSTS, SEATS, IDEMPOTENCY, FEED_OFFSETS, SCALING);
         this.pools = manager.getCache(POOLS);
         this.appGroups = manager.getCache(APP_GROUPS);
         this.hosts = manager.getCache(HOSTS);
@@ -83,6 +86,7 @@ public final class BrokerCaches implements AutoCloseable {
         this.idempotency = manager.getCache(IDEMPOTENCY);
         this.idempotency.addListener(idempotencyEvictions);
         this.feedOffsets = manager.getCache(FEED_OFFSETS);
+        this.scaling = manager.getCache(SCALING);
     }
 
     /**
@@ -169,6 +173,11 @@ public final class BrokerCaches implements AutoCloseable {
         return seats;
     }
 
+    /** poolId → the load balancer of the pool's scaling phase, while the pool is in a scaling plan. */
+    public Cache<String, PhaseBalancer> scaling() {
+        return scaling;
+    }
+
     public Cache<String, StoredAnswer> idempotency() {
         return idempotency;
     }
@@ -205,7 +214,7 @@ public final class BrokerCaches implements AutoCloseable {
      * merge, a node waits for this before it reads the merged copies and feeds the caches again.
      */
     public boolean isSettled() {
-        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, idempotency, feedOffsets)) {
+        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, idempotency, feedOffsets, scaling)) {
             LocalizedCacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
             if (cache.getAdvancedCache().getAvailability() != AvailabilityMode.AVAILABLE || topology == null
                     || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE) {
@@ -222,7 +231,7 @@ public final class BrokerCaches implements AutoCloseable {
      */
     public int repairReplicas() {
         int repaired = 0;
-        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, feedOffsets)) {
+        for (Cache<?, ?> cache : List.of(pools, appGroups, hosts, seats, feedOffsets, scaling)) {
             repaired += ReplicaRepair.repair(cache);
         }
         return repaired;

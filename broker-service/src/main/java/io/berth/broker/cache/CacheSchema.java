@@ -10,7 +10,8 @@ import org.infinispan.protostream.annotations.ProtoSchema;
 @ProtoSchema(
         includeClasses = {
                 HostEntryAdapter.class, SlotHolderAdapter.class, UserSeatAdapter.class, SeatSessionAdapter.class,
-                PoolPolicyAdapter.class, AppGroupAccessAdapter.class, StoredAnswer.class,
+                PoolPolicyAdapter.class, AppGroupAccessAdapter.class, StoredAnswer.class, HostLoadAdapter.class,
+                PhaseBalancerAdapter.class,
                 ApplyHealth.class, ReserveSlot.class, SlotChange.class, SeatChange.class, SlotChanges.class,
                 SeatChanges.class},
         schemaFileName = "berth-broker.proto",

@@ -3,6 +3,7 @@ package io.berth.broker.cache;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.SlotHolder;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostLoad;
 import org.infinispan.protostream.annotations.ProtoAdapter;
 import org.infinispan.protostream.annotations.ProtoFactory;
 import org.infinispan.protostream.annotations.ProtoField;
@@ -17,9 +18,10 @@ public final class HostEntryAdapter {
     @ProtoFactory
     HostEntry create(String hostId, String poolId, String health, boolean allowNewSessions, String assignedUser,
                      long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision,
-                     List<String> reportedSessionIds) {
+                     List<String> reportedSessionIds, HostLoad load) {
         return new HostEntry(hostId, poolId, health == null ? Health.UNAVAILABLE : Health.valueOf(health),
-                allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision, reportedSessionIds);
+                allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision, reportedSessionIds,
+                load);
     }
 
     @ProtoField(1)
@@ -70,5 +72,10 @@ public final class HostEntryAdapter {
     @ProtoField(number = 10, collectionImplementation = ArrayList.class)
     List<String> getReportedSessionIds(HostEntry host) {
         return host.reportedSessionIds();
+    }
+
+    @ProtoField(11)
+    HostLoad getLoad(HostEntry host) {
+        return host.load();
     }
 }

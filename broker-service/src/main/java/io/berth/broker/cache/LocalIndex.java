@@ -3,6 +3,7 @@ package io.berth.broker.cache;
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.HeartbeatSource;
 import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PhaseBalancer;
 import io.berth.broker.domain.PlacementView;
 import io.berth.broker.domain.PoolIndex;
 import io.berth.broker.domain.PoolPolicy;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +41,7 @@ public final class LocalIndex implements PlacementView {
     private final Map<String, HostEntry> unconfirmedByHost = new ConcurrentHashMap<>();
     private final Map<String, AppGroupAccess> appGroups = new ConcurrentHashMap<>();
     private Cache<String, UserSeat> seats;
+    private volatile Consumer<PoolIndex> newPool = pool -> { };
 
     public LocalIndex(LongSupplier clock) {
         this(clock, HeartbeatSource.STRICT);
@@ -80,7 +83,9 @@ public final class LocalIndex implements PlacementView {
         caches.appGroups().addListener(new AppGroupListener());
         caches.pools().addListener(new PoolListener());
         caches.hosts().addListener(new HostListener());
+        caches.scaling().addListener(new ScalingListener());
         local(caches.pools()).forEach((poolId, policy) -> poolIndex(poolId).configure(policy));
+        local(caches.scaling()).forEach((poolId, phase) -> poolIndex(poolId).balanceBy(phase.loadBalancer()));
         local(caches.appGroups()).forEach(appGroups::putIfAbsent);
         local(caches.hosts()).forEach((hostId, host) -> hostChanged(host));
     }
@@ -98,6 +103,13 @@ public final class LocalIndex implements PlacementView {
                 pool.getValue().unconfigure();
             }
         }
+        Map<String, PhaseBalancer> phases = local(caches.scaling());
+        phases.forEach((poolId, phase) -> poolIndex(poolId).balanceBy(phase.loadBalancer()));
+        pools.forEach((poolId, pool) -> {
+            if (!phases.containsKey(poolId)) {
+                pool.balanceBy(null);
+            }
+        });
         Map<String, AppGroupAccess> groups = local(caches.appGroups());
         appGroups.putAll(groups);
         appGroups.keySet().retainAll(groups.keySet());
@@ -151,8 +163,28 @@ public final class LocalIndex implements PlacementView {
         return poolOfHost.size();
     }
 
+    /** Calls {@code action} for every pool indexed now and, from then on, for each pool when it is first seen. */
+    public synchronized void forEachPool(Consumer<PoolIndex> action) {
+        Consumer<PoolIndex> before = newPool;
+        newPool = pool -> {
+            before.accept(pool);
+            action.accept(pool);
+        };
+        pools.values().forEach(action);
+    }
+
     private PoolIndex poolIndex(String poolId) {
-        return pools.computeIfAbsent(poolId, id -> new PoolIndex(id, clock, source));
+        PoolIndex known = pools.get(poolId);
+        return known != null ? known : created(poolId);
+    }
+
+    private synchronized PoolIndex created(String poolId) {
+        PoolIndex[] made = new PoolIndex[1];
+        PoolIndex pool = pools.computeIfAbsent(poolId, id -> made[0] = new PoolIndex(id, clock, source));
+        if (made[0] != null) {
+            newPool.accept(pool);
+        }
+        return pool;
     }
 
     void hostChanged(HostEntry host) {
@@ -220,6 +252,23 @@ public final class LocalIndex implements PlacementView {
         @CacheEntryRemoved
         public void removed(CacheEntryRemovedEvent<String, PoolPolicy> event) {
             pool(event.getKey()).ifPresent(PoolIndex::unconfigure);
+        }
+    }
+
+    /** Scaling phases: the phase's load balancer, while the pool is in a plan; the pool's own once removed. */
+    @Listener(observation = Listener.Observation.POST)
+    public final class ScalingListener {
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, PhaseBalancer> event) {
+            if (event.getValue() != null) {
+                poolIndex(event.getKey()).balanceBy(event.getValue().loadBalancer());
+            }
+        }
+
+        @CacheEntryRemoved
+        public void removed(CacheEntryRemovedEvent<String, PhaseBalancer> event) {
+            pool(event.getKey()).ifPresent(index -> index.balanceBy(null));
         }
     }
 

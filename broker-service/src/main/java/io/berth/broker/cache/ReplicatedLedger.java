@@ -2,6 +2,7 @@ package io.berth.broker.cache;
 
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.SlotLedger;
+import io.berth.broker.domain.SlotLimits;
 import io.berth.broker.domain.UserSeat;
 
 import java.util.concurrent.CompletionStage;
@@ -56,10 +57,10 @@ public final class ReplicatedLedger implements SlotLedger {
     }
 
     @Override
-    public CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, int limit,
+    public CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, SlotLimits limits,
                                               boolean personal) {
         return resumed(caches.hosts().computeAsync(hostId,
-                new ReserveSlot(sessionId, userId, limit, personal, clock.getAsLong())));
+                new ReserveSlot(sessionId, userId, limits, personal, clock.getAsLong())));
     }
 
     @Override

@@ -23,20 +23,34 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
     final String userId;
     @ProtoField(4)
     final String poolId;
+    /** CONFIRM: the session is ACTIVE or DISCONNECTED, its logon is over (no longer under the logon cap). */
+    @ProtoField(number = 5, defaultValue = "false")
+    final boolean loggedOn;
     /** {@link #kind} parsed once: the feed applies a change locally before sending it. */
     private final Kind parsedKind;
 
     @ProtoFactory
-    SlotChange(String kind, String sessionId, String userId, String poolId) {
+    SlotChange(String kind, String sessionId, String userId, String poolId, boolean loggedOn) {
         this.kind = kind;
         this.parsedKind = Kind.valueOf(kind);
         this.sessionId = sessionId;
         this.userId = userId;
         this.poolId = poolId;
+        this.loggedOn = loggedOn;
     }
 
+    SlotChange(String kind, String sessionId, String userId, String poolId) {
+        this(kind, sessionId, userId, poolId, false);
+    }
+
+    /** A live session that logged on (ACTIVE or DISCONNECTED on {@code berth.sessions}). */
     public static SlotChange confirm(String sessionId, String userId, String poolId) {
-        return new SlotChange(Kind.CONFIRM.name(), sessionId, userId, poolId);
+        return confirm(sessionId, userId, poolId, true);
+    }
+
+    /** A live session on {@code berth.sessions}; {@code loggedOn} when it is ACTIVE or DISCONNECTED. */
+    public static SlotChange confirm(String sessionId, String userId, String poolId, boolean loggedOn) {
+        return new SlotChange(Kind.CONFIRM.name(), sessionId, userId, poolId, loggedOn);
     }
 
     public static SlotChange end(String sessionId) {
@@ -57,7 +71,7 @@ public final class SlotChange implements BiFunction<String, HostEntry, HostEntry
         return switch (parsedKind) {
             // A session may be seen before its host's health (replay order across topics): keep its slot anyway.
             case CONFIRM -> (current != null ? current : HostEntry.placeholder(hostId, poolId))
-                    .confirm(sessionId, userId);
+                    .confirm(sessionId, userId, loggedOn);
             case END -> current == null ? null : current.endSession(sessionId);
             case ABANDON -> current == null ? null : current.abandonReservation(sessionId);
             case ALLOCATED -> current == null ? null : current.markAllocated(sessionId);

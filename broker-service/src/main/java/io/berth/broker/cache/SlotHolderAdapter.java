@@ -10,8 +10,8 @@ import org.infinispan.protostream.annotations.ProtoField;
 public final class SlotHolderAdapter {
 
     @ProtoFactory
-    SlotHolder create(String sessionId, String userId, long reservedAtMillis, boolean allocated) {
-        return new SlotHolder(sessionId, userId, reservedAtMillis, allocated);
+    SlotHolder create(String sessionId, String userId, long reservedAtMillis, boolean allocated, boolean loggedOn) {
+        return new SlotHolder(sessionId, userId, reservedAtMillis, allocated, loggedOn);
     }
 
     @ProtoField(1)
@@ -32,5 +32,10 @@ public final class SlotHolderAdapter {
     @ProtoField(number = 4, defaultValue = "false")
     boolean isAllocated(SlotHolder holder) {
         return holder.allocated();
+    }
+
+    @ProtoField(number = 5, defaultValue = "false")
+    boolean isLoggedOn(SlotHolder holder) {
+        return holder.loggedOn();
     }
 }

@@ -135,7 +135,7 @@ public final class ConnectFlow {
                     .handle((ok, error) -> allocate.whenExhausted());
         }
         String hostId = candidate.get().hostId();
-        return ledger.reserve(hostId, sessionId, allocate.userId(), allocate.pool().maxSessionsPerHost(),
+        return ledger.reserve(hostId, sessionId, allocate.userId(), SlotLimits.of(allocate.pool()),
                         allocate.personal())
                 .handle((entry, error) -> {
                     if (error != null) {

@@ -1,6 +1,8 @@
 package io.berth.broker.domain;
 
 import io.berth.common.events.Health;
+import io.berth.common.events.HostLoad;
+import io.berth.common.events.LoadThresholds;
 
 import java.util.List;
 import java.util.Objects;
@@ -17,16 +19,26 @@ import java.util.Objects;
  * <p>{@code reportedSessionIds} are the ids the host's last heartbeat listed. An id Berth never allocated (a
  * confused or hostile agent) is still a logon using the host, so it counts toward the host's load; it never
  * becomes a session or a reconnect (those come from {@code berth.sessions} and the seats only).
+ *
+ * <p>{@code load} is what the last heartbeat reported (null: it reported none, so the load is unknown and never
+ * filtered, DESIGN.md 7.4).
  */
 public record HostEntry(String hostId, String poolId, Health health, boolean allowNewSessions, String assignedUser,
                         long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision,
-                        List<String> reportedSessionIds) {
+                        List<String> reportedSessionIds, HostLoad load) {
 
     public HostEntry {
         Objects.requireNonNull(hostId, "hostId");
         health = health == null ? Health.UNAVAILABLE : health;
         slots = SlotList.of(slots);
         reportedSessionIds = reportedSessionIds == null ? List.of() : List.copyOf(reportedSessionIds);
+    }
+
+    public HostEntry(String hostId, String poolId, Health health, boolean allowNewSessions, String assignedUser,
+                     long lastHeartbeatMillis, List<SlotHolder> slots, String claimedUser, long revision,
+                     List<String> reportedSessionIds) {
+        this(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, slots, claimedUser, revision,
+                reportedSessionIds, null);
     }
 
     public HostEntry(String hostId, String poolId, Health health, boolean allowNewSessions, String assignedUser,
@@ -47,6 +59,24 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
      */
     public int liveSessions() {
         return slots.size() + unknownReportedSessions();
+    }
+
+    /**
+     * Logons in progress on this host: reservations and sessions {@code berth.sessions} shows PENDING. What
+     * {@code maxConcurrentLogonsPerHost} limits; a session the agent reported on its own is not one.
+     */
+    public int pendingLogons() {
+        return slotList().pendingLogons();
+    }
+
+    /** Whether the host holds {@code maxPendingLogons} logons in progress already (0 = no cap). */
+    public boolean isAtLogonCap(int maxPendingLogons) {
+        return maxPendingLogons > 0 && pendingLogons() >= maxPendingLogons;
+    }
+
+    /** Whether the last reported load is at or above a threshold (null thresholds: none; unknown load: never). */
+    public boolean isOverLoad(LoadThresholds thresholds) {
+        return thresholds != null && thresholds.exceededBy(load);
     }
 
     /** Reported ids without a slot: sessions the broker did not place (or has not seen on berth.sessions yet). */
@@ -78,28 +108,41 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         return withHealth(poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, reportedSessionIds);
     }
 
-    /** A new health snapshot with the session ids the heartbeat listed (see {@link #liveSessions()}). */
+    /** A new health snapshot with the session ids the heartbeat listed (see {@link #liveSessions()}), no load. */
     public HostEntry withHealth(String poolId, Health health, boolean allowNewSessions, String assignedUser,
                                 long lastHeartbeatMillis, List<String> reportedSessionIds) {
+        return withHealth(poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, reportedSessionIds,
+                null);
+    }
+
+    /** A new health snapshot; {@code load} replaces the last one (null: the heartbeat carried none, unknown). */
+    public HostEntry withHealth(String poolId, Health health, boolean allowNewSessions, String assignedUser,
+                                long lastHeartbeatMillis, List<String> reportedSessionIds, HostLoad load) {
         if (lastHeartbeatMillis < this.lastHeartbeatMillis) {
             return this;
         }
         String claim = assignedUser != null ? null : claimedUser;
         return new HostEntry(hostId, poolId != null ? poolId : this.poolId, health, allowNewSessions, assignedUser,
-                lastHeartbeatMillis, slots, claim, revision + 1, reportedSessionIds);
+                lastHeartbeatMillis, slots, claim, revision + 1, reportedSessionIds, load);
+    }
+
+    /** {@link #reserve(String, String, SlotLimits, boolean, long)} with a session limit only. */
+    public HostEntry reserve(String sessionId, String userId, int limit, boolean personal, long nowMillis) {
+        return reserve(sessionId, userId, SlotLimits.sessionsOnly(limit), personal, nowMillis);
     }
 
     /**
      * Reserves one slot for a new session, atomically with the checks that must hold at that moment: the
-     * host takes new sessions, is below {@code limit}, and (personal pools) belongs to nobody else. With
-     * {@code claimForUser} the host is claimed for the user. Returns this entry unchanged when refused, so
-     * the caller learns the outcome from {@link #holds(String)}.
+     * host takes new sessions, is below the session limit and the logon cap, below the load thresholds, and
+     * (personal pools) belongs to nobody else; a personal reservation claims the host for the user. Returns
+     * this entry unchanged when refused, so the caller learns the outcome from {@link #holds(String)}.
      */
-    public HostEntry reserve(String sessionId, String userId, int limit, boolean personal, long nowMillis) {
+    public HostEntry reserve(String sessionId, String userId, SlotLimits limits, boolean personal, long nowMillis) {
         if (holds(sessionId)) {
             return this;
         }
-        if (health != Health.AVAILABLE || !allowNewSessions || liveSessions() >= limit) {
+        if (health != Health.AVAILABLE || !allowNewSessions || liveSessions() >= limits.maxSessions()
+                || isAtLogonCap(limits.maxPendingLogons()) || isOverLoad(limits.loadThresholds())) {
             return this;
         }
         String owner = effectiveUser();
@@ -109,22 +152,30 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         SlotList next = slotList().plus(new SlotHolder(sessionId, userId, Math.max(1L, nowMillis)));
         String claim = personal && owner == null ? userId : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
-                revision + 1, reportedSessionIds);
+                revision + 1, reportedSessionIds, load);
+    }
+
+    /** {@link #confirm(String, String, boolean)} of a session that logged on (ACTIVE or DISCONNECTED). */
+    public HostEntry confirm(String sessionId, String userId) {
+        return confirm(sessionId, userId, true);
     }
 
     /**
      * {@code berth.sessions} shows a live session on this host: its slot is confirmed, or taken if no broker
-     * reserved it (a session the broker did not see being placed still occupies the host).
+     * reserved it (a session the broker did not see being placed still occupies the host). {@code loggedOn}
+     * (ACTIVE or DISCONNECTED) ends its logon, freeing its place under the logon cap; a session never goes back
+     * to PENDING, so a late PENDING record leaves a logged-on slot logged on.
      */
-    public HostEntry confirm(String sessionId, String userId) {
+    public HostEntry confirm(String sessionId, String userId, boolean loggedOn) {
         int index = indexOf(sessionId);
-        if (index >= 0 && !slots.get(index).isUnconfirmed()) {
+        boolean wasLoggedOn = index >= 0 && slots.get(index).loggedOn();
+        if (index >= 0 && !slots.get(index).isUnconfirmed() && (wasLoggedOn || !loggedOn)) {
             return this;
         }
-        SlotHolder confirmed = new SlotHolder(sessionId, userId, 0L);
+        SlotHolder confirmed = new SlotHolder(sessionId, userId, 0L, false, loggedOn || wasLoggedOn);
         SlotList next = index >= 0 ? slotList().replaced(index, confirmed) : slotList().plus(confirmed);
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next,
-                claimedUser, revision + 1, reportedSessionIds);
+                claimedUser, revision + 1, reportedSessionIds, load);
     }
 
     /**
@@ -138,9 +189,10 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
             return this;
         }
         SlotHolder holder = slots.get(index);
-        SlotHolder allocated = new SlotHolder(sessionId, holder.userId(), holder.reservedAtMillis(), true);
+        SlotHolder allocated = new SlotHolder(sessionId, holder.userId(), holder.reservedAtMillis(), true,
+                holder.loggedOn());
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
-                slotList().replaced(index, allocated), claimedUser, revision + 1, reportedSessionIds);
+                slotList().replaced(index, allocated), claimedUser, revision + 1, reportedSessionIds, load);
     }
 
     /**
@@ -159,7 +211,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
                 ? reportedSessionIds.stream().filter(id -> !id.equals(sessionId)).toList()
                 : reportedSessionIds;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
-                index < 0 ? slotList() : slotList().without(index), claimedUser, revision + 1, stillReported);
+                index < 0 ? slotList() : slotList().without(index), claimedUser, revision + 1, stillReported, load);
     }
 
     /**
@@ -182,7 +234,7 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
         String claim = claimedUser != null && claimedUser.equals(holder.userId()) && !userHoldsOther
                 ? null : claimedUser;
         return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis, next, claim,
-                revision + 1, reportedSessionIds);
+                revision + 1, reportedSessionIds, load);
     }
 
     private int indexOf(String sessionId) {

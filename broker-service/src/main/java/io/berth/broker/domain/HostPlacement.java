@@ -19,6 +19,7 @@ public final class HostPlacement {
     /** How long a claim on a user's seat holds when its broker node died mid-connect. */
     public static final long SEAT_CLAIM_TTL_MILLIS = 30_000;
     public static final int NO_CAPACITY_RETRY_AFTER_SECONDS = 10;
+    public static final int LOGON_CAP_RETRY_AFTER_SECONDS = 5;
     public static final int START_RETRY_AFTER_SECONDS = 30;
     /** Reservation attempts per connect before it answers no capacity (bounds the latency under contention). */
     public static final int MAX_RESERVATION_ATTEMPTS = 32;
@@ -73,7 +74,7 @@ public final class HostPlacement {
             return decidePersonal(request, appGroup, pool, hosts, seat, now);
         }
         return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), false,
-                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), exhausted(hosts, now,
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), () -> exhausted(hosts, pool,
                         "no host in pool " + poolId + " has a free slot for a new session"));
     }
 
@@ -107,9 +108,10 @@ public final class HostPlacement {
             long freshnessNow = hosts.freshnessNow(now);
             Optional<String> whyNot = Eligibility.whyNot(host, pool, freshnessNow);
             if (whyNot.isEmpty()) {
+                ConnectOutcome.NoCapacity refused = new ConnectOutcome.NoCapacity("personal host " + host.hostId()
+                        + " cannot take a new session now", NO_CAPACITY_RETRY_AFTER_SECONDS);
                 return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
-                        Candidates.single(host), new ConnectOutcome.NoCapacity("personal host " + host.hostId()
-                        + " cannot take a new session now", NO_CAPACITY_RETRY_AFTER_SECONDS));
+                        Candidates.single(host), () -> refused);
             }
             if (host.health() == Health.SHUTDOWN) {
                 if (pool.startVmOnConnect()) {
@@ -119,9 +121,9 @@ public final class HostPlacement {
                         + " is shut down and pool " + pool.poolId() + " does not start VMs on connect",
                         NO_CAPACITY_RETRY_AFTER_SECONDS));
             }
-            Refusal refusal = Eligibility.isHeartbeatFresh(host, pool, freshnessNow) ? Refusal.FULL
-                    : Refusal.NO_FRESH_HEARTBEAT;
-            return answer(new ConnectOutcome.NoCapacity(whyNot.get(), NO_CAPACITY_RETRY_AFTER_SECONDS, refusal));
+            Refusal refusal = Eligibility.isHeartbeatFresh(host, pool, freshnessNow)
+                    ? Eligibility.exclusionIgnoringTime(host, pool) : Refusal.NO_FRESH_HEARTBEAT;
+            return answer(new ConnectOutcome.NoCapacity(whyNot.get(), retryAfter(refusal), refusal));
         }
         if (pool.personalAssignment() == PersonalAssignment.DIRECT) {
             return answer(new ConnectOutcome.Forbidden("no host in personal pool " + pool.poolId()
@@ -134,18 +136,32 @@ public final class HostPlacement {
                     Refusal.ASSIGNMENT_RATE));
         }
         return new Decision.Allocate(pool, appGroup.appGroupId(), request.userId(), seat.revision(), true,
-                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), exhausted(hosts, now,
+                hosts.candidates(random.get(), MAX_RESERVATION_ATTEMPTS), () -> exhausted(hosts, pool,
                         "no unassigned host in personal pool " + pool.poolId() + " is available"));
     }
 
-    /** The answer when no candidate takes the session: a silent fleet is told apart from a full one. */
-    private static ConnectOutcome.NoCapacity exhausted(PoolIndex hosts, long now, String full) {
-        if (hosts.hasOnlyStaleHosts(now)) {
-            return new ConnectOutcome.NoCapacity("no host in pool " + hosts.poolId() + " has sent a fresh heartbeat"
-                    + " (the inventory or the hosts are silent)", NO_CAPACITY_RETRY_AFTER_SECONDS,
-                    Refusal.NO_FRESH_HEARTBEAT);
-        }
-        return new ConnectOutcome.NoCapacity(full, NO_CAPACITY_RETRY_AFTER_SECONDS, Refusal.FULL);
+    /**
+     * The answer when no candidate takes the session, as the index is when the last one refused: a silent fleet,
+     * hosts at their logon cap or over their load are told apart from a full pool.
+     */
+    private ConnectOutcome.NoCapacity exhausted(PoolIndex hosts, PoolPolicy pool, String full) {
+        Refusal why = hosts.whyNoCandidate(clock.getAsLong());
+        String detail = switch (why) {
+            case NO_FRESH_HEARTBEAT -> "no host in pool " + hosts.poolId() + " has sent a fresh heartbeat"
+                    + " (the inventory or the hosts are silent)";
+            case LOGON_CAP -> "the hosts of pool " + hosts.poolId() + " that could take a new session are at their"
+                    + " concurrent-logon limit of " + pool.maxConcurrentLogonsPerHost()
+                    + " (maxConcurrentLogonsPerHost); retry once logons complete";
+            case LOAD -> "the hosts of pool " + hosts.poolId() + " with a free slot reported a load at or above the"
+                    + " pool's load thresholds (" + Eligibility.describe(pool.loadThresholds()) + ")";
+            default -> full;
+        };
+        return new ConnectOutcome.NoCapacity(detail, retryAfter(why), why);
+    }
+
+    /** A logon completes within seconds: a connect deferred by the logon cap is worth retrying sooner. */
+    private static int retryAfter(Refusal refusal) {
+        return refusal == Refusal.LOGON_CAP ? LOGON_CAP_RETRY_AFTER_SECONDS : NO_CAPACITY_RETRY_AFTER_SECONDS;
     }
 
     private static Decision answer(ConnectOutcome outcome) {

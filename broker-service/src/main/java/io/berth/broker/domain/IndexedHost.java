@@ -13,6 +13,8 @@ final class IndexedHost {
     int load = -1;
     /** Whether the host is among {@link PersonalHosts}' unassigned candidates. */
     boolean unassigned;
+    /** Why an otherwise eligible host is out of the candidates ({@link Refusal#LOAD}, {@link Refusal#LOGON_CAP}). */
+    Refusal excludedBy;
     /** Position inside its {@link HostBucket}. */
     int position = -1;
 

@@ -18,6 +18,10 @@ import java.util.random.RandomGenerator;
  * Kept in step with the host cache by its change events ({@link #upsert}, {@link #remove}); an event older
  * than the entry already indexed (lower revision) is ignored. Heartbeat freshness changes with time alone,
  * so it is checked when a host is picked: a stale host leaves the index until its next heartbeat. Thread-safe.
+ *
+ * <p>A host out only because of its load or its logon cap is out of the candidates like a full host, and
+ * counted, so that an exhausted connect says why in O(1) ({@link #whyNoCandidate}). The pool's scaling phase
+ * may set the load balancer ({@link #balanceBy}): the load buckets serve both directions, so that costs nothing.
  */
 public final class PoolIndex {
 
@@ -30,6 +34,13 @@ public final class PoolIndex {
     private final PersonalHosts personal = new PersonalHosts();
     /** The newest heartbeat of any host of the pool: tells "no fresh heartbeat" from "full" in O(1). */
     private long newestHeartbeatMillis;
+    /** Otherwise eligible hosts kept out by their logon cap, and by their load. */
+    private int atLogonCap;
+    private int overLoad;
+    /** Logons in progress over the pool's hosts ({@link HostEntry#pendingLogons()}). */
+    private long pendingLogons;
+    /** The load balancer of the pool's current scaling phase ({@code scaling/{poolId}}), or null. */
+    private LoadBalancer phaseBalancer;
 
     public PoolIndex(String poolId, LongSupplier clock) {
         this(poolId, clock, HeartbeatSource.STRICT);
@@ -84,6 +95,42 @@ public final class PoolIndex {
         }
     }
 
+    /**
+     * The load balancer of the pool's scaling phase, while the pool is in a plan (null: the pool's own again).
+     * Both directions pick from the same load buckets, so nothing is re-indexed.
+     */
+    public synchronized void balanceBy(LoadBalancer phaseBalancer) {
+        this.phaseBalancer = phaseBalancer;
+    }
+
+    /** The balancing placement uses now: the scaling phase's, else the pool's; null while unconfigured. */
+    public synchronized LoadBalancer effectiveLoadBalancer() {
+        if (phaseBalancer != null) {
+            return phaseBalancer;
+        }
+        return policy == null ? null : policy.loadBalancer();
+    }
+
+    /** Logons in progress on the pool's hosts: reservations and PENDING sessions. */
+    public synchronized long pendingLogons() {
+        return pendingLogons;
+    }
+
+    /**
+     * Why a connect found no candidate: every host silent ({@link Refusal#NO_FRESH_HEARTBEAT}), else some host
+     * that would take it is at its logon cap ({@link Refusal#LOGON_CAP}) or over its load ({@link Refusal#LOAD}),
+     * else {@link Refusal#FULL}.
+     */
+    public synchronized Refusal whyNoCandidate(long nowMillis) {
+        if (hasOnlyStaleHosts(nowMillis)) {
+            return Refusal.NO_FRESH_HEARTBEAT;
+        }
+        if (atLogonCap > 0) {
+            return Refusal.LOGON_CAP;
+        }
+        return overLoad > 0 ? Refusal.LOAD : Refusal.FULL;
+    }
+
     /** The pool was deleted: nothing is a candidate any more (hosts stay known for reconnects). */
     public synchronized void unconfigure() {
         policy = null;
@@ -104,9 +151,11 @@ public final class PoolIndex {
                 return;
             }
             unindex(host);
+            pendingLogons -= host.entry.pendingLogons();
             host.entry = entry;
             host.lastHeartbeatMillis = entry.lastHeartbeatMillis();
         }
+        pendingLogons += entry.pendingLogons();
         index(host);
     }
 
@@ -120,6 +169,7 @@ public final class PoolIndex {
         IndexedHost host = hosts.remove(hostId);
         if (host != null) {
             unindex(host);
+            pendingLogons -= host.entry.pendingLogons();
         }
     }
 
@@ -163,7 +213,7 @@ public final class PoolIndex {
         long freshSince = freshnessNow(clock.getAsLong()) - policy.heartbeatFreshnessMillis();
         HostEntry picked = policy.isPersonal()
                 ? personal.pickInTurn(tried, random, freshSince)
-                : pooled.pick(tried, random, policy.loadBalancer() == LoadBalancer.DEPTH_FIRST, freshSince);
+                : pooled.pick(tried, random, effectiveLoadBalancer() == LoadBalancer.DEPTH_FIRST, freshSince);
         return Optional.ofNullable(picked);
     }
 
@@ -200,8 +250,22 @@ public final class PoolIndex {
                 return;
             }
         }
-        if (policy == null || !Eligibility.isEligibleIgnoringTime(entry, policy)
+        if (policy == null) {
+            return;
+        }
+        Refusal exclusion = Eligibility.exclusionIgnoringTime(entry, policy);
+        if (exclusion == Refusal.FULL
                 || !Eligibility.isHeartbeatFresh(entry, policy, freshnessNow(clock.getAsLong()))) {
+            return;
+        }
+        if (exclusion == Refusal.LOGON_CAP) {
+            atLogonCap++;
+            host.excludedBy = exclusion;
+        } else if (exclusion == Refusal.LOAD) {
+            overLoad++;
+            host.excludedBy = exclusion;
+        }
+        if (exclusion != null) {
             return;
         }
         if (policy.isPersonal()) {
@@ -214,5 +278,11 @@ public final class PoolIndex {
     private void unindex(IndexedHost host) {
         personal.remove(host);
         pooled.remove(host);
+        if (host.excludedBy == Refusal.LOGON_CAP) {
+            atLogonCap--;
+        } else if (host.excludedBy == Refusal.LOAD) {
+            overLoad--;
+        }
+        host.excludedBy = null;
     }
 }

@@ -10,6 +10,13 @@ import java.util.Locale;
 public enum Refusal {
     /** No host of the pool has a free slot (or none takes new sessions). */
     FULL,
+    /**
+     * Every host that could take the session otherwise holds {@code maxConcurrentLogonsPerHost} logons in
+     * progress (DESIGN.md 7.4): a short wait, until logons complete or time out.
+     */
+    LOGON_CAP,
+    /** Every host with a free slot reported a load at or above the pool's thresholds (DESIGN.md 7.4). */
+    LOAD,
     /** The pool has hosts, but none has heartbeated within its staleness window. */
     NO_FRESH_HEARTBEAT,
     /** This node cannot see a strict majority of the broker cluster's last stable membership. */

@@ -5,8 +5,16 @@ package io.berth.broker.domain;
  * reserved by a broker and {@code berth.sessions} has not yet shown the session; zero once it has.
  * {@code allocated}: the reservation's allocation is on {@code berth.allocations} (durable), so the session
  * exists for the session service and only {@code berth.sessions} frees the slot (see {@link ReleaseRule}).
+ * {@code loggedOn}: {@code berth.sessions} showed the session ACTIVE or DISCONNECTED, so the user's logon is
+ * over and the slot no longer counts toward the pool's {@code maxConcurrentLogonsPerHost} (DESIGN.md 7.4).
  */
-public record SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated) {
+public record SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated,
+                         boolean loggedOn) {
+
+    /** A reservation ({@code reservedAtMillis} set) is a logon in progress; a confirmed slot a logged-on session. */
+    public SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated) {
+        this(sessionId, userId, reservedAtMillis, allocated, reservedAtMillis == 0);
+    }
 
     public SlotHolder(String sessionId, String userId, long reservedAtMillis) {
         this(sessionId, userId, reservedAtMillis, false);
@@ -14,5 +22,10 @@ public record SlotHolder(String sessionId, String userId, long reservedAtMillis,
 
     public boolean isUnconfirmed() {
         return reservedAtMillis != 0;
+    }
+
+    /** A logon in progress: a reservation, or a session {@code berth.sessions} shows PENDING. */
+    public boolean isPendingLogon() {
+        return !loggedOn;
     }
 }

@@ -16,8 +16,18 @@ public interface SlotLedger {
 
     CompletionStage<Void> abandonSeatClaim(String poolId, String userId, String sessionId);
 
-    /** Reserves a slot on the host (see {@link HostEntry#reserve}); the result is null if the host is gone. */
-    CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, int limit, boolean personal);
+    /**
+     * Reserves a slot on the host within {@code limits} (see {@link HostEntry#reserve}); the result is null if the
+     * host is gone.
+     */
+    CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, SlotLimits limits,
+                                       boolean personal);
+
+    /** A reservation with the session limit only. */
+    default CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, int limit,
+                                               boolean personal) {
+        return reserve(hostId, sessionId, userId, SlotLimits.sessionsOnly(limit), personal);
+    }
 
     CompletionStage<Void> abandonReservation(String hostId, String sessionId);
 }

@@ -14,14 +14,17 @@ import java.util.RandomAccess;
  */
 final class SlotList extends AbstractList<SlotHolder> implements RandomAccess {
 
-    static final SlotList EMPTY = new SlotList(new SlotHolder[0], new int[0]);
+    static final SlotList EMPTY = new SlotList(new SlotHolder[0], new int[0], 0);
 
     private final SlotHolder[] holders;
     private final int[] hashes;
+    /** Holders whose logon is in progress, kept so the logon cap is checked without reading every holder. */
+    private final int pendingLogons;
 
-    private SlotList(SlotHolder[] holders, int[] hashes) {
+    private SlotList(SlotHolder[] holders, int[] hashes, int pendingLogons) {
         this.holders = holders;
         this.hashes = hashes;
+        this.pendingLogons = pendingLogons;
     }
 
     /** The slots as a {@code SlotList}: itself if it already is one (it is immutable), else a copy. */
@@ -34,10 +37,12 @@ final class SlotList extends AbstractList<SlotHolder> implements RandomAccess {
         }
         SlotHolder[] holders = slots.toArray(new SlotHolder[0]);
         int[] hashes = new int[holders.length];
+        int pending = 0;
         for (int i = 0; i < holders.length; i++) {
             hashes[i] = Objects.hashCode(Objects.requireNonNull(holders[i], "slot").sessionId());
+            pending += holders[i].isPendingLogon() ? 1 : 0;
         }
-        return new SlotList(holders, hashes);
+        return new SlotList(holders, hashes, pending);
     }
 
     @Override
@@ -48,6 +53,11 @@ final class SlotList extends AbstractList<SlotHolder> implements RandomAccess {
     @Override
     public int size() {
         return holders.length;
+    }
+
+    /** How many holders are logons in progress (see {@link SlotHolder#isPendingLogon()}). */
+    int pendingLogons() {
+        return pendingLogons;
     }
 
     /** The position of the session's slot, or -1. */
@@ -66,14 +76,14 @@ final class SlotList extends AbstractList<SlotHolder> implements RandomAccess {
         int[] nextHashes = Arrays.copyOf(hashes, hashes.length + 1);
         nextHolders[holders.length] = holder;
         nextHashes[hashes.length] = Objects.hashCode(holder.sessionId());
-        return new SlotList(nextHolders, nextHashes);
+        return new SlotList(nextHolders, nextHashes, pendingLogons + pending(holder));
     }
 
     /** The same slots with the one at {@code index} replaced by a holder of the same session. */
     SlotList replaced(int index, SlotHolder holder) {
         SlotHolder[] nextHolders = holders.clone();
         nextHolders[index] = holder;
-        return new SlotList(nextHolders, hashes);
+        return new SlotList(nextHolders, hashes, pendingLogons - pending(holders[index]) + pending(holder));
     }
 
     SlotList without(int index) {
@@ -86,6 +96,10 @@ final class SlotList extends AbstractList<SlotHolder> implements RandomAccess {
         System.arraycopy(holders, index + 1, nextHolders, index, holders.length - index - 1);
         System.arraycopy(hashes, 0, nextHashes, 0, index);
         System.arraycopy(hashes, index + 1, nextHashes, index, hashes.length - index - 1);
-        return new SlotList(nextHolders, nextHashes);
+        return new SlotList(nextHolders, nextHashes, pendingLogons - pending(holders[index]));
+    }
+
+    private static int pending(SlotHolder holder) {
+        return holder.isPendingLogon() ? 1 : 0;
     }
 }

@@ -3,6 +3,7 @@ package io.berth.broker.feed;
 import io.berth.broker.cache.ApplyHealth;
 import io.berth.broker.cache.BrokerCaches;
 import io.berth.broker.domain.AppGroupAccess;
+import io.berth.broker.domain.PhaseBalancer;
 import io.berth.broker.domain.PoolPolicy;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.AppGroupConfig;
@@ -11,6 +12,7 @@ import io.berth.common.events.EventCodec;
 import io.berth.common.events.HostHealthEvent;
 import io.berth.common.events.HostPoolConfig;
 import io.berth.common.events.MalformedEventException;
+import io.berth.common.events.PoolScaling;
 import io.berth.common.events.SessionEvent;
 import io.berth.common.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -44,7 +46,9 @@ import java.util.function.BiFunction;
  * <p>A change that would leave its entry as it is is not sent at all (e.g. ACTIVE confirming a slot that
  * PENDING already confirmed, or PENDING adding to a seat the connect already added the session to): a compute
  * costs the entry's lock, a replication to every node and the index listeners even when it writes back the
- * same value. Why skipping is safe although connects on other nodes write the same entries:
+ * same value. (In a pool with a logon cap, ACTIVE after PENDING is a change: it ends the logon, freeing its
+ * place under the cap, see {@link SessionChanges#add(SessionEvent, boolean)}.)
+ * Why skipping is safe although connects on other nodes write the same entries:
  * <ul>
  *   <li>The change is tried on this node's copy of the entry (every node holds every entry of a
  *   {@code REPL_SYNC} cache). A write completes only once every node has applied it, so that copy holds every
@@ -207,6 +211,10 @@ public final class FeedApplier {
                     ? caches.appGroups().removeAsync(key.id())
                     : caches.appGroups().putAsync(key.id(),
                     AppGroupAccess.of(EventCodec.decode(value, AppGroupConfig.class))));
+            case SCALING -> writes.add(value == null
+                    ? caches.scaling().removeAsync(key.id())
+                    : caches.scaling().putAsync(key.id(),
+                    PhaseBalancer.of(EventCodec.decode(value, PoolScaling.class))));
             case HOST -> {
                 // A registration carries nothing placement needs; its tombstone means the host was deleted.
                 if (value == null) {
@@ -228,7 +236,8 @@ public final class FeedApplier {
         }
         long lastHeartbeat = health.lastHeartbeat() == null ? 0L : health.lastHeartbeat().toEpochMilli();
         computeIfChanging(caches.hosts(), health.hostId(), new ApplyHealth(health.poolId(), health.health().name(),
-                health.allowNewSessions(), health.assignedUser(), lastHeartbeat, health.sessionIds()), writes);
+                health.allowNewSessions(), health.assignedUser(), lastHeartbeat, health.sessionIds(), health.load()),
+                writes);
     }
 
     private void addAllocation(ConsumerRecord<String, byte[]> record, SessionChanges changes)
@@ -254,6 +263,17 @@ public final class FeedApplier {
                 || session.hostId() == null || session.state() == null) {
             throw new MalformedEventException("a session record without sessionId, userId, poolId, hostId or state");
         }
-        changes.add(session);
+        changes.add(session, tracksLogons(session.poolId()));
+    }
+
+    /**
+     * Whether the pool has a logon cap, in this node's copy: only then does a slot stay a logon in progress from
+     * PENDING until ACTIVE. A pool that gets a cap later counts the PENDING sessions confirmed before it as logged
+     * on (a few more logons than the cap, for at most the pending timeout), never the other way round.
+     */
+    private boolean tracksLogons(String poolId) {
+        InternalCacheEntry<String, PoolPolicy> pool =
+                caches.pools().getAdvancedCache().getDataContainer().peek(poolId);
+        return pool != null && pool.getValue().maxConcurrentLogonsPerHost() > 0;
     }
 }

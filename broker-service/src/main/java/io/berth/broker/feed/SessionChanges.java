@@ -8,6 +8,7 @@ import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.SessionEvent;
+import io.berth.common.events.SessionState;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,10 +27,21 @@ final class SessionChanges {
     private final Map<String, List<SlotChange>> byHost = new LinkedHashMap<>();
     private final Map<String, List<SeatChange>> bySeat = new LinkedHashMap<>();
 
-    /** Adds a session record's changes; its ids and state must be present (checked by the caller). */
+    /** {@link #add(SessionEvent, boolean)} in a pool without a logon cap. */
     void add(SessionEvent session) {
+        add(session, false);
+    }
+
+    /**
+     * Adds a session record's changes; its ids and state must be present (checked by the caller). With
+     * {@code tracksLogons} (the pool has a logon cap) a PENDING session keeps its logon in progress until a later
+     * record says ACTIVE or DISCONNECTED; without, a confirmed slot is logged on at once, so that ACTIVE after
+     * PENDING changes nothing on the host and costs no write (see {@link FeedApplier}).
+     */
+    void add(SessionEvent session, boolean tracksLogons) {
         SlotChange slot = session.state().isLive()
-                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId())
+                ? SlotChange.confirm(session.sessionId(), session.userId(), session.poolId(),
+                !tracksLogons || session.state() != SessionState.PENDING)
                 : SlotChange.end(session.sessionId());
         byHost.computeIfAbsent(session.hostId(), hostId -> new ArrayList<>(2)).add(slot);
         bySeat.computeIfAbsent(UserSeat.key(session.poolId(), session.userId()), key -> new ArrayList<>(1))

@@ -1,16 +1,12 @@
 package io.berth.broker.bench;
 
-import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.ConnectRequest;
 import io.berth.broker.domain.Decision;
 import io.berth.broker.domain.HostEntry;
 import io.berth.broker.domain.HostPlacement;
-import io.berth.broker.domain.PlacementView;
 import io.berth.broker.domain.PoolIndex;
 import io.berth.broker.domain.PoolPolicy;
 import io.berth.broker.domain.SlotHolder;
-import io.berth.broker.domain.UserSeat;
-import io.berth.common.events.AppGroupType;
 import io.berth.common.events.Health;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
@@ -30,7 +26,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -83,26 +78,8 @@ public class PlacementBenchmark {
             String owner = personal && h % 2 == 0 ? "owner-" + h : null;
             index.upsert(new HostEntry("h" + h, "pool", Health.AVAILABLE, true, owner, now, slots, null, 1));
         }
-        AppGroupAccess appGroup = new AppGroupAccess("desk", "pool", AppGroupType.DESKTOP, Set.of(),
-                Set.of("staff"));
-        PlacementView view = new PlacementView() {
-            @Override
-            public Optional<AppGroupAccess> appGroup(String appGroupId) {
-                return Optional.of(appGroup);
-            }
-
-            @Override
-            public Optional<PoolIndex> pool(String poolId) {
-                return Optional.of(index);
-            }
-
-            @Override
-            public Optional<UserSeat> seat(String poolId, String userId) {
-                return Optional.empty();
-            }
-        };
         SplittableRandom picks = new SplittableRandom(2);
-        placement = new HostPlacement(view, System::currentTimeMillis, () -> picks);
+        placement = new HostPlacement(new OnePoolView(index), System::currentTimeMillis, () -> picks);
         for (int i = 0; i < 1024; i++) {
             requests.add(new ConnectRequest("newcomer-" + i, "desk", List.of("staff")));
         }

@@ -2,12 +2,17 @@ package io.berth.broker.cache;
 
 import io.berth.broker.domain.AppGroupAccess;
 import io.berth.broker.domain.HostEntry;
+import io.berth.broker.domain.PhaseBalancer;
+import io.berth.broker.domain.SlotLimits;
 import io.berth.broker.domain.PoolPolicy;
 import io.berth.broker.domain.SeatSession;
 import io.berth.broker.domain.SlotHolder;
 import io.berth.broker.domain.UserSeat;
 import io.berth.common.events.AppGroupType;
 import io.berth.common.events.Health;
+import io.berth.common.events.HostLoad;
+import io.berth.common.events.LoadThresholds;
+import io.berth.common.events.ScalingPhase;
 import io.berth.common.events.LoadBalancer;
 import io.berth.common.events.PersonalAssignment;
 import io.berth.common.events.PoolType;
@@ -33,6 +38,35 @@ class CacheSchemaTest {
     @SuppressWarnings("unchecked")
     private <T> T roundTrip(T value) throws Exception {
         return (T) ProtobufUtil.fromWrappedByteArray(context, ProtobufUtil.toWrappedByteArray(context, value));
+    }
+
+    @Test
+    void theLogonCapLoadAndScalingPhaseRoundTrip() throws Exception {
+        HostEntry host = new HostEntry("h1", "pool", Health.AVAILABLE, true, null, 1_800_000_000_000L,
+                List.of(new SlotHolder("s1", "alice", 0L, false, false), new SlotHolder("s2", "bob", 0L, false, true)),
+                null, 3, List.of("s1"), new HostLoad(95.5, 40));
+        PoolPolicy pool = new PoolPolicy("pool", PoolType.POOLED, LoadBalancer.BREADTH_FIRST, 20,
+                PersonalAssignment.AUTOMATIC, false, 30, 60, 2, new LoadThresholds(80, null));
+        PhaseBalancer phase = new PhaseBalancer("pool", "plan-1", ScalingPhase.RAMP_DOWN, LoadBalancer.DEPTH_FIRST);
+
+        assertThat(roundTrip(host)).isEqualTo(host);
+        assertThat(roundTrip(host).pendingLogons()).isEqualTo(1);
+        assertThat(roundTrip(pool)).isEqualTo(pool);
+        assertThat(roundTrip(phase)).isEqualTo(phase);
+
+        HostEntry empty = new HostEntry("h2", "pool", Health.AVAILABLE, true, null, 1L, List.of(), null, 1);
+        HostEntry reserved = roundTrip(new ReserveSlot("s1", "carol", new SlotLimits(20, 1, null), false, 5L))
+                .apply("h2", empty);
+        assertThat(reserved.holds("s1")).isTrue();
+        assertThat(roundTrip(new ReserveSlot("s2", "dave", new SlotLimits(20, 1, null), false, 5L))
+                .apply("h2", reserved).holds("s2")).as("the cap survives the wire").isFalse();
+        HostEntry loaded = roundTrip(new ApplyHealth("pool", "AVAILABLE", true, null, 2L, List.of(),
+                new HostLoad(90, 10))).apply("h2", empty);
+        assertThat(loaded.load()).isEqualTo(new HostLoad(90, 10));
+        assertThat(roundTrip(new ReserveSlot("s3", "erin", new SlotLimits(20, 0, new LoadThresholds(80, null)), false,
+                5L)).apply("h2", loaded).holds("s3")).as("the thresholds survive the wire").isFalse();
+        assertThat(roundTrip(SlotChange.confirm("s1", "carol", "pool", true)).apply("h2", reserved).pendingLogons())
+                .isZero();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The replicated caches of a broker cluster, in memory: atomic per-entry operations (as the cache's compute
@@ -39,6 +40,15 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
     void host(HostEntry host) {
         hosts.put(host.hostId(), host);
         indexed(host);
+    }
+
+    /** The host's entry changed by {@code change}, as a feed's compute does (and the index follows). */
+    void change(String hostId, UnaryOperator<HostEntry> change) {
+        hosts.computeIfPresent(hostId, (id, current) -> {
+            HostEntry next = change.apply(current);
+            indexed(next);
+            return next;
+        });
     }
 
     void seat(UserSeat seat) {
@@ -85,10 +95,10 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
     }
 
     @Override
-    public CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, int limit,
+    public CompletionStage<HostEntry> reserve(String hostId, String sessionId, String userId, SlotLimits limits,
                                               boolean personal) {
         HostEntry after = hosts.computeIfPresent(hostId, (id, current) -> {
-            HostEntry next = current.reserve(sessionId, userId, limit, personal, clock.getAsLong());
+            HostEntry next = current.reserve(sessionId, userId, limits, personal, clock.getAsLong());
             indexed(next);
             return next;
         });

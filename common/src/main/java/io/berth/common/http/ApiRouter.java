@@ -9,7 +9,6 @@ import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * A router with what every Berth API shares: request ids (the caller's when safe), a deadline for a request
- * to arrive in full, JSON-only bodies, a 64 KiB body limit, validation of every documented request against
+ * to arrive in full, JSON-only bodies, a 64 KiB body limit (unless an operation declares
+ * {@code x-max-body-bytes}), validation of every documented request against
  * the service's OpenAPI document (served at {@value #OPENAPI_PATH}), and one failure handler that turns
  * bad input into a 4xx problem and anything unexpected into a logged 500 with the request id.
  */
@@ -58,7 +58,7 @@ public final class ApiRouter {
         });
         router.route().handler(ctx -> cutAtDeadline(vertx, ctx, requestDeadline));
         router.route().handler(ApiRouter::requireJsonBody);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route().handler(new BodyLimits(contract));
         router.route().handler(new RequestValidation(contract));
         router.get(OPENAPI_PATH).handler(ctx -> JsonAnswers.send(ctx, 200, contract.document()));
         router.route().failureHandler(ApiRouter::handleFailure);
@@ -153,7 +153,8 @@ public final class ApiRouter {
             status = http.getStatusCode();
         }
         if (status == 413) {
-            Problems.send(ctx, 413, "Content Too Large", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            Problems.send(ctx, 413, "Content Too Large", "the request body is larger than "
+                    + ctx.<Long>get(BodyLimits.LIMIT, MAX_BODY_BYTES) + " bytes");
             return;
         }
         if (status >= 400 && status < 500) {

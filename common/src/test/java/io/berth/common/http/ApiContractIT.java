@@ -149,6 +149,17 @@ class ApiContractIT {
     }
 
     @Test
+    void anOperationThatDeclaresALargerBodyLimitReadsBodiesUpToIt() {
+        String large = "{\"userId\":\"" + "u".repeat(100_000) + "\",\"size\":1,\"color\":\"RED\"}";
+
+        HttpResponse<Buffer> declared = put(large);
+        HttpResponse<Buffer> standard = postNote("{\"text\":\"" + "n".repeat(100_000) + "\"}", true);
+
+        assertProblem(declared, 400, "userId");
+        assertProblem(standard, 413, String.valueOf(ApiRouter.MAX_BODY_BYTES));
+    }
+
+    @Test
     void jsonWithACharsetIsJson() {
         HttpResponse<Buffer> response = client.put(server.actualPort(), "127.0.0.1", "/api/v1/things/t1")
                 .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -42,7 +42,7 @@ public final class HostAgents {
     private final Function<String, SimulatedHost> hosts;
     private final SessionEnding sessionEnding;
     private final Consumer<Throwable> onFailure;
-    // One heartbeat in flight per host, so a SHUTDOWN cannot be overtaken by an AVAILABLE sent before it.
+    // At most one heartbeat in flight per host; the SHUTDOWN one waits for it, so it cannot be overtaken.
     private final Map<String, Future<?>> lastHeartbeat = new HashMap<>();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong logoffCommands = new AtomicLong();
@@ -63,9 +63,16 @@ public final class HostAgents {
         this.onFailure = onFailure;
     }
 
-    /** Sends the host's heartbeat if it runs and carries out the commands of the answer. */
+    /**
+     * Sends the host's heartbeat if it runs and carries out the commands of the answer. While one is in flight
+     * for the host, that one is answered instead: an agent does not pile heartbeats up behind a slow inventory.
+     */
     public Future<?> heartbeat(SimulatedHost host) {
-        return host.running() ? send(host) : Future.succeededFuture();
+        Future<?> inFlight = lastHeartbeat.get(host.hostId());
+        if (!host.running()) {
+            return Future.succeededFuture();
+        }
+        return inFlight != null ? inFlight : send(host);
     }
 
     /** A record of {@code berth.host-commands}: the power controller's part, START and STOP of a fleet's host. */

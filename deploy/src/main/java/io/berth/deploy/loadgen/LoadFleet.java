@@ -1,6 +1,5 @@
 package io.berth.deploy.loadgen;
 
-import io.berth.common.events.HostLoad;
 import io.berth.deploy.client.ApiException;
 import io.berth.deploy.client.BerthApiClient;
 import io.berth.deploy.demo.HostAgents;
@@ -37,8 +36,6 @@ final class LoadFleet {
     static final String USER_GROUP = "loadgen-users";
     private static final int HEARTBEAT_SECONDS = 30;
     private static final Duration BOOT_TIME = Duration.ofSeconds(2);
-    /** What a host that is not under load reports. */
-    static final HostLoad IDLE_LOAD = new HostLoad(20, 40);
 
     /** A session waiting for its next step, due at {@code dueNanos}. */
     private record Step(long dueNanos, SimulatedHost host, String sessionId) {
@@ -135,11 +132,10 @@ final class LoadFleet {
                         .mapToObj(h -> hostName(pool, h)).toList()))
                 .compose(answers -> {
                     List<Future<?>> heartbeats = new ArrayList<>();
-                    int loaded = options.hosts().loadedHosts(options.hostsPerPool());
                     for (int i = 0; i < answers.size(); i++) {
                         JsonObject answer = answers.get(i);
                         SimulatedHost host = new SimulatedHost(answer.getString("hostId"), answer.getString("agentToken"));
-                        host.reportLoad(i < loaded ? new HostLoad(options.hosts().loadedCpuPct(), 60) : IDLE_LOAD);
+                        host.reportLoad(options.hosts().loadOf(i, options.hostsPerPool()));
                         hosts.put(host.hostId(), host);
                         heartbeats.add(agents.heartbeat(host));
                     }

@@ -1,5 +1,6 @@
 package io.berth.deploy.loadgen;
 
+import io.berth.common.events.HostLoad;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,6 +15,10 @@ public final class SimulatedHostOptions {
     interface Bounds {
         int within(String flag, int value, int min, int max);
     }
+
+    /** What a host that is not under load reports. */
+    static final HostLoad IDLE_LOAD = new HostLoad(20, 40);
+    private static final double LOADED_MEMORY_PCT = 60;
 
     @Option(names = "--max-concurrent-logons", paramLabel = "L", defaultValue = "0", description = {
             "the pools' maxConcurrentLogonsPerHost (default ${DEFAULT-VALUE}: no cap); placements it defers are"
@@ -52,6 +57,18 @@ public final class SimulatedHostOptions {
 
     public int cpuThresholdPct() {
         return cpuThresholdPct;
+    }
+
+    /**
+     * The load the host at {@code index} (0-based) of a pool reports: the first {@link #loadedHosts} ones
+     * {@code --loaded-cpu-pct}, the others an idle host's; none at all without {@code --loaded-hosts-pct}, as a
+     * section 4 agent (unknown load is never filtered).
+     */
+    public HostLoad loadOf(int index, int hostsPerPool) {
+        if (loadedHostsPct == 0) {
+            return null;
+        }
+        return index < loadedHosts(hostsPerPool) ? new HostLoad(loadedCpuPct, LOADED_MEMORY_PCT) : IDLE_LOAD;
     }
 
     /** How many of a pool's {@code hostsPerPool} hosts report the load: the first ones, rounded up. */

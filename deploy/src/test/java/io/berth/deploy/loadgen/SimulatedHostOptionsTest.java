@@ -1,5 +1,6 @@
 package io.berth.deploy.loadgen;
 
+import io.berth.common.events.HostLoad;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParameterException;
 
@@ -31,6 +32,16 @@ class SimulatedHostOptionsTest {
         assertThat(hosts.cpuThresholdPct()).isEqualTo(80);
         assertThat(hosts.maxConcurrentLogons()).isEqualTo(2);
         assertThat(hosts.kafkaPort()).isZero();
+    }
+
+    @Test
+    void theFirstHostsOfAPoolReportTheLoadTheOthersAnIdleOneAndWithoutLoadedHostsNoneReports() {
+        SimulatedHostOptions loaded = LoadGenOptions.parse("--loaded-hosts-pct", "50", "--loaded-cpu-pct", "97").hosts();
+
+        assertThat(loaded.loadOf(0, 4)).isEqualTo(new HostLoad(97, 60));
+        assertThat(loaded.loadOf(1, 4)).isEqualTo(new HostLoad(97, 60));
+        assertThat(loaded.loadOf(2, 4)).isEqualTo(SimulatedHostOptions.IDLE_LOAD);
+        assertThat(LoadGenOptions.defaults().hosts().loadOf(0, 4)).isNull();
     }
 
     @Test

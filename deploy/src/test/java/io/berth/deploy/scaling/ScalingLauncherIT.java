@@ -108,6 +108,29 @@ class ScalingLauncherIT {
         }
     }
 
+    @Test
+    void theDemoScalingPlanFlagPutsAPlanInRampDownOnTheDemoPool() {
+        // when the launcher starts with --demo-scaling-plan
+        try (LocalStack stack = BerthLocal.start(LauncherOptions.parse("--data-dir", dataDir.toString(), "--demo-hosts", "2",
+                "--demo-scaling-plan"), LauncherTestEnv.env(), BerthServices.all())) {
+            String admin = stack.adminToken();
+            ApiClient inventory = new ApiClient(stack.port(ServiceName.INVENTORY));
+
+            // then plan 'demo' holds the demo pool, and the scaler reports it in ramp-down
+            assertThat(stack.demoFleet().orElseThrow().scalingPlan()).isPresent();
+            ApiClient.Answer plan = inventory.get("/api/v1/scalingplans/" + DemoScalingPlan.PLAN_ID, admin);
+            assertThat(plan.status()).as(plan.body()).isEqualTo(200);
+            assertThat(plan.json().getJsonArray("hostPools").getList()).containsExactly(DemoFleet.POOL_ID);
+            await("the demo pool's scaling status").atMost(SCALER_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        JsonObject status = scaling(inventory, admin);
+                        assertThat(status.getString("planId")).isEqualTo(DemoScalingPlan.PLAN_ID);
+                        assertThat(status.getString("phase")).isEqualTo("RAMP_DOWN");
+                        assertThat(status.getJsonObject("capacity").getInteger("managedHosts")).isEqualTo(2);
+                    });
+        }
+    }
+
     private static JsonArray hosts(ApiClient inventory, String admin) {
         ApiClient.Answer answer = inventory.get("/api/v1/hostpools/" + DemoFleet.POOL_ID + "/hosts", admin);
         assertThat(answer.status()).isEqualTo(200);

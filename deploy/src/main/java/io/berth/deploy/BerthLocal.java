@@ -6,11 +6,15 @@ import io.berth.common.config.ServiceConfig;
 import io.berth.common.config.ServiceName;
 import io.berth.deploy.cli.CheckedOptions;
 import io.berth.deploy.demo.DemoFleet;
+import io.berth.deploy.demo.DemoScalingPlan;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar berth-local.jar [--data-dir DIR] [--demo-hosts N] [--help]}: Berth on one machine, in one
@@ -56,7 +60,19 @@ public final class BerthLocal {
     /** Starts the stack the command line asks for (used by {@link #main} and by tests). */
     public static LocalStack start(LauncherOptions options, Env env, LocalStack.Services services) {
         Path dataDir = options.dataDir().orElseGet(() -> env.path(ServiceConfig.DATA_DIR, Path.of(".berth")));
-        return LocalStack.start(dataDir.toAbsolutePath().normalize(), options.demoHosts(), env, services);
+        Env launchEnv = options.demoScalingPlan() ? DemoScalingPlan.withDemoScalerInterval(env) : env;
+        LocalStack stack = LocalStack.start(dataDir.toAbsolutePath().normalize(), options.demoHosts(), launchEnv, services);
+        if (options.demoScalingPlan()) {
+            try {
+                stack.demoFleet().orElseThrow().attach(DemoScalingPlan.rampingDownNow(Instant.now()))
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                stack.close();
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                throw new LaunchException("the demo scaling plan was refused: " + LaunchException.rootMessage(cause), cause);
+            }
+        }
+        return stack;
     }
 
     static void printBanner(LocalStack stack, PrintStream out) {
@@ -76,6 +92,9 @@ public final class BerthLocal {
         stack.demoFleet().ifPresent(fleet -> text.append(String.format(Locale.ROOT,
                 "  demo fleet         %d simulated hosts in pool '%s', app group '%s' (ready after another %s)%n",
                 fleet.hosts(), DemoFleet.POOL_ID, DemoFleet.APP_GROUP_ID, seconds(timings.demoFleet()))));
+        stack.demoFleet().flatMap(DemoFleet::scalingPlan).ifPresent(plan -> text.append(String.format(Locale.ROOT,
+                "  scaling plan       '%s' on pool '%s': ramp-down since %s %s, off-peak at %s (phases: GET .../scaling)%n",
+                DemoScalingPlan.PLAN_ID, DemoFleet.POOL_ID, plan.rampDown(), plan.zone().getId(), plan.offPeak())));
         if (stack.canIssueTokens()) {
             String admin = stack.adminToken();
             String gateway = stack.gatewayToken();
@@ -92,6 +111,11 @@ public final class BerthLocal {
                 text.append("  curl -s ").append(inventory).append("/api/v1/hostpools/").append(DemoFleet.POOL_ID)
                         .append("/hosts -H \"Authorization: Bearer $BERTH_ADMIN_TOKEN\"\n");
                 text.append("  curl -s '").append(session).append("/api/v1/sessions?userId=alice' -H \"Authorization: Bearer $BERTH_ADMIN_TOKEN\"\n");
+                if (stack.demoFleet().flatMap(DemoFleet::scalingPlan).isPresent()) {
+                    text.append("  # the demo pool's scaling phase, capacity and the scaler's last actions:\n");
+                    text.append("  curl -s ").append(inventory).append("/api/v1/hostpools/").append(DemoFleet.POOL_ID)
+                            .append("/scaling -H \"Authorization: Bearer $BERTH_ADMIN_TOKEN\"\n");
+                }
             } else {
                 text.append("  curl -s ").append(inventory).append("/api/v1/hostpools -H \"Authorization: Bearer $BERTH_ADMIN_TOKEN\"\n");
             }

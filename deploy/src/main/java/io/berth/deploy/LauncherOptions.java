@@ -38,6 +38,12 @@ public final class LauncherOptions extends CheckedOptions {
                     + MAX_DEMO_HOSTS + ")"})
     private int demoHosts;
 
+    @Option(names = "--demo-scaling-plan", description = {
+            "attach scaling plan 'demo' to the demo pool: ramp-down from now (empty hosts stopped down to 10%%),"
+                    + " a stopped host started when the users fill more than 60%%; sets"
+                    + " BERTH_SCALER_INTERVAL_SECONDS=10 unless it is set"})
+    private boolean demoScalingPlan;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     private boolean help;
 
@@ -52,6 +58,9 @@ public final class LauncherOptions extends CheckedOptions {
             throw usageError("--data-dir needs a directory");
         }
         within("--demo-hosts", demoHosts, 0, MAX_DEMO_HOSTS);
+        if (demoScalingPlan && demoHosts == 0) {
+            throw usageError("--demo-scaling-plan needs the demo fleet (--demo-hosts 1 or more)");
+        }
     }
 
     public Optional<Path> dataDir() {
@@ -60,6 +69,10 @@ public final class LauncherOptions extends CheckedOptions {
 
     public int demoHosts() {
         return demoHosts;
+    }
+
+    public boolean demoScalingPlan() {
+        return demoScalingPlan;
     }
 
     public boolean help() {

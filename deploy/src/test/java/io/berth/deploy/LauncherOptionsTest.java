@@ -39,6 +39,14 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theDemoScalingPlanIsOffByDefaultAndNeedsTheDemoFleet() {
+        assertThat(LauncherOptions.parse().demoScalingPlan()).isFalse();
+        assertThat(LauncherOptions.parse("--demo-scaling-plan").demoScalingPlan()).isTrue();
+        assertThatThrownBy(() -> LauncherOptions.parse("--demo-scaling-plan", "--demo-hosts", "0"))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("--demo-scaling-plan needs the demo fleet");
+    }
+
+    @Test
     void helpIsRecognised() {
         assertThat(LauncherOptions.parse("--help").help()).isTrue();
         assertThat(LauncherOptions.parse("-h").help()).isTrue();

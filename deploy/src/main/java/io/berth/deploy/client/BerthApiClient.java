@@ -82,6 +82,20 @@ public final class BerthApiClient implements AutoCloseable {
                 .map(HttpResponse::bodyAsJsonObject);
     }
 
+    /** Creates or replaces scaling plan {@code planId} (DESIGN.md 7.3); answers the plan. */
+    public Future<JsonObject> putScalingPlan(String adminToken, String planId, JsonObject plan) {
+        return call("PUT scaling plan " + planId,
+                admin(HttpMethod.PUT, endpoints.inventoryPort(), "/api/v1/scalingplans/" + planId, adminToken), plan, 200)
+                .map(HttpResponse::bodyAsJsonObject);
+    }
+
+    /** A pool's scaling status: phase, capacity and the scaler's last actions (DESIGN.md 7.3). */
+    public Future<JsonObject> scaling(String adminToken, String poolId) {
+        return call("GET scaling of " + poolId,
+                admin(HttpMethod.GET, endpoints.inventoryPort(), "/api/v1/hostpools/" + poolId + "/scaling", adminToken),
+                null, 200).map(HttpResponse::bodyAsJsonObject);
+    }
+
     public Future<Void> deleteHost(String adminToken, String hostId) {
         return call("DELETE host " + hostId,
                 admin(HttpMethod.DELETE, endpoints.inventoryPort(), "/api/v1/hosts/" + hostId, adminToken), null, 204)
@@ -140,14 +154,33 @@ public final class BerthApiClient implements AutoCloseable {
 
     /** Reports the host AVAILABLE with its sessions; answers the seconds until the next heartbeat. */
     public Future<Integer> heartbeat(String agentToken, String hostId, Collection<String> sessionIds) {
+        return heartbeat(agentToken, hostId, HeartbeatReport.available(sessionIds))
+                .map(HeartbeatAnswer::nextHeartbeatSeconds);
+    }
+
+    /**
+     * A heartbeat saying what {@code report} says; answers when to send the next one and the host's commands.
+     * {@code ackedCommandIds} and {@code load} are left out when there is nothing to say, as an agent of section
+     * 4 would leave them out.
+     */
+    public Future<HeartbeatAnswer> heartbeat(String agentToken, String hostId, HeartbeatReport report) {
         JsonObject body = new JsonObject()
                 .put("hostId", hostId)
-                .put("status", "AVAILABLE")
-                .put("sessionIds", new JsonArray(List.copyOf(sessionIds)))
+                .put("status", report.status().name())
+                .put("sessionIds", new JsonArray(List.copyOf(report.sessionIds())))
                 .put("healthChecks", new JsonArray().add(new JsonObject().put("name", "simulated").put("ok", true)));
+        if (!report.ackedCommandIds().isEmpty()) {
+            body.put("ackedCommandIds", new JsonArray(List.copyOf(report.ackedCommandIds())));
+        }
+        if (report.load() != null) {
+            // Whole percents: what a host's counters give, and valid for an integer or a number schema alike.
+            body.put("load", new JsonObject()
+                    .put("cpuPct", Math.round(report.load().cpuPct()))
+                    .put("memoryPct", Math.round(report.load().memoryPct())));
+        }
         return call("POST heartbeat " + hostId,
                 admin(HttpMethod.POST, endpoints.inventoryPort(), "/api/v1/agent/heartbeat", agentToken), body, 200)
-                .map(response -> response.bodyAsJsonObject().getInteger("nextHeartbeatSeconds", 30));
+                .map(response -> HeartbeatAnswer.of(response.bodyAsJsonObject()));
     }
 
     /** Reports {@code LOGON}, {@code DISCONNECT}, {@code RECONNECT} or {@code LOGOFF} of a session. */

@@ -4,7 +4,7 @@ import io.berth.common.config.KafkaConfig;
 import io.berth.common.events.AllocationEvent;
 import io.berth.common.events.EventCodec;
 import io.berth.common.events.HostCommandEvent;
-import io.berth.common.events.HostCommandType;
+import io.berth.common.events.HostLoad;
 import io.berth.common.events.MalformedEventException;
 import io.berth.common.kafka.TopicReader;
 import io.berth.common.kafka.Topics;
@@ -34,8 +34,10 @@ import static io.berth.deploy.demo.DemoFleet.USER_GROUP;
 
 /**
  * The demo fleet's agents, as one verticle: sets up the demo pool and app group as an operator, registers
- * the hosts (taking back the sessions they had before a restart), heartbeats, and logs each user placed on
- * a host on and, a while later, off; an operator's logoff command ends a session at once.
+ * the hosts (taking back the sessions they had before a restart), heartbeats with a load that follows the
+ * sessions, and logs each user placed on a host on and, a while later, off; a {@code LOGOFF} in a heartbeat
+ * answer ends a session at once, and the power commands on {@code berth.host-commands} stop and start hosts
+ * (see {@link HostAgents}).
  */
 final class DemoAgents extends VerticleBase {
 
@@ -53,6 +55,7 @@ final class DemoAgents extends VerticleBase {
     private final AtomicLong takenBack = new AtomicLong();
     private final List<Long> heartbeatTimers = new ArrayList<>();
     private AgentTokenFile agentTokens;
+    private HostAgents agents;
     private SessionTimers timers;
     private TopicReader reader;
     private Instant startedAt;
@@ -71,6 +74,8 @@ final class DemoAgents extends VerticleBase {
         startedAt = Instant.now();
         agentTokens = new AgentTokenFile(vertx, agentTokenPath);
         timers = new SessionTimers(vertx);
+        agents = new HostAgents(vertx, api, settings.bootTime(), hosts::get, this::logOff,
+                e -> LOG.warn("Demo fleet: heartbeat failed: {}", e.getMessage()));
         JsonObject pool = new JsonObject()
                 .put("type", "POOLED")
                 .put("loadBalancer", "BREADTH_FIRST")
@@ -175,8 +180,14 @@ final class DemoAgents extends VerticleBase {
         return Future.all(hosts.values().stream().map(this::heartbeat).toList()).mapEmpty();
     }
 
-    private Future<Integer> heartbeat(SimulatedHost host) {
-        return api.heartbeat(host.agentToken(), host.hostId(), host.sessionIds());
+    private Future<?> heartbeat(SimulatedHost host) {
+        host.reportLoad(loadOf(host.sessionCount()));
+        return agents.heartbeat(host);
+    }
+
+    /** A plausible load for a demo host: each user adds some CPU and memory to an idle VM's. */
+    static HostLoad loadOf(int sessions) {
+        return new HostLoad(Math.min(100, 8 + 18 * sessions), Math.min(100, 30 + 12 * sessions));
     }
 
     private void scheduleHeartbeats(SimulatedHost host) {
@@ -184,9 +195,8 @@ final class DemoAgents extends VerticleBase {
         // Spread the fleet's heartbeats over the interval instead of sending them all at once.
         long firstDelay = 1 + ThreadLocalRandom.current().nextLong(period);
         heartbeatTimers.add(vertx.setTimer(firstDelay, t -> {
-            heartbeat(host).onFailure(e -> LOG.warn("Demo host {}: heartbeat failed: {}", host.hostId(), e.getMessage()));
-            heartbeatTimers.add(vertx.setPeriodic(period, p -> heartbeat(host)
-                    .onFailure(e -> LOG.warn("Demo host {}: heartbeat failed: {}", host.hostId(), e.getMessage()))));
+            heartbeat(host);
+            heartbeatTimers.add(vertx.setPeriodic(period, p -> heartbeat(host)));
         }));
     }
 
@@ -199,7 +209,7 @@ final class DemoAgents extends VerticleBase {
                 if (Topics.ALLOCATIONS.equals(record.topic())) {
                     onAllocation(EventCodec.decode(record.value(), AllocationEvent.class));
                 } else {
-                    onCommand(EventCodec.decode(record.value(), HostCommandEvent.class));
+                    agents.powerCommand(EventCodec.decode(record.value(), HostCommandEvent.class));
                 }
             } catch (MalformedEventException e) {
                 LOG.debug("Demo fleet: skipping a malformed record on {}: {}", record.topic(), e.getMessage());
@@ -220,17 +230,6 @@ final class DemoAgents extends VerticleBase {
         allocations.incrementAndGet();
         timers.schedule(allocation.sessionId(), settings.logonDelayMin(), settings.logonDelayMax(),
                 () -> logOn(host, allocation.sessionId()));
-    }
-
-    private void onCommand(HostCommandEvent command) {
-        SimulatedHost host = hosts.get(command.hostId());
-        if (host == null || command.command() != HostCommandType.LOGOFF || command.sessionId() == null) {
-            return;
-        }
-        if (host.session(command.sessionId()).isPresent()) {
-            timers.cancel(command.sessionId());
-            logOff(host, command.sessionId());
-        }
     }
 
     private void logOn(SimulatedHost host, String sessionId) {
@@ -267,6 +266,12 @@ final class DemoAgents extends VerticleBase {
         });
     }
 
+    Future<JsonObject> attach(DemoScalingPlan plan) {
+        return api.putScalingPlan(adminToken, DemoScalingPlan.PLAN_ID, plan.toJson(POOL_ID))
+                .onSuccess(p -> LOG.info("Demo fleet: scaling plan '{}' on pool '{}': ramp-down since {} ({}), off-peak at {}",
+                        DemoScalingPlan.PLAN_ID, POOL_ID, plan.rampDown(), plan.zone().getId(), plan.offPeak()));
+    }
+
     int hostCount() {
         return hosts.size();
     }
@@ -285,5 +290,9 @@ final class DemoAgents extends VerticleBase {
 
     long takenBack() {
         return takenBack.get();
+    }
+
+    HostAgents agents() {
+        return agents;
     }
 }

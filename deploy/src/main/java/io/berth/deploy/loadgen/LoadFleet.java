@@ -2,6 +2,7 @@ package io.berth.deploy.loadgen;
 
 import io.berth.deploy.client.ApiException;
 import io.berth.deploy.client.BerthApiClient;
+import io.berth.deploy.demo.HostAgents;
 import io.berth.deploy.demo.SimulatedHost;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,13 +25,17 @@ import java.util.stream.IntStream;
 /**
  * The load generator's simulated hosts: K pools of N hosts set up through the API, heartbeating with their
  * sessions, logging each placed user on after a short delay and off again after the session length, so
- * that the pools stay in a steady state while connects keep arriving. It lives on a Vert.x context of its
- * own (an event loop apart from the one sending connects); {@link #placedFromAnyThread} hands it work.
+ * that the pools stay in a steady state while connects keep arriving. Its agents obey the command channel
+ * and, with {@code --kafka-port}, it is their power controller (see {@link HostAgents}); the first
+ * {@code --loaded-hosts-pct} of each pool's hosts report a CPU load of {@code --loaded-cpu-pct}. It lives on a
+ * Vert.x context of its own (an event loop apart from the one sending connects); {@link #placedFromAnyThread}
+ * hands it work.
  */
 final class LoadFleet {
 
     static final String USER_GROUP = "loadgen-users";
     private static final int HEARTBEAT_SECONDS = 30;
+    private static final Duration BOOT_TIME = Duration.ofSeconds(2);
 
     /** A session waiting for its next step, due at {@code dueNanos}. */
     private record Step(long dueNanos, SimulatedHost host, String sessionId) {
@@ -48,6 +54,8 @@ final class LoadFleet {
     private final AtomicLong logoffsSent = new AtomicLong();
     private final AtomicLong agentFailures = new AtomicLong();
     private final Context context;
+    private final HostAgents agents;
+    private PowerCommandReader powerCommands;
     // Written on the fleet's context, read by the driver's progress line.
     private volatile int liveSessions;
 
@@ -57,6 +65,8 @@ final class LoadFleet {
         this.api = api;
         this.options = options;
         this.adminToken = adminToken;
+        this.agents = new HostAgents(vertx, api, BOOT_TIME, hosts::get, (host, sessionId) -> logOff(host, sessionId),
+                e -> agentFailures.incrementAndGet());
     }
 
     static String poolId(int pool) {
@@ -71,21 +81,28 @@ final class LoadFleet {
         return String.format("lg-%d-%05d.loadgen.berth.local", pool, host);
     }
 
-    /** Creates the pools, app groups and hosts, and sends each host's first heartbeat. */
+    /**
+     * Creates the pools, app groups and hosts, sends each host's first heartbeat, and (with a Kafka port)
+     * follows the power commands on {@code berth.host-commands} sent from now on.
+     */
     Future<Void> setUp() {
+        Instant since = Instant.now();
         Future<Void> chain = Future.succeededFuture();
         for (int p = 1; p <= options.pools(); p++) {
             int pool = p;
             chain = chain.compose(v -> setUpPool(pool));
         }
         return chain.onSuccess(v -> {
+            if (options.hosts().kafkaPort() > 0) {
+                powerCommands = PowerCommandReader.start(vertx, options.hosts().kafkaPort(), since, agents::powerCommand);
+            }
             timers.add(vertx.setPeriodic(5, t -> tick(System.nanoTime())));
             long period = TimeUnit.SECONDS.toMillis(HEARTBEAT_SECONDS);
             for (SimulatedHost host : hosts.values()) {
                 long first = 1 + ThreadLocalRandom.current().nextLong(period);
                 timers.add(vertx.setTimer(first, t -> {
-                    heartbeat(host);
-                    timers.add(vertx.setPeriodic(period, p -> heartbeat(host)));
+                    agents.heartbeat(host);
+                    timers.add(vertx.setPeriodic(period, p -> agents.heartbeat(host)));
                 }));
             }
         });
@@ -100,6 +117,13 @@ final class LoadFleet {
                 .put("startVmOnConnect", false)
                 .put("heartbeatSeconds", HEARTBEAT_SECONDS)
                 .put("pendingTimeoutSeconds", 60);
+        // Section 7.4's fields only when asked for, so the pools stay what a section 4 client would create.
+        if (options.hosts().maxConcurrentLogons() > 0) {
+            config.put("maxConcurrentLogonsPerHost", options.hosts().maxConcurrentLogons());
+        }
+        if (options.hosts().cpuThresholdPct() > 0) {
+            config.put("loadThresholds", new JsonObject().put("cpuPct", options.hosts().cpuThresholdPct()));
+        }
         return api.putPool(adminToken, poolId(pool), config)
                 .compose(p -> api.putAppGroup(adminToken, appGroupId(pool), poolId(pool), "DESKTOP", List.of(),
                         List.of(USER_GROUP)))
@@ -107,11 +131,13 @@ final class LoadFleet {
                 .compose(token -> api.registerAllReplacing(adminToken, token, IntStream.rangeClosed(1, options.hostsPerPool())
                         .mapToObj(h -> hostName(pool, h)).toList()))
                 .compose(answers -> {
-                    List<Future<Integer>> heartbeats = new ArrayList<>();
-                    for (JsonObject answer : answers) {
+                    List<Future<?>> heartbeats = new ArrayList<>();
+                    for (int i = 0; i < answers.size(); i++) {
+                        JsonObject answer = answers.get(i);
                         SimulatedHost host = new SimulatedHost(answer.getString("hostId"), answer.getString("agentToken"));
+                        host.reportLoad(options.hosts().loadOf(i, options.hostsPerPool()));
                         hosts.put(host.hostId(), host);
-                        heartbeats.add(api.heartbeat(host.agentToken(), host.hostId(), host.sessionIds()));
+                        heartbeats.add(agents.heartbeat(host));
                     }
                     return Future.all(heartbeats).mapEmpty();
                 });
@@ -179,6 +205,10 @@ final class LoadFleet {
         return agentFailures.get();
     }
 
+    HostAgents agents() {
+        return agents;
+    }
+
     int hostCount() {
         return hosts.size();
     }
@@ -218,14 +248,12 @@ final class LoadFleet {
         }).orElse(Future.succeededFuture());
     }
 
-    private void heartbeat(SimulatedHost host) {
-        api.heartbeat(host.agentToken(), host.hostId(), host.sessionIds()).onFailure(e -> agentFailures.incrementAndGet());
-    }
-
     /** Stops the timers and logs every remaining user off, so the next run starts from empty pools. */
     Future<Void> stop() {
         timers.forEach(vertx::cancelTimer);
         timers.clear();
+        Future<Void> readerClosed = powerCommands == null ? Future.succeededFuture() : powerCommands.close(vertx);
+        powerCommands = null;
         List<Future<Void>> loggedOff = new ArrayList<>();
         for (SimulatedHost host : hosts.values()) {
             for (String sessionId : host.sessionIds()) {
@@ -234,7 +262,7 @@ final class LoadFleet {
         }
         logons.clear();
         logoffs.clear();
-        return Future.join(loggedOff).otherwiseEmpty().mapEmpty();
+        return Future.join(loggedOff).otherwiseEmpty().compose(v -> readerClosed).mapEmpty();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.berth.deploy.loadgen;
 
 import io.berth.deploy.cli.CheckedOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -54,6 +55,9 @@ public final class LoadGenOptions extends CheckedOptions {
 
     @Option(names = "--cleanup", description = "delete the hosts and pools at the end")
     private boolean cleanup;
+
+    @Mixin
+    private SimulatedHostOptions hosts;
 
     // Load
     @Option(names = "--rate", paramLabel = "R", defaultValue = "1000",
@@ -161,6 +165,7 @@ public final class LoadGenOptions extends CheckedOptions {
         within("--broker-port", brokerPort, 1, 65535);
         within("--inventory-port", inventoryPort, 1, 65535);
         within("--session-port", sessionPort, 1, 65535);
+        hosts.check(this::within);
         if (!max && capacity() < Math.ceil(rate * sessionSeconds)) {
             throw usageError(String.format(Locale.ROOT,
                     "%.0f connects/s with %d s sessions need %.0f live sessions, more than the fleet holds (%d);"
@@ -274,6 +279,11 @@ public final class LoadGenOptions extends CheckedOptions {
 
     public Path output() {
         return output;
+    }
+
+    /** Logon cap, load threshold, loaded hosts, power controller. */
+    public SimulatedHostOptions hosts() {
+        return hosts;
     }
 
     public boolean cleanup() {

@@ -167,7 +167,14 @@ public final class LoadGenerator {
                 .put("hosts", fleet.hostCount())
                 .put("logons", fleet.logonsSent())
                 .put("logoffs", fleet.logoffsSent())
-                .put("failedAgentCalls", fleet.agentFailures()));
+                .put("failedAgentCalls", fleet.agentFailures())
+                .put("logoffCommands", fleet.agents().logoffCommands())
+                .put("messages", fleet.agents().messages())
+                .put("stops", fleet.agents().stops())
+                .put("starts", fleet.agents().starts()));
+        long deferred = sumOverPhases(phases, "deferredByLogonCap");
+        long refusedForLoad = sumOverPhases(phases, "refusedForLoad");
+        summary.put("deferredByLogonCap", deferred).put("refusedForLoad", refusedForLoad);
 
         out.println();
         out.println("=== Summary ===");
@@ -186,9 +193,21 @@ public final class LoadGenerator {
         if (summary.containsKey("note")) {
             out.println("Note: " + summary.getString("note"));
         }
-        out.printf(Locale.ROOT, "Simulated agents: %d logons, %d logoffs, %d failed agent calls%n",
-                fleet.logonsSent(), fleet.logoffsSent(), fleet.agentFailures());
+        out.printf(Locale.ROOT, "Placements deferred by the logon cap: %d; connects refused for load: %d (503s, all phases)%n",
+                deferred, refusedForLoad);
+        out.printf(Locale.ROOT, "Simulated agents: %d logons, %d logoffs, %d failed agent calls; commands: %d LOGOFF,"
+                        + " %d MESSAGE; power: %d stopped, %d started%n",
+                fleet.logonsSent(), fleet.logoffsSent(), fleet.agentFailures(), fleet.agents().logoffCommands(),
+                fleet.agents().messages(), fleet.agents().stops(), fleet.agents().starts());
         return summary;
+    }
+
+    private static long sumOverPhases(JsonArray phases, String field) {
+        long sum = 0;
+        for (int i = 0; i < phases.size(); i++) {
+            sum += phases.getJsonObject(i).getLong(field, 0L);
+        }
+        return sum;
     }
 
     private void sleepBetweenSteps() throws Exception {
@@ -239,6 +258,10 @@ public final class LoadGenerator {
                 .put("warmupSeconds", options.warmup().toSeconds())
                 .put("sessionSeconds", options.sessionLength().toSeconds())
                 .put("logonDelayMs", options.logonDelay().toMillis())
+                .put("maxConcurrentLogons", options.hosts().maxConcurrentLogons())
+                .put("cpuThresholdPct", options.hosts().cpuThresholdPct())
+                .put("loadedHostsPct", options.hosts().loadedHostsPct())
+                .put("loadedCpuPct", options.hosts().loadedCpuPct())
                 .put("connections", options.connections())
                 .put("baseline", options.baseline())
                 .put("max", options.max())

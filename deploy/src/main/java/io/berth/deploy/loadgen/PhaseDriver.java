@@ -131,6 +131,8 @@ final class PhaseDriver {
                     recorder.record(String.valueOf(status), status == 200, latency);
                     if (status == 200 && endpoint == Endpoint.CONNECT) {
                         placed(user, ar.result());
+                    } else if (status == 503 && endpoint == Endpoint.CONNECT) {
+                        recorder.refused(refusalReason(ar.result()));
                     }
                 } else {
                     recorder.record("error:" + kindOf(ar.cause()), false, latency);
@@ -168,6 +170,16 @@ final class PhaseDriver {
                     name, elapsed, rate, interval.completed(), inFlight, latencies.p50(), latencies.p99(),
                     latencies.max(), recorder.outcomes(),
                     endpoint == Endpoint.CONNECT ? " | live sessions " + fleet.liveSessions() : ""));
+        }
+    }
+
+    /** The {@code reason} member of a 503 problem: why the broker refused (DESIGN.md 7.4's labels). */
+    static String refusalReason(HttpResponse<Buffer> response) {
+        try {
+            JsonObject problem = response.bodyAsJsonObject();
+            return problem == null ? null : problem.getString("reason");
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -19,6 +19,7 @@ public final class PhaseRecorder {
     private final Histogram interval = new Histogram(MAX_TRACKABLE_MICROS, 3);
     private final Histogram sendLag = new Histogram(MAX_TRACKABLE_MICROS, 3);
     private final Map<String, Long> outcomes = new TreeMap<>();
+    private final Map<String, Long> refusals = new TreeMap<>();
     private long intervalCompleted;
     private long completed;
 
@@ -41,6 +42,19 @@ public final class PhaseRecorder {
      */
     public void sent(long lagNanos) {
         sendLag.recordValue(Math.min(MAX_TRACKABLE_MICROS, Math.max(0, lagNanos / 1000)));
+    }
+
+    /**
+     * A connect answered 503 with this problem {@code reason} (the broker's refusal label: {@code full},
+     * {@code logon_cap}, {@code load}, ...; {@code unknown} when the problem had none).
+     */
+    public void refused(String reason) {
+        refusals.merge(reason == null || reason.isBlank() ? "unknown" : reason, 1L, Long::sum);
+    }
+
+    /** 503 answers by their problem's {@code reason}. */
+    public Map<String, Long> refusals() {
+        return Map.copyOf(refusals);
     }
 
     public Histogram sendLag() {

@@ -6,10 +6,30 @@ import org.HdrHistogram.Histogram;
 import java.util.Locale;
 import java.util.Map;
 
-/** What one phase measured: rates, latency percentiles (ms, from due time) and outcomes by kind. */
+/**
+ * What one phase measured: rates, latency percentiles (ms, from due time), outcomes by kind, and the 503s by
+ * the broker's refusal reason (among them placements deferred by the logon cap and connects refused for load).
+ */
 public record PhaseResult(String name, String endpoint, double targetRate, double seconds, long sent, long completed,
                           double throughput, double successThroughput, Latencies latencies,
-                          Latencies successLatencies, Latencies sendLag, Map<String, Long> outcomes) {
+                          Latencies successLatencies, Latencies sendLag, Map<String, Long> outcomes,
+                          Map<String, Long> refusals) {
+
+    /** The broker's refusal labels (DESIGN.md 7.4) the summary names. */
+    static final String LOGON_CAP = "logon_cap";
+    static final String LOAD = "load";
+
+    public PhaseResult {
+        refusals = Map.copyOf(refusals);
+    }
+
+    /** A phase without refusals by reason (none counted). */
+    public PhaseResult(String name, String endpoint, double targetRate, double seconds, long sent, long completed,
+                       double throughput, double successThroughput, Latencies latencies, Latencies successLatencies,
+                       Latencies sendLag, Map<String, Long> outcomes) {
+        this(name, endpoint, targetRate, seconds, sent, completed, throughput, successThroughput, latencies,
+                successLatencies, sendLag, outcomes, Map.of());
+    }
 
     /** Percentiles in milliseconds. */
     public record Latencies(double p50, double p90, double p99, double p999, double max, double mean) {
@@ -42,7 +62,18 @@ public record PhaseResult(String name, String endpoint, double targetRate, doubl
         long ok = recorder.successful().getTotalCount();
         return new PhaseResult(name, endpoint, targetRate, seconds, sent, recorder.completed(),
                 recorder.completed() / seconds, ok / seconds, Latencies.of(recorder.all()),
-                Latencies.of(recorder.successful()), Latencies.of(recorder.sendLag()), recorder.outcomes());
+                Latencies.of(recorder.successful()), Latencies.of(recorder.sendLag()), recorder.outcomes(),
+                recorder.refusals());
+    }
+
+    /** Connects answered 503 because the host's logon cap was reached: placements deferred, not refused for good. */
+    public long deferredByLogonCap() {
+        return refusals.getOrDefault(LOGON_CAP, 0L);
+    }
+
+    /** Connects answered 503 because every host with room was at or above a load threshold. */
+    public long refusedForLoad() {
+        return refusals.getOrDefault(LOAD, 0L);
     }
 
     /** Answers that were not a success, as a share of everything due. */
@@ -55,6 +86,8 @@ public record PhaseResult(String name, String endpoint, double targetRate, doubl
     public JsonObject toJson() {
         JsonObject outcomesJson = new JsonObject();
         outcomes.forEach(outcomesJson::put);
+        JsonObject refusalsJson = new JsonObject();
+        refusals.forEach(refusalsJson::put);
         return new JsonObject()
                 .put("phase", name)
                 .put("endpoint", endpoint)
@@ -67,7 +100,10 @@ public record PhaseResult(String name, String endpoint, double targetRate, doubl
                 .put("latencyMs", latencies.toJson())
                 .put("successLatencyMs", successLatencies.toJson())
                 .put("sendLagMs", sendLag.toJson())
-                .put("outcomes", outcomesJson);
+                .put("outcomes", outcomesJson)
+                .put("deferredByLogonCap", deferredByLogonCap())
+                .put("refusedForLoad", refusedForLoad())
+                .put("refusedByReason", refusalsJson);
     }
 
     public String text() {
@@ -77,9 +113,11 @@ public record PhaseResult(String name, String endpoint, double targetRate, doubl
                   latency      %s
                   successes    %s
                   outcomes     %s
+                  refused      %d deferred by the logon cap, %d for load (503 by reason: %s)
                   send lag     p99 %.2f ms, max %.2f ms (how late requests left the generator; part of the latencies)
                 """, name, endpoint, targetRate, seconds, throughput, successThroughput, sent, completed,
-                latencies.text(), successLatencies.text(), outcomes, sendLag.p99(), sendLag.max());
+                latencies.text(), successLatencies.text(), outcomes, deferredByLogonCap(), refusedForLoad(), refusals,
+                sendLag.p99(), sendLag.max());
     }
 
     private static double round(double value) {

@@ -1,6 +1,8 @@
 package io.berth.deploy.demo;
 
 import io.berth.common.config.KafkaConfig;
+import io.berth.common.config.ServiceName;
+import io.berth.common.testing.ApiClient;
 import io.berth.deploy.BerthLocal;
 import io.berth.deploy.BerthServices;
 import io.berth.deploy.LauncherOptions;
@@ -84,6 +86,41 @@ class DemoFleetIT {
             assertThat(fleet.logons()).isGreaterThanOrEqualTo(1);
             assertThat(fleet.logoffs()).isGreaterThanOrEqualTo(1);
             assertThat(fleet.allocationsSeen()).isGreaterThanOrEqualTo(1);
+        });
+    }
+
+    @Test
+    void anOperatorsLogoffReachesTheHostInAHeartbeatAnswerAndTheSessionEndsWithLogoff() {
+        // given a one-host fleet heartbeating every 2 s whose users stay ten minutes, and carol logged on
+        DemoFleet.Settings longStay = new DemoFleet.Settings(1, 2, 2, Duration.ofMillis(100), Duration.ofMillis(300),
+                Duration.ofMinutes(10), Duration.ofMinutes(10));
+        fleet = DemoFleet.start(vertx, api, new KafkaConfig(stack.kafkaBootstrapServers(), 6, (short) 1),
+                stack.adminToken(), longStay).await();
+        String admin = stack.adminToken();
+        JsonObject[] answer = new JsonObject[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            HttpResponse<Buffer> response = api.connect(stack.gatewayToken(), "carol", DemoFleet.APP_GROUP_ID,
+                    List.of(DemoFleet.USER_GROUP)).await();
+            answer[0] = response.statusCode() == 200 ? response.bodyAsJsonObject() : null;
+            return answer[0] != null;
+        });
+        String sessionId = answer[0].getString("sessionId");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "ACTIVE".equals(api.session(admin, sessionId).await().getString("state")));
+
+        // when an operator logs her off
+        ApiClient sessions = new ApiClient(stack.port(ServiceName.SESSION));
+        assertThat(sessions.post("/api/v1/sessions/" + sessionId + "/logoff", admin, null).status()).isEqualTo(202);
+
+        // then her host's agent gets the LOGOFF in a heartbeat answer, logs her off, and the session ends so
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            JsonObject session = api.session(admin, sessionId).await();
+            assertThat(session.getString("state")).isEqualTo("ENDED");
+            assertThat(session.getString("endReason")).isEqualTo("LOGOFF");
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(fleet.logoffCommands()).isEqualTo(1);
+            assertThat(fleet.logoffs()).isEqualTo(1);
         });
     }
 }

@@ -34,6 +34,7 @@ class LoadGeneratorIT {
                     "--broker-port", String.valueOf(stack.port(ServiceName.BROKER)),
                     "--inventory-port", String.valueOf(stack.port(ServiceName.INVENTORY)),
                     "--session-port", String.valueOf(stack.port(ServiceName.SESSION)),
+                    "--kafka-port", stack.kafkaBootstrapServers().substring(stack.kafkaBootstrapServers().lastIndexOf(':') + 1),
                     "--admin-token", stack.adminToken(), "--gateway-token", stack.gatewayToken());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             LoadGenerator generator = new LoadGenerator(options, new PrintStream(console, true, StandardCharsets.UTF_8));

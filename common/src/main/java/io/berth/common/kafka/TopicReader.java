@@ -12,9 +12,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,10 +31,10 @@ import java.util.function.Supplier;
  * {@link FailurePolicy} says ({@link FailurePolicy#SKIP_AND_COUNT} unless set).
  *
  * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning (or from a point in
- * time, {@link Builder#replayFrom}), to rebuild state from compacted topics; {@link #group} joins a consumer group, so that each record is handled by one
- * member, and commits offsets after each processed batch. Either way {@link #caughtUp()} completes once
- * the reader has reached the end offsets that existed when its partitions were assigned: that is what a
- * service's readiness means.
+ * time, {@link Builder#replayFrom}), to rebuild state from compacted topics; {@link #group} joins a consumer
+ * group, so that each record is handled by one member, and commits offsets after each processed batch. Either
+ * way {@link #caughtUp()} completes once the reader has reached the end offsets that existed when its
+ * partitions were assigned: that is what a service's readiness means.
  */
 public final class TopicReader implements AutoCloseable {
 
@@ -57,7 +52,6 @@ public final class TopicReader implements AutoCloseable {
         BEGINNING
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -71,10 +65,12 @@ public final class TopicReader implements AutoCloseable {
     private final Consumer<Collection<TopicPartition>> onRevoked;
     private final ReadProgress progress;
     private final PollLoop loop;
+    private final OwnerContext ownerContext;
 
     private TopicReader(Builder builder) {
         this.name = builder.clientId;
         this.context = builder.vertx.getOrCreateContext();
+        this.ownerContext = new OwnerContext(builder.clientId, this.context);
         this.handler = builder.handler;
         this.topics = List.copyOf(builder.topics);
         this.groupId = builder.groupId;
@@ -177,51 +173,7 @@ public final class TopicReader implements AutoCloseable {
 
     /** Runs the handler on the owner's context and waits for it; its failure is the loop's to retry or skip. */
     private void handleOnContext(List<ConsumerRecord<String, byte[]>> batch) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                Future<?> result = handler.handle(batch);
-                if (result == null) {
-                    done.complete(null);
-                } else {
-                    result.onComplete(ar -> {
-                        if (ar.failed()) {
-                            done.completeExceptionally(ar.cause());
-                        } else {
-                            done.complete(null);
-                        }
-                    });
-                }
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        try {
-            done.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    /** Runs a partition listener on the owner's context and waits for it: the rebalance goes on only after. */
-    private void runOnContextAndWait(Runnable work) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                LOG.error("Reader {}: a partition listener failed", name, e);
-            }
-            done.complete(null);
-        });
-        try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WakeupException();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        ownerContext.handle(handler, batch);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -232,14 +184,14 @@ public final class TopicReader implements AutoCloseable {
             }
             progress.assigned(partitions);
             if (onAssigned != null && !partitions.isEmpty()) {
-                runOnContextAndWait(() -> onAssigned.accept(partitions));
+                ownerContext.runAndWait(() -> onAssigned.accept(partitions));
             }
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (onRevoked != null && !partitions.isEmpty()) {
-                runOnContextAndWait(() -> onRevoked.accept(partitions));
+                ownerContext.runAndWait(() -> onRevoked.accept(partitions));
             }
         }
     }

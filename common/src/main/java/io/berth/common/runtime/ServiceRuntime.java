@@ -3,10 +3,13 @@ package io.berth.common.runtime;
 import io.berth.common.config.ServiceConfig;
 import io.berth.common.http.Readiness;
 import io.berth.common.kafka.TopicBootstrapper;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -18,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.LongStream;
 
 /**
  * Starts one service: a Vert.x instance reporting to its own Prometheus registry, Berth's topics created
@@ -25,6 +29,23 @@ import java.util.function.Function;
  * single-machine launcher and by integration tests.
  */
 public final class ServiceRuntime {
+
+    /**
+     * GC pauses as a histogram with a few fixed bounds, so a scrape before and after a load run tells their p99
+     * and max over exactly that run (the load generator's cost per connect), not only a decaying maximum.
+     */
+    private static final MeterFilter GC_PAUSE_BUCKETS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (!id.getName().equals("jvm.gc.pause")) {
+                return config;
+            }
+            return DistributionStatisticConfig.builder()
+                    .serviceLevelObjectives(LongStream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+                            .mapToDouble(millis -> Duration.ofMillis(millis).toNanos()).toArray())
+                    .build().merge(config);
+        }
+    };
 
     /** Numbers each Vert.x instance's metrics backend in this JVM (see {@link #metricsOptions}). */
     private static final AtomicLong INSTANCES = new AtomicLong();
@@ -35,7 +56,7 @@ public final class ServiceRuntime {
     public static Future<RunningService> start(ServiceConfig config,
                                                Function<ServiceContext, ? extends BerthVerticle> verticleFactory) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("service", config.service().id());
+        registry.config().commonTags("service", config.service().id()).meterFilter(GC_PAUSE_BUCKETS);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,7 @@ public final class LoadGenerator {
 
         JsonArray phases = new JsonArray();
         List<PhaseResult> measured = new ArrayList<>();
+        ConnectCost cost = null;
         try {
             if (!options.warmup().isZero()) {
                 phase("warmup", PhaseDriver.Endpoint.CONNECT, options.rate(), options.warmup());
@@ -136,9 +138,17 @@ public final class LoadGenerator {
                     summary.put("connectToNoopRatio", Math.round(ratio * 1000) / 1000.0);
                 }
             } else {
+                Optional<CostProbe> probe = CostProbe.find(options);
+                CostSnapshot before = probe.isPresent() ? probe.get().snapshot() : null;
                 PhaseResult connect = phase("connect", PhaseDriver.Endpoint.CONNECT, options.rate(), options.duration());
                 measured.add(connect);
-                phases.add(connect.toJson());
+                JsonObject connectJson = connect.toJson();
+                if (probe.isPresent()) {
+                    cost = probe.get().since(before, Math.round(connect.successThroughput() * connect.seconds()));
+                    connectJson.put("cost", cost.toJson());
+                    summary.put("cost", cost.toJson());
+                }
+                phases.add(connectJson);
                 if (options.baseline()) {
                     PhaseResult noop = phase("no-op", PhaseDriver.Endpoint.NOOP, options.rate(), options.duration());
                     measured.add(noop);
@@ -179,6 +189,9 @@ public final class LoadGenerator {
         out.println();
         out.println("=== Summary ===");
         measured.forEach(result -> out.print(result.text()));
+        if (cost != null) {
+            out.print(cost.text());
+        }
         if (summary.containsKey("maxConnect")) {
             out.println("Highest connect rate held with p99 <= " + options.p99BoundMillis() + " ms: "
                     + summary.getJsonObject("maxConnect").getDouble("heldRate") + "/s");

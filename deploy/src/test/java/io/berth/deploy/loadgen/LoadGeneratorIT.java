@@ -58,6 +58,13 @@ class LoadGeneratorIT {
             assertThat(summary.getDouble("connectToNoopRatio")).isPositive();
             assertThat(summary.getJsonObject("agent").getLong("logons")).isPositive();
             assertThat(summary.getJsonObject("agent").getLong("failedAgentCalls")).isZero();
+            // and the connect phase's cost: this JVM serves every port, so it is charged, and its counters count
+            JsonObject cost = summary.getJsonObject("cost");
+            assertThat(cost.getJsonArray("processes")).hasSize(1);
+            assertThat(cost.getDouble("cpuMicrosPerConnect")).isPositive();
+            assertThat(cost.getLong("allocatedBytesPerConnect")).isPositive();
+            assertThat(cost.getJsonArray("allocationUncounted")).isEmpty();
+            assertThat(console.toString(StandardCharsets.UTF_8)).contains("allocated per connect");
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("[connect ", "=== Summary ===", "p99.9");
         }
     }

@@ -1,0 +1,95 @@
+package io.berth.deploy.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ConnectCostTest {
+
+    private static final String EXPOSITION = """
+            # HELP jvm_gc_memory_allocated_bytes_total Incremented for an increase in the size of the young generation
+            # TYPE jvm_gc_memory_allocated_bytes_total counter
+            jvm_gc_memory_allocated_bytes_total{service="broker-service"} 1.5E9
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service",le="0.005"} 10.0
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service",le="0.02"} 18.0
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service",le="+Inf"} 20.0
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="Metadata GC Threshold",gc="G1 Young Generation",service="broker-service",le="0.005"} 1.0
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="Metadata GC Threshold",gc="G1 Young Generation",service="broker-service",le="0.02"} 1.0
+            jvm_gc_pause_seconds_bucket{action="end of minor GC",cause="Metadata GC Threshold",gc="G1 Young Generation",service="broker-service",le="+Inf"} 1.0
+            jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service"} 20.0
+            jvm_gc_pause_seconds_count{action="end of minor GC",cause="Metadata GC Threshold",gc="G1 Young Generation",service="broker-service"} 1.0
+            jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service"} 0.25
+            http_server_requests_total{service="broker-service"} 99.0
+            """;
+
+    @Test
+    void aJvmsCountersAreSummedOverCollectorsAndCauses() {
+        JvmCounters counters = JvmCounters.parse(EXPOSITION);
+
+        assertThat(counters.allocatedBytes()).isEqualTo(1.5e9);
+        assertThat(counters.pauses()).isEqualTo(21);
+        assertThat(counters.pauseSeconds()).isEqualTo(0.25);
+        assertThat(counters.pauseBuckets()).containsEntry(0.005, 11L).containsEntry(0.02, 19L)
+                .containsEntry(Double.POSITIVE_INFINITY, 21L);
+    }
+
+    @Test
+    void aConnectIsChargedTheCpuOfEveryProcessAndTheAllocationOfEveryJvmThatCountsIt() {
+        // given a launcher JVM (services and Kafka) and, apart, a second Kafka process without counters
+        ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10, List.of("broker-service", "kafka"));
+        ProcessesUnderTest.Served kafka = new ProcessesUnderTest.Served(20, List.of("kafka"));
+        CostSnapshot before = new CostSnapshot(0, List.of(launcher, kafka), Map.of(10L, 1_000L, 20L, 500L),
+                Map.of(10L, new JvmCounters(1e9, 5, 0.05, Map.of(0.005, 4L, 0.02, 5L, Double.POSITIVE_INFINITY, 5L))));
+        CostSnapshot after = new CostSnapshot(10_000_000_000L, List.of(launcher, kafka), Map.of(10L, 1_600L, 20L, 700L),
+                Map.of(10L, new JvmCounters(1e9 + 400_000_000, 105, 1.05,
+                        Map.of(0.005, 54L, 0.02, 104L, Double.POSITIVE_INFINITY, 105L))));
+
+        // when 20,000 connects succeeded in those 10 s (100 ticks a second)
+        ConnectCost cost = ConnectCost.between(before, after, 20_000, 100);
+
+        // then 8 CPU-seconds over 20,000 connects, 400 MB over 20,000, pauses from the histogram's deltas
+        assertThat(cost.cpuMicrosPerConnect()).isCloseTo(400, within(0.001));
+        assertThat(cost.coresUsed()).isCloseTo(0.8, within(0.001));
+        assertThat(cost.allocatedBytesPerConnect()).isCloseTo(20_000, within(0.001));
+        assertThat(cost.allocationUncounted()).containsExactly("kafka");
+        assertThat(cost.gcPauses()).isEqualTo(100);
+        assertThat(cost.gcPauseP99Ms()).isEqualTo(20.0);
+        assertThat(cost.gcPauseMaxMs()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(cost.processes()).extracting(ConnectCost.ProcessCost::cpuMicrosPerConnect)
+                .containsExactly(300.0, 100.0);
+        assertThat(cost.toJson().getDouble("cpuMicrosPerConnect")).isEqualTo(400.0);
+    }
+
+    @Test
+    void pauseBoundsNeedAHistogramAndAreZeroWithoutPauses() {
+        assertThat(ConnectCost.pauseBound(Map.of(), 0.99)).isNull();
+        assertThat(ConnectCost.pauseBound(Map.of(0.001, 0L, Double.POSITIVE_INFINITY, 0L), 0.99)).isZero();
+        assertThat(ConnectCost.pauseBound(Map.of(0.001, 99L, 0.01, 100L, Double.POSITIVE_INFINITY, 100L), 0.99))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void listeningSocketsOnTheWantedPortsAreFoundInProcNetTcp() {
+        List<String> table = List.of(
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+                "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0",
+                "   1: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4343 1 0",
+                "   2: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 4444 1 0",
+                "   3: 00000000000000000000000001000000:2384 00000000000000000000000000000000:0000 0A 0:0 0:0 0 0 0 4545 1");
+
+        assertThat(ProcessesUnderTest.listeningPorts(table, Set.of(8080, 9092)))
+                .containsOnly(Map.entry(4242L, 8080), Map.entry(4545L, 9092));
+    }
+
+    @Test
+    void cpuTimeIsUserPlusSystemEvenWhenTheCommandNameHoldsSpacesAndParentheses() {
+        String stat = "4711 (java (main) x) S 1 4711 4711 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 42 0 100 0 0";
+
+        assertThat(ProcessesUnderTest.cpuTicksOf(stat)).isEqualTo(325);
+    }
+}

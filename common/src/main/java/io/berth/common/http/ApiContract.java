@@ -2,8 +2,11 @@ package io.berth.common.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -14,8 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -24,14 +30,20 @@ import java.util.concurrent.CompletionException;
  */
 public final class ApiContract {
 
+    /** Where a request's operation is kept once looked up (see {@link #operationOf}). */
+    private static final String OPERATION = "berth.operation";
+
     private final OpenAPIContract contract;
     private final RequestValidator validator;
     private final JsonObject asWritten;
+    /** The ids of the operations that ask for a bearer token (their own {@code security}, else the global one). */
+    private final Set<String> securedOperations;
 
     private ApiContract(OpenAPIContract contract, RequestValidator validator, JsonObject asWritten) {
         this.contract = contract;
         this.validator = validator;
         this.asWritten = asWritten;
+        this.securedOperations = securedOperations(asWritten);
     }
 
     /**
@@ -78,6 +90,55 @@ public final class ApiContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The documented operation a request is for, or null; looked up once per request, however many of the
+     * router's handlers (body limits, validation) ask.
+     */
+    Operation operationOf(RoutingContext ctx) {
+        if (ctx.data().containsKey(OPERATION)) {
+            return ctx.get(OPERATION);
+        }
+        Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
+        ctx.put(OPERATION, operation);
+        return operation;
+    }
+
+    /** Whether the document asks a bearer token of this operation. */
+    boolean requiresToken(Operation operation) {
+        return securedOperations.contains(operation.getOperationId());
+    }
+
+    /** Every operation of the document as written, by operation id (for its extensions and security). */
+    Map<String, JsonObject> operationsAsWritten() {
+        return operationsAsWritten(asWritten);
+    }
+
+    private static Map<String, JsonObject> operationsAsWritten(JsonObject document) {
+        Map<String, JsonObject> operations = new HashMap<>();
+        JsonObject paths = document.getJsonObject("paths", new JsonObject());
+        for (String path : paths.fieldNames()) {
+            JsonObject methods = paths.getJsonObject(path);
+            for (String method : methods.fieldNames()) {
+                if (methods.getValue(method) instanceof JsonObject operation && operation.getString("operationId") != null) {
+                    operations.put(operation.getString("operationId"), operation);
+                }
+            }
+        }
+        return operations;
+    }
+
+    private static Set<String> securedOperations(JsonObject document) {
+        Set<String> secured = new HashSet<>();
+        JsonArray global = document.getJsonArray("security");
+        operationsAsWritten(document).forEach((id, operation) -> {
+            JsonArray security = operation.containsKey("security") ? operation.getJsonArray("security") : global;
+            if (security != null && !security.isEmpty()) {
+                secured.add(id);
+            }
+        });
+        return Set.copyOf(secured);
     }
 
     OpenAPIContract openApi() {

@@ -1,7 +1,6 @@
 package io.berth.common.http;
 
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.openapi.contract.Operation;
@@ -27,15 +26,14 @@ final class BodyLimits implements Handler<RoutingContext> {
 
     BodyLimits(ApiContract contract) {
         this.contract = contract;
-        this.declaredLimits = declaredLimits(contract.document());
+        this.declaredLimits = declaredLimits(contract);
         declaredLimits.forEach((operationId, limit) ->
                 declaredHandlers.put(operationId, BodyHandler.create(false).setBodyLimit(limit)));
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        Operation operation = declaredLimits.isEmpty() ? null
-                : contract.openApi().findOperation(ctx.normalizedPath(), ctx.request().method());
+        Operation operation = declaredLimits.isEmpty() ? null : contract.operationOf(ctx);
         if (operation == null || !declaredLimits.containsKey(operation.getOperationId())) {
             ctx.put(LIMIT, ApiRouter.MAX_BODY_BYTES);
             standard.handle(ctx);
@@ -46,19 +44,13 @@ final class BodyLimits implements Handler<RoutingContext> {
     }
 
     /** Per operation id, the {@value #EXTENSION} its document declares. */
-    private static Map<String, Long> declaredLimits(JsonObject document) {
+    private static Map<String, Long> declaredLimits(ApiContract contract) {
         Map<String, Long> limits = new HashMap<>();
-        JsonObject paths = document.getJsonObject("paths", new JsonObject());
-        for (String path : paths.fieldNames()) {
-            JsonObject operations = paths.getJsonObject(path);
-            for (String method : operations.fieldNames()) {
-                if (operations.getValue(method) instanceof JsonObject operation
-                        && operation.getValue(EXTENSION) instanceof Number limit
-                        && operation.getString("operationId") != null) {
-                    limits.put(operation.getString("operationId"), limit.longValue());
-                }
+        contract.operationsAsWritten().forEach((id, operation) -> {
+            if (operation.getValue(EXTENSION) instanceof Number limit) {
+                limits.put(id, limit.longValue());
             }
-        }
+        });
         return Map.copyOf(limits);
     }
 }

@@ -63,12 +63,12 @@ final class RequestValidation implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        Operation operation = contract.openApi().findOperation(ctx.normalizedPath(), ctx.request().method());
+        Operation operation = contract.operationOf(ctx);
         if (operation == null) {
             ctx.next();
             return;
         }
-        if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null && requiresToken(operation)) {
+        if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null && contract.requiresToken(operation)) {
             // A caller without a token hears 401 from the route's own authentication, whatever its body:
             // the token is checked first on every protected endpoint.
             ctx.next();
@@ -111,9 +111,12 @@ final class RequestValidation implements Handler<RoutingContext> {
      * schema here rather than on a worker; null when every one fits.
      */
     private String invalidParameter(RoutingContext ctx, Operation operation) {
-        Map<String, String> pathValues = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
+        Map<String, String> pathValues = null;
         for (Parameter parameter : operation.getParameters()) {
             boolean inPath = parameter.getIn() == Location.PATH;
+            if (inPath && pathValues == null) {
+                pathValues = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
+            }
             String subject = (inPath ? "path parameter '" : "header '") + parameter.getName() + "'";
             String value = inPath ? pathValues.get(parameter.getName()) : ctx.request().getHeader(parameter.getName());
             if (value == null && inPath) {
@@ -201,17 +204,6 @@ final class RequestValidation implements Handler<RoutingContext> {
             return;
         }
         ctx.next();
-    }
-
-    /** Whether the document asks a bearer token of this operation (its own {@code security}, else the global one). */
-    private boolean requiresToken(Operation operation) {
-        JsonObject paths = contract.document().getJsonObject("paths");
-        JsonObject path = paths == null ? null : paths.getJsonObject(operation.getOpenAPIPath());
-        JsonObject declared = path == null ? null
-                : path.getJsonObject(operation.getHttpMethod().name().toLowerCase(java.util.Locale.ROOT));
-        JsonArray security = declared != null && declared.containsKey("security")
-                ? declared.getJsonArray("security") : contract.document().getJsonArray("security");
-        return security != null && !security.isEmpty();
     }
 
     /** What was wrong, naming the field or parameter; the validator's own wording otherwise. */

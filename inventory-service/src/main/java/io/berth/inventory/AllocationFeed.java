@@ -55,6 +55,8 @@ final class AllocationFeed implements AutoCloseable {
                 // out; the next writer is not ready before it has them, so that is 10 s here, not Kafka's 45.
                 .consumerProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
                 .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)
+                // the connect was answered by the broker already; storing its assignment can wait a moment
+                .relaxedFetch()
                 .handler(this::onAllocations)
                 .start();
     }

@@ -33,6 +33,8 @@ final class HostCommandFeed implements AutoCloseable {
         this.clock = clock;
         reader = TopicReader.replay(kafka.vertx(), kafka.config(), kafka.clientId("commands"), Topics.HOST_COMMANDS)
                 .replayFrom(() -> clock.instant().minus(LOOK_BACK))
+                // commands reach agents at their next heartbeat, seconds away
+                .relaxedFetch()
                 .metrics(kafka.registry())
                 .handler(this::onCommands)
                 .start();

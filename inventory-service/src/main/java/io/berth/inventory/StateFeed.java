@@ -51,6 +51,8 @@ final class StateFeed implements AutoCloseable {
                 .handler(this::onStateRecords)
                 .start();
         sessionReader = TopicReader.replay(vertx, kafka, clientId.apply("sessions"), Topics.SESSIONS)
+                // session counts for listings and the scaler: no request waits on them
+                .relaxedFetch()
                 .metrics(registry)
                 .failurePolicy(FailurePolicy.SKIP_AND_COUNT)
                 .handler(this::onSessions)

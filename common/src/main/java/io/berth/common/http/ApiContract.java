@@ -38,12 +38,14 @@ public final class ApiContract {
     private final JsonObject asWritten;
     /** The ids of the operations that ask for a bearer token (their own {@code security}, else the global one). */
     private final Set<String> securedOperations;
+    private final CompiledSchemas compiledSchemas;
 
     private ApiContract(OpenAPIContract contract, RequestValidator validator, JsonObject asWritten) {
         this.contract = contract;
         this.validator = validator;
         this.asWritten = asWritten;
         this.securedOperations = securedOperations(asWritten);
+        this.compiledSchemas = new CompiledSchemas(asWritten);
     }
 
     /**
@@ -139,6 +141,11 @@ public final class ApiContract {
             }
         });
         return Set.copyOf(secured);
+    }
+
+    /** The request schemas compiled for the accepting check on the event loop. */
+    CompiledSchemas compiledSchemas() {
+        return compiledSchemas;
     }
 
     OpenAPIContract openApi() {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.berth.common.events.EventCodec;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +27,9 @@ public final class RequestBody {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Reads one JSON value as a tree and leaves what follows it to {@link #parse}, which words that refusal. */
+    private static final ObjectReader TREE = STRICT.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RequestBody() {
     }
@@ -49,15 +54,17 @@ public final class RequestBody {
         }
     }
 
-    /** Refuses a body that is not one well-formed JSON value, or that gives a field twice. */
-    static void checkSyntax(Buffer body) {
+    /**
+     * The body as a JSON tree; refuses one that is not one well-formed JSON value, or that gives a field twice.
+     * Null for a body of white space only (the schema check then refuses it).
+     */
+    static JsonNode parse(Buffer body) {
         try (JsonParser parser = STRICT.createParser(body.getBytes())) {
-            if (parser.nextToken() != null) {
-                parser.skipChildren();
-            }
+            JsonNode tree = parser.nextToken() == null ? null : TREE.readValue(parser);
             if (parser.nextToken() != null) {
                 throw ProblemException.badRequest("the body is not valid JSON: data after the JSON value");
             }
+            return tree;
         } catch (IOException e) {
             throw ProblemException.badRequest(describe(e));
         }

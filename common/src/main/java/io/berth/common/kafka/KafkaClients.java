@@ -67,6 +67,9 @@ public final class KafkaClients {
         return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5);
     }
 
+    /** How long an idle fetch of a reader off every request's path waits (see TopicReader.Builder.relaxedFetch). */
+    public static final int RELAXED_FETCH_WAIT_MILLIS = 250;
+
     /** Idempotent, acks=all: an acknowledged send is on every in-sync replica exactly once. */
     public static Map<String, Object> producerProps(KafkaConfig config, String clientId) {
         Map<String, Object> props = adminProps(config, clientId);

@@ -46,11 +46,11 @@ class RequestBodyTest {
 
     @Test
     void theSyntaxCheckRefusesDuplicatesAndTrailingData() {
-        RequestBody.checkSyntax(Buffer.buffer("{\"a\":{\"b\":1},\"c\":[1,2]}"));
+        RequestBody.parse(Buffer.buffer("{\"a\":{\"b\":1},\"c\":[1,2]}"));
 
-        assertThatThrownBy(() -> RequestBody.checkSyntax(Buffer.buffer("{\"a\":{\"b\":1,\"b\":2}}")))
+        assertThatThrownBy(() -> RequestBody.parse(Buffer.buffer("{\"a\":{\"b\":1,\"b\":2}}")))
                 .hasMessageContaining("same field twice");
-        assertThatThrownBy(() -> RequestBody.checkSyntax(Buffer.buffer("[1] [2]")))
+        assertThatThrownBy(() -> RequestBody.parse(Buffer.buffer("[1] [2]")))
                 .hasMessageContaining("after the JSON value");
     }
 }

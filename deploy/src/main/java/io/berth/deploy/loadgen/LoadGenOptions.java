@@ -69,7 +69,7 @@ public final class LoadGenOptions extends CheckedOptions {
     private int durationSeconds;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5",
-            description = "unmeasured time at the same rate before it (default ${DEFAULT-VALUE})")
+            description = "unmeasured time before it, the rate rising from a tenth to the full rate (default ${DEFAULT-VALUE})")
     private int warmupSeconds;
 
     @Option(names = "--connections", paramLabel = "C", defaultValue = "64",

@@ -119,7 +119,7 @@ public final class LoadGenerator {
         ConnectCost cost = null;
         try {
             if (!options.warmup().isZero()) {
-                phase("warmup", PhaseDriver.Endpoint.CONNECT, options.rate(), options.warmup());
+                phase("warmup", PhaseDriver.Endpoint.CONNECT, Math.max(1, options.rate() / 10), options.rate(), options.warmup());
             }
             if (options.max()) {
                 double fillRate = options.capacity() / (double) Math.max(1, options.sessionLength().toSeconds());
@@ -233,8 +233,15 @@ public final class LoadGenerator {
     }
 
     private PhaseResult phase(String name, PhaseDriver.Endpoint endpoint, double rate, Duration duration) throws Exception {
-        out.printf(Locale.ROOT, "--- %s: %s at %.0f/s for %d s ---%n", name, endpoint.description, rate, duration.toSeconds());
-        return onContext(driverContext, () -> driver.run(name, endpoint, rate, duration),
+        return phase(name, endpoint, rate, rate, duration);
+    }
+
+    /** A phase whose rate rises from {@code fromRate} to {@code rate}: the warm-up's (see OpenLoopSchedule#ramp). */
+    private PhaseResult phase(String name, PhaseDriver.Endpoint endpoint, double fromRate, double rate, Duration duration)
+            throws Exception {
+        out.printf(Locale.ROOT, "--- %s: %s at %s/s for %d s ---%n", name, endpoint.description,
+                fromRate == rate ? "%.0f".formatted(rate) : "%.0f up to %.0f".formatted(fromRate, rate), duration.toSeconds());
+        return onContext(driverContext, () -> driver.ramp(name, endpoint, fromRate, rate, duration),
                 duration.plus(options.requestTimeout()).plusSeconds(30));
     }
 
@@ -242,20 +249,14 @@ public final class LoadGenerator {
         CompletableFuture<T> result = new CompletableFuture<>();
         context.runOnContext(v -> {
             try {
-                work.get().onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        result.complete(ar.result());
-                    } else {
-                        result.completeExceptionally(ar.cause());
-                    }
-                });
+                work.get().onSuccess(result::complete).onFailure(result::completeExceptionally);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
         });
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (java.util.concurrent.ExecutionException e) { // the work's own failure, not the wrapper
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }

@@ -54,15 +54,17 @@ final class PhaseDriver {
     }
 
     /** Drives {@code endpoint} at {@code rate} for {@code duration}; completes when every request has finished. */
-    Future<PhaseResult> run(String name, Endpoint endpoint, double rate, Duration duration) {
+    /** A phase whose rate grows linearly from {@code fromRate} to {@code rate} (see {@link OpenLoopSchedule#ramp}). */
+    Future<PhaseResult> ramp(String name, Endpoint endpoint, double fromRate, double rate, Duration duration) {
         Promise<PhaseResult> done = Promise.promise();
-        new Run(name, endpoint, rate, duration, done).start();
+        new Run(name, endpoint, fromRate, rate, duration, done).start();
         return done.future();
     }
 
     private final class Run {
         private final String name;
         private final Endpoint endpoint;
+        private final double fromRate;
         private final double rate;
         private final Duration duration;
         private final Promise<PhaseResult> done;
@@ -76,9 +78,10 @@ final class PhaseDriver {
         private boolean sending = true;
         private long secondsReported;
 
-        Run(String name, Endpoint endpoint, double rate, Duration duration, Promise<PhaseResult> done) {
+        Run(String name, Endpoint endpoint, double fromRate, double rate, Duration duration, Promise<PhaseResult> done) {
             this.name = name;
             this.endpoint = endpoint;
+            this.fromRate = fromRate;
             this.rate = rate;
             this.duration = duration;
             this.done = done;
@@ -86,7 +89,7 @@ final class PhaseDriver {
 
         void start() {
             startedAt = System.nanoTime() + 5_000_000;
-            schedule = new OpenLoopSchedule(startedAt, rate, duration.toNanos());
+            schedule = OpenLoopSchedule.ramp(startedAt, fromRate, rate, duration.toNanos());
             sendTimer = vertx.setPeriodic(1, t -> sendDue());
             progressTimer = vertx.setPeriodic(1000, t -> progress());
         }

@@ -7,7 +7,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -35,8 +37,13 @@ final class CompiledSchemas {
     private final Map<String, Schema> parameters = new HashMap<>();
 
     CompiledSchemas(JsonObject document) {
+        // The document's own keys (openapi, paths, x-invalid-detail...) are keywords no schema dialect knows: plain
+        // annotations, as in vertx-json-schema, without a warning logged for each at every start.
+        Dialect openApi = Dialect.builder(Dialects.getOpenApi31())
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                .build();
         // format assertions on, as vertx-json-schema does (a date-time that is no date-time is refused)
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(), builder -> builder
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(openApi, builder -> builder
                 .schemas(Map.of(DOCUMENT, document.encode()))
                 .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
         JsonObject paths = document.getJsonObject("paths", new JsonObject());

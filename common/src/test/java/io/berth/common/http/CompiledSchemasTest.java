@@ -33,7 +33,8 @@ class CompiledSchemasTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<Object> REPLACEMENTS = List.of("", "x".repeat(300), "abc-1", "a b", "\u0001",
-            "2026-12-01T08:55:00Z", "2026-13-45T99:00:00Z", "ALICE@example.com", 0, -1, 1, 1.5, 100000,
+            "2026-12-01T08:55:00Z", "2026-13-45T99:00:00Z", "ALICE@example.com", 0, -1, 1, 1.0, 1.5, 100000,
+            new java.math.BigInteger("12345678901234567890"),
             true, new JsonArray(), new JsonArray().add("x"), new JsonObject());
     private static Vertx vertx;
 

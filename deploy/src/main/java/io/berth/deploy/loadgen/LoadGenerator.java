@@ -241,7 +241,7 @@ public final class LoadGenerator {
             throws Exception {
         out.printf(Locale.ROOT, "--- %s: %s at %s/s for %d s ---%n", name, endpoint.description,
                 fromRate == rate ? "%.0f".formatted(rate) : "%.0f up to %.0f".formatted(fromRate, rate), duration.toSeconds());
-        return onContext(driverContext, () -> driver.ramp(name, endpoint, fromRate, rate, duration),
+        return onContext(driverContext, () -> driver.run(name, endpoint, fromRate, rate, duration),
                 duration.plus(options.requestTimeout()).plusSeconds(30));
     }
 
@@ -256,7 +256,7 @@ public final class LoadGenerator {
         });
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) { // the work's own failure, not the wrapper
+        } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }

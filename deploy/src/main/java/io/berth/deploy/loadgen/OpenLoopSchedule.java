@@ -7,7 +7,7 @@ package io.berth.deploy.loadgen;
  * second is charged for every request that was due during that second.
  *
  * <p>A ramp ({@link #ramp}) raises the rate linearly over the run: a warm-up that starts a cold JVM at its
- * full rate buries it before its JIT compilers have caught up (on 2 cores they take most of a minute), and
+ * full rate buries it before its JIT compilers have caught up (on 2 cores they take minutes), and
  * the backlog then outlives the warm-up.
  */
 public final class OpenLoopSchedule {

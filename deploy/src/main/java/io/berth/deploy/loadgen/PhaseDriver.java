@@ -53,9 +53,11 @@ final class PhaseDriver {
         this.runId = runId;
     }
 
-    /** Drives {@code endpoint} at {@code rate} for {@code duration}; completes when every request has finished. */
-    /** A phase whose rate grows linearly from {@code fromRate} to {@code rate} (see {@link OpenLoopSchedule#ramp}). */
-    Future<PhaseResult> ramp(String name, Endpoint endpoint, double fromRate, double rate, Duration duration) {
+    /**
+     * Drives {@code endpoint} for {@code duration}, its rate growing linearly from {@code fromRate} to {@code rate}
+     * (the same for a steady phase; see {@link OpenLoopSchedule#ramp}); completes when every request has finished.
+     */
+    Future<PhaseResult> run(String name, Endpoint endpoint, double fromRate, double rate, Duration duration) {
         Promise<PhaseResult> done = Promise.promise();
         new Run(name, endpoint, fromRate, rate, duration, done).start();
         return done.future();

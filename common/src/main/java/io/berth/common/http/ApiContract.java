@@ -17,8 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -45,7 +46,7 @@ public final class ApiContract {
         this.validator = validator;
         this.asWritten = asWritten;
         this.securedOperations = securedOperations(asWritten);
-        this.compiledSchemas = new CompiledSchemas(asWritten);
+        this.compiledSchemas = new CompiledSchemas(asWritten, operationsAsWritten(asWritten));
     }
 
     /**
@@ -112,34 +113,47 @@ public final class ApiContract {
         return securedOperations.contains(operation.getOperationId());
     }
 
-    /** Every operation of the document as written, by operation id (for its extensions and security). */
-    Map<String, JsonObject> operationsAsWritten() {
+    /**
+     * An operation of the document as written: its id, the JSON pointer of its path item and its method there,
+     * itself and the path item holding it (for path-level parameters).
+     */
+    record WrittenOperation(String id, String pathPointer, String method, JsonObject operation, JsonObject pathItem) {
+        String pointer() {
+            return pathPointer + "/" + method;
+        }
+    }
+
+    /** Every operation of the document as written (for its extensions, security and schemas). */
+    List<WrittenOperation> operationsAsWritten() {
         return operationsAsWritten(asWritten);
     }
 
-    private static Map<String, JsonObject> operationsAsWritten(JsonObject document) {
-        Map<String, JsonObject> operations = new HashMap<>();
+    private static List<WrittenOperation> operationsAsWritten(JsonObject document) {
+        List<WrittenOperation> operations = new ArrayList<>();
         JsonObject paths = document.getJsonObject("paths", new JsonObject());
         for (String path : paths.fieldNames()) {
-            JsonObject methods = paths.getJsonObject(path);
-            for (String method : methods.fieldNames()) {
-                if (methods.getValue(method) instanceof JsonObject operation && operation.getString("operationId") != null) {
-                    operations.put(operation.getString("operationId"), operation);
+            JsonObject item = paths.getJsonObject(path);
+            String pathPointer = "#/paths/" + path.replace("~", "~0").replace("/", "~1");
+            for (String method : item.fieldNames()) {
+                if (item.getValue(method) instanceof JsonObject operation && operation.getString("operationId") != null) {
+                    operations.add(new WrittenOperation(operation.getString("operationId"), pathPointer, method,
+                            operation, item));
                 }
             }
         }
-        return operations;
+        return List.copyOf(operations);
     }
 
     private static Set<String> securedOperations(JsonObject document) {
         Set<String> secured = new HashSet<>();
         JsonArray global = document.getJsonArray("security");
-        operationsAsWritten(document).forEach((id, operation) -> {
+        for (WrittenOperation written : operationsAsWritten(document)) {
+            JsonObject operation = written.operation();
             JsonArray security = operation.containsKey("security") ? operation.getJsonArray("security") : global;
             if (security != null && !security.isEmpty()) {
-                secured.add(id);
+                secured.add(written.id());
             }
-        });
+        }
         return Set.copyOf(secured);
     }
 

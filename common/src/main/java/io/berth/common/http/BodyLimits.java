@@ -46,11 +46,11 @@ final class BodyLimits implements Handler<RoutingContext> {
     /** Per operation id, the {@value #EXTENSION} its document declares. */
     private static Map<String, Long> declaredLimits(ApiContract contract) {
         Map<String, Long> limits = new HashMap<>();
-        contract.operationsAsWritten().forEach((id, operation) -> {
-            if (operation.getValue(EXTENSION) instanceof Number limit) {
-                limits.put(id, limit.longValue());
+        for (ApiContract.WrittenOperation written : contract.operationsAsWritten()) {
+            if (written.operation().getValue(EXTENSION) instanceof Number limit) {
+                limits.put(written.id(), limit.longValue());
             }
-        });
+        }
         return Map.copyOf(limits);
     }
 }

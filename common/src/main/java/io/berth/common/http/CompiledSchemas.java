@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,7 +37,7 @@ final class CompiledSchemas {
     /** By {@link #parameterKey}: the schema of a path or header parameter. */
     private final Map<String, Schema> parameters = new HashMap<>();
 
-    CompiledSchemas(JsonObject document) {
+    CompiledSchemas(JsonObject document, List<ApiContract.WrittenOperation> operations) {
         // The document's own keys (openapi, paths, x-invalid-detail...) are keywords no schema dialect knows: plain
         // annotations, as in vertx-json-schema, without a warning logged for each at every start.
         Dialect openApi = Dialect.builder(Dialects.getOpenApi31())
@@ -46,22 +47,13 @@ final class CompiledSchemas {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(openApi, builder -> builder
                 .schemas(Map.of(DOCUMENT, document.encode()))
                 .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
-        JsonObject paths = document.getJsonObject("paths", new JsonObject());
-        for (String path : paths.fieldNames()) {
-            JsonObject item = paths.getJsonObject(path);
-            String itemPointer = "#/paths/" + escape(path);
-            for (String method : item.fieldNames()) {
-                if (!(item.getValue(method) instanceof JsonObject operation) || operation.getString("operationId") == null) {
-                    continue;
-                }
-                String id = operation.getString("operationId");
-                String operationPointer = itemPointer + "/" + method;
-                compileBody(registry, document, id, operation, operationPointer);
-                // path-level parameters first, so that an operation's own parameter of the same name wins
-                compileParameters(registry, document, id, item.getJsonArray("parameters"), itemPointer + "/parameters");
-                compileParameters(registry, document, id, operation.getJsonArray("parameters"),
-                        operationPointer + "/parameters");
-            }
+        for (ApiContract.WrittenOperation operation : operations) {
+            compileBody(registry, document, operation.id(), operation.operation(), operation.pointer());
+            // path-level parameters first, so that an operation's own parameter of the same name wins
+            compileParameters(registry, document, operation.id(), operation.pathItem().getJsonArray("parameters"),
+                    operation.pathPointer() + "/parameters");
+            compileParameters(registry, document, operation.id(), operation.operation().getJsonArray("parameters"),
+                    operation.pointer() + "/parameters");
         }
     }
 
@@ -130,9 +122,5 @@ final class CompiledSchemas {
             node = node instanceof JsonObject object ? object.getValue(segment.replace("~1", "/").replace("~0", "~")) : null;
         }
         return node instanceof JsonObject object ? object : null;
-    }
-
-    private static String escape(String pointerSegment) {
-        return pointerSegment.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Checks every request whose method and path match an operation of the service's {@link ApiContract}
@@ -39,8 +41,15 @@ final class RequestValidation implements Handler<RoutingContext> {
     /** Per operation id and parameter: the validator of a string path or header parameter's schema. */
     private final Map<String, Validator> parameterValidators = new ConcurrentHashMap<>();
 
+    /** The ids of the operations whose parameters are all plain strings: those checked on the calling thread. */
+    private final Set<String> checkedHere;
+
     RequestValidation(ApiContract contract) {
         this.contract = contract;
+        this.checkedHere = contract.openApi().operations().stream()
+                .filter(operation -> operation.getParameters().stream().allMatch(RequestValidation::isPlainStringParameter))
+                .map(Operation::getOperationId)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -63,7 +72,7 @@ final class RequestValidation implements Handler<RoutingContext> {
             // the validator and the handler could each see a different one.
             tree = RequestBody.parse(body);
         }
-        if (operation.getParameters().stream().allMatch(RequestValidation::isPlainStringParameter)) {
+        if (checkedHere.contains(operation.getOperationId())) {
             String invalidParameter = invalidParameter(ctx, operation);
             if (invalidParameter != null) {
                 ctx.fail(ProblemException.badRequest(invalidParameter));

@@ -59,9 +59,10 @@ public final class BrokerVerticle extends BerthVerticle {
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
 
-    /** Frees a reservation only past the allocation producer's delivery timeout, with 2 s for clocks. */
+    /** Frees a reservation only past the allocation producer's timeouts, with 2 s for clocks. */
     private static final ReleaseRule RELEASE_RULE = new ReleaseRule(
-            ((Number) ALLOCATION_PRODUCER.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(), 2_000);
+            ((Number) ALLOCATION_PRODUCER.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).longValue(),
+            ((Number) ALLOCATION_PRODUCER.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).longValue(), 2_000);
 
     private final BrokerSettings settings;
     private final AvailabilitySettings availability;

@@ -67,4 +67,10 @@ public final class ReplicatedLedger implements SlotLedger {
     public CompletionStage<Void> abandonReservation(String hostId, String sessionId) {
         return resumed(caches.hosts().computeAsync(hostId, SlotChange.abandon(sessionId)).thenApply(host -> null));
     }
+
+    @Override
+    public CompletionStage<Void> holdInDoubt(String hostId, String sessionId) {
+        return resumed(caches.hosts().computeAsync(hostId, SlotChange.inDoubt(sessionId, clock.getAsLong()))
+                .thenApply(host -> null));
+    }
 }

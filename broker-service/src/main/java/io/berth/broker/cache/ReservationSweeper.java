@@ -16,10 +16,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Releases reservations whose allocation is provably not on {@code berth.allocations} ({@link ReleaseRule}):
- * their broker node died between reserving and publishing, so no session will ever free the slot. A
- * reservation whose allocation is there is a session and waits for {@code berth.sessions}, however late; one
- * whose fate cannot be seen (Kafka or the feed behind) keeps its slot. Only the cluster's coordinator sweeps (one sweeper per cluster, taken over by the next
- * coordinator if it leaves); releasing is the same atomic, idempotent operation on the host's entry.
+ * their broker node died between reserving and publishing, or their send failed unanswered and was not stored,
+ * so no session will ever free the slot. A reservation whose allocation is there is a session and waits for
+ * {@code berth.sessions}, however late; one whose fate cannot be seen (Kafka or the feed behind) keeps its slot.
+ * Only the cluster's coordinator sweeps (one sweeper per cluster, taken over by the next coordinator if it
+ * leaves); releasing is the same atomic, idempotent operation on the host's entry.
  */
 public final class ReservationSweeper {
 
@@ -64,9 +65,10 @@ public final class ReservationSweeper {
     }
 
     private void release(HostEntry host, SlotHolder holder) {
-        LOG.info("Releasing reservation {} on {}: its allocation is not on berth.allocations after the delivery"
-                        + " and pending timeouts",
-                holder.sessionId(), host.hostId());
+        LOG.info("Releasing reservation {} on {}: its allocation is not on berth.allocations {}",
+                holder.sessionId(), host.hostId(), holder.isInDoubt()
+                        ? "after its send failed unanswered and the request timeout passed"
+                        : "after the delivery and pending timeouts");
         released.increment();
         caches.hosts().computeAsync(host.hostId(), SlotChange.abandon(holder.sessionId()))
                 .thenCompose(after -> {

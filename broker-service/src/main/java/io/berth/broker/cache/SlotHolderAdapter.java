@@ -10,8 +10,9 @@ import org.infinispan.protostream.annotations.ProtoField;
 public final class SlotHolderAdapter {
 
     @ProtoFactory
-    SlotHolder create(String sessionId, String userId, long reservedAtMillis, boolean allocated, boolean loggedOn) {
-        return new SlotHolder(sessionId, userId, reservedAtMillis, allocated, loggedOn);
+    SlotHolder create(String sessionId, String userId, long reservedAtMillis, boolean allocated, boolean loggedOn,
+                      long inDoubtSinceMillis) {
+        return new SlotHolder(sessionId, userId, reservedAtMillis, allocated, loggedOn, inDoubtSinceMillis);
     }
 
     @ProtoField(1)
@@ -37,5 +38,10 @@ public final class SlotHolderAdapter {
     @ProtoField(number = 5, defaultValue = "false")
     boolean isLoggedOn(SlotHolder holder) {
         return holder.loggedOn();
+    }
+
+    @ProtoField(number = 6, defaultValue = "0")
+    long getInDoubtSinceMillis(SlotHolder holder) {
+        return holder.inDoubtSinceMillis();
     }
 }

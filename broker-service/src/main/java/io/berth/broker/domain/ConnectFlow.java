@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Carries out a connect: decide locally, then, to allocate, claim the user's seat, reserve a slot on the best
  * candidate (the next one when another broker took the last slot first), make the allocation durable, and
- * only then answer. Whatever fails after a reservation releases it, so no slot leaks on a refused answer.
+ * only then answer. Whatever fails after a reservation releases it, so no slot leaks on a refused answer,
+ * except a send Kafka may yet have stored: that slot stays held until the allocation's fate is known.
  */
 public final class ConnectFlow {
 
@@ -165,15 +166,15 @@ public final class ConnectFlow {
         try {
             durable = log.allocated(allocation);
         } catch (RuntimeException e) {
-            durable = CompletableFuture.failedFuture(e);
+            // Refused before anything was sent: certainly not stored.
+            observer.failure("allocation " + sessionId + " to Kafka", e);
+            return releaseAll(allocate, hostId, sessionId).thenApply(ignored -> new ConnectOutcome.Failed(
+                    "Kafka is unavailable: the allocation could not be stored durably; nothing was allocated",
+                    HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS, Refusal.KAFKA_UNAVAILABLE));
         }
         return durable.handle((ok, error) -> {
             if (error != null) {
-                observer.failure("allocation " + sessionId + " to Kafka", error);
-                return releaseAll(allocate, hostId, sessionId).thenApply(ignored -> (ConnectOutcome)
-                        new ConnectOutcome.Failed("Kafka is unavailable: the allocation could not be stored durably;"
-                                + " nothing was allocated", HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS,
-                                Refusal.KAFKA_UNAVAILABLE));
+                return inDoubt(allocate, hostId, sessionId, error);
             }
             ConnectOutcome placed = new ConnectOutcome.Placed(sessionId, hostId, poolId);
             // The allocation is durable: the answer stands even if the seat update fails (berth.sessions
@@ -185,6 +186,26 @@ public final class ConnectFlow {
                 return placed;
             });
         }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * The send failed without Kafka's answer (a timeout): the record may still have been, or yet be, appended.
+     * Releasing the slot now would let another connect take it while that session exists, so the reservation
+     * and the user's seat claim stay; the sweeper frees them once the feed proves the allocation absent, and the
+     * session service ends it (pending timeout) if it was stored.
+     */
+    private CompletionStage<ConnectOutcome> inDoubt(Decision.Allocate allocate, String hostId, String sessionId,
+                                                    Throwable error) {
+        observer.failure("allocation " + sessionId + " to Kafka", error);
+        return ledger.holdInDoubt(hostId, sessionId).handle((ok, markError) -> {
+            if (markError != null) {
+                // Unmarked, the reservation still stands: it is freed at the longer unconfirmed deadline.
+                observer.failure("in-doubt mark of " + sessionId, markError);
+            }
+            return new ConnectOutcome.Failed("Kafka is unavailable: it did not acknowledge the allocation in time;"
+                    + " its slot stays held until it is known whether the allocation was stored",
+                    HostPlacement.NO_CAPACITY_RETRY_AFTER_SECONDS, Refusal.KAFKA_UNAVAILABLE);
+        });
     }
 
     private CompletionStage<Void> releaseAll(Decision.Allocate allocate, String hostId, String sessionId) {

@@ -196,6 +196,24 @@ public record HostEntry(String hostId, String poolId, Health health, boolean all
     }
 
     /**
+     * The broker's send of the reservation's allocation failed without Kafka's answer: it may have been stored.
+     * The slot stays held, now released by {@link ReleaseRule}'s shorter in-doubt deadline once the feed proves
+     * the allocation absent. A slot confirmed, already on {@code berth.allocations}, or gone is left as it is.
+     */
+    public HostEntry markInDoubt(String sessionId, long nowMillis) {
+        int index = indexOf(sessionId);
+        if (index < 0 || !slots.get(index).isUnconfirmed() || slots.get(index).allocated()
+                || slots.get(index).isInDoubt()) {
+            return this;
+        }
+        SlotHolder holder = slots.get(index);
+        SlotHolder inDoubt = new SlotHolder(sessionId, holder.userId(), holder.reservedAtMillis(), false,
+                holder.loggedOn(), Math.max(1L, nowMillis));
+        return new HostEntry(hostId, poolId, health, allowNewSessions, assignedUser, lastHeartbeatMillis,
+                slotList().replaced(index, inDoubt), claimedUser, revision + 1, reportedSessionIds, load);
+    }
+
+    /**
      * The session ended: its slot is free, and the last heartbeat's listing of it no longer counts (it predates
      * the end; a host that still lists it in its next heartbeat counts it again). Without that, a session that
      * ended between two heartbeats held a seat until the next one, and for as long as the heartbeat source is

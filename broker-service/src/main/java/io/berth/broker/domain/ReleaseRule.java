@@ -6,16 +6,21 @@ package io.berth.broker.domain;
  * report it, perhaps late); one whose fate cannot be seen yet (Kafka or the feed behind) keeps its slot.
  *
  * <p>Provably absent: the feed has read {@code berth.allocations} to its end at a moment (its read-through
- * time) later than the reservation's time plus the producer's delivery timeout (after which a send that was
- * not acknowledged has failed, and the connect released the reservation itself), plus the pool's pending
- * timeout, plus a margin for clocks of different nodes. Still not marked allocated then, the broker that
- * reserved it died before publishing.
+ * time) past the reservation's deadline. For a reservation whose broker died before publishing, that is the
+ * reservation's time plus the producer's delivery timeout (after which its send, if any, has failed), plus the
+ * pool's pending timeout, plus a margin for clocks of different nodes. For one whose send failed without
+ * Kafka's answer ({@link SlotHolder#isInDoubt()}), the failure is known: a request Kafka received before the
+ * producer gave up is appended within {@code lateAppendMillis} of it (the producer's request timeout, the time
+ * Kafka is given to answer one request), plus the margin.
  */
-public record ReleaseRule(long deliveryTimeoutMillis, long marginMillis) {
+public record ReleaseRule(long deliveryTimeoutMillis, long lateAppendMillis, long marginMillis) {
 
     /** The moment after which the reservation's allocation, if it was ever written, is on the topic. */
     public long deadline(SlotHolder holder, long pendingTimeoutMillis) {
-        return holder.reservedAtMillis() + deliveryTimeoutMillis + pendingTimeoutMillis + marginMillis;
+        long unconfirmed = holder.reservedAtMillis() + deliveryTimeoutMillis + pendingTimeoutMillis + marginMillis;
+        return holder.isInDoubt()
+                ? Math.min(unconfirmed, holder.inDoubtSinceMillis() + lateAppendMillis + marginMillis)
+                : unconfirmed;
     }
 
     /**

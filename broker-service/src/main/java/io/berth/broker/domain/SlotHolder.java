@@ -7,9 +7,16 @@ package io.berth.broker.domain;
  * exists for the session service and only {@code berth.sessions} frees the slot (see {@link ReleaseRule}).
  * {@code loggedOn}: {@code berth.sessions} showed the session ACTIVE or DISCONNECTED, so the user's logon is
  * over and the slot no longer counts toward the pool's {@code maxConcurrentLogonsPerHost} (DESIGN.md 7.4).
+ * {@code inDoubtSinceMillis}: non-zero once the broker's send of the allocation failed without Kafka's answer
+ * (a timeout), so the allocation may still be on {@code berth.allocations}: the slot stays held until the feed
+ * shows it there or proves it absent (see {@link ReleaseRule}).
  */
 public record SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated,
-                         boolean loggedOn) {
+                         boolean loggedOn, long inDoubtSinceMillis) {
+
+    public SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated, boolean loggedOn) {
+        this(sessionId, userId, reservedAtMillis, allocated, loggedOn, 0L);
+    }
 
     /** A reservation ({@code reservedAtMillis} set) is a logon in progress; a confirmed slot a logged-on session. */
     public SlotHolder(String sessionId, String userId, long reservedAtMillis, boolean allocated) {
@@ -22,6 +29,10 @@ public record SlotHolder(String sessionId, String userId, long reservedAtMillis,
 
     public boolean isUnconfirmed() {
         return reservedAtMillis != 0;
+    }
+
+    public boolean isInDoubt() {
+        return inDoubtSinceMillis != 0;
     }
 
     /** A logon in progress: a reservation, or a session {@code berth.sessions} shows PENDING. */

@@ -30,4 +30,10 @@ public interface SlotLedger {
     }
 
     CompletionStage<Void> abandonReservation(String hostId, String sessionId);
+
+    /**
+     * The allocation's send failed without Kafka's answer, so it may be stored: the reservation stays, marked in
+     * doubt from now (see {@link HostEntry#markInDoubt}).
+     */
+    CompletionStage<Void> holdInDoubt(String hostId, String sessionId);
 }

@@ -81,7 +81,10 @@ public record UserSeat(String poolId, String userId, List<SeatSession> sessions,
         return new UserSeat(poolId, userId, sessions, null, 0L, revision + 1);
     }
 
-    /** A state from {@code berth.sessions}: live states are recorded, ENDED removes the session. */
+    /**
+     * A state from {@code berth.sessions}: live states are recorded, ENDED removes the session. A claim for this
+     * very session is done: its allocation was stored (the connect's answer may have been a timeout).
+     */
     public UserSeat withSession(String sessionId, String hostId, SessionState state) {
         List<SeatSession> next = new ArrayList<>(sessions.size() + 1);
         boolean changed = false;
@@ -104,6 +107,10 @@ public record UserSeat(String poolId, String userId, List<SeatSession> sessions,
             next.add(new SeatSession(sessionId, hostId, state));
             changed = true;
         }
-        return changed ? new UserSeat(poolId, userId, next, claimSessionId, claimedAtMillis, revision + 1) : this;
+        boolean claimDone = isClaimedBy(sessionId);
+        return changed || claimDone
+                ? new UserSeat(poolId, userId, next, claimDone ? null : claimSessionId, claimDone ? 0L : claimedAtMillis,
+                        revision + 1)
+                : this;
     }
 }

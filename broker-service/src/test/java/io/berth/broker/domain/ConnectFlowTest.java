@@ -105,16 +105,33 @@ class ConnectFlowTest {
     }
 
     @Test
-    void whenKafkaRefusesTheReservationIsReleasedAndTheAnswerIsAnError() {
+    void whenKafkaDoesNotAnswerTheSlotAndSeatStayHeldInDoubtAndTheAnswerIsAnError() {
         pooled(1, 1);
         cluster.kafkaRefuses = true;
+
+        ConnectOutcome outcome = connect("alice");
+
+        // The allocation may still be stored: another connect must not take its slot, nor the user a second one.
+        assertThat(outcome).isInstanceOf(ConnectOutcome.Failed.class);
+        assertThat(((ConnectOutcome.Failed) outcome).refusal()).isEqualTo(Refusal.KAFKA_UNAVAILABLE);
+        assertThat(cluster.hosts.get("h0").liveSessions()).isEqualTo(1);
+        assertThat(cluster.hosts.get("h0").slots().get(0).isInDoubt()).isTrue();
+        assertThat(cluster.seats.get("pool/alice").claimSessionId()).isEqualTo(cluster.hosts.get("h0").slots().get(0).sessionId());
+        cluster.kafkaRefuses = false;
+        assertThat(connect("bob")).as("the held slot is not free").isInstanceOf(ConnectOutcome.NoCapacity.class);
+    }
+
+    @Test
+    void whenTheProducerRefusesBeforeSendingTheReservationIsReleasedAndTheAnswerIsAnError() {
+        pooled(1, 1);
+        cluster.producerThrows = true;
 
         ConnectOutcome outcome = connect("alice");
 
         assertThat(outcome).isInstanceOf(ConnectOutcome.Failed.class);
         assertThat(cluster.hosts.get("h0").liveSessions()).isZero();
         assertThat(cluster.seats).doesNotContainKey("pool/alice");
-        cluster.kafkaRefuses = false;
+        cluster.producerThrows = false;
         assertThat(connect("alice")).as("the slot is free again").isInstanceOf(ConnectOutcome.Placed.class);
     }
 

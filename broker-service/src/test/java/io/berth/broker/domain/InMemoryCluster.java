@@ -22,7 +22,10 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
     final Map<String, UserSeat> seats = new ConcurrentHashMap<>();
     final List<Allocation> allocations = new CopyOnWriteArrayList<>();
     final List<String> startCommands = new CopyOnWriteArrayList<>();
+    /** The send fails without Kafka's answer: the allocation may or may not be stored. */
     volatile boolean kafkaRefuses;
+    /** The send is refused before anything reaches Kafka (the producer throws). */
+    volatile boolean producerThrows;
     private final LongSupplier clock;
 
     InMemoryCluster(LongSupplier clock) {
@@ -115,6 +118,16 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
         return CompletableFuture.completedFuture(null);
     }
 
+    @Override
+    public CompletionStage<Void> holdInDoubt(String hostId, String sessionId) {
+        hosts.computeIfPresent(hostId, (id, current) -> {
+            HostEntry next = current.markInDoubt(sessionId, clock.getAsLong());
+            indexed(next);
+            return next;
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
     private void indexed(HostEntry entry) {
         index(entry.poolId()).upsert(entry);
     }
@@ -125,8 +138,11 @@ final class InMemoryCluster implements PlacementView, SlotLedger, AllocationLog 
 
     @Override
     public CompletionStage<Void> allocated(Allocation allocation) {
+        if (producerThrows) {
+            throw new IllegalStateException("producer closed");
+        }
         if (kafkaRefuses) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not enough replicas"));
+            return CompletableFuture.failedFuture(new IllegalStateException("expiring 1 record(s): timed out"));
         }
         allocations.add(allocation);
         return CompletableFuture.completedFuture(null);

@@ -72,4 +72,17 @@ class UserSeatTest {
         assertThat(active.withSession("s1", "h1", SessionState.ACTIVE)).isSameAs(active);
         assertThat(ended.isVacant()).isTrue();
     }
+
+    @Test
+    void aClaimWhoseSessionAppearsOnBerthSessionsIsDoneEvenIfTheConnectNeverCompletedIt() {
+        // The connect's send timed out, yet the allocation was stored: the session service reports it.
+        UserSeat claimed = UserSeat.empty("pool", "alice").claim("s1", 0, NOW, TTL);
+
+        UserSeat reported = claimed.withSession("s1", "h7", SessionState.PENDING);
+
+        assertThat(reported.sessions()).containsExactly(new SeatSession("s1", "h7", SessionState.PENDING));
+        assertThat(reported.hasLiveClaim(NOW, TTL)).as("a reconnect finds the session, not a connect in progress")
+                .isFalse();
+        assertThat(claimed.withSession("other", "h7", SessionState.ENDED)).as("another session's end").isSameAs(claimed);
+    }
 }

@@ -50,6 +50,8 @@ final class ScenarioStage implements AutoCloseable {
     final Topology topology;
     final Vertx vertx;
     final AnswerLog log = new AnswerLog();
+    /** Sessions placed by {@link #setUp()}'s probe connects, which the storm's log does not hold. */
+    final java.util.Set<String> setUpSessionIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Gateway gateway;
     final AgentFleet fleet;
     final ScenarioReport report;
@@ -95,6 +97,7 @@ final class ScenarioStage implements AutoCloseable {
                         Answer answer = await(gateway.connect(node, newUser(), appGroupId, List.of(USER_GROUP),
                                 System.currentTimeMillis()));
                         if (answer.placed()) {
+                            setUpSessionIds.add(answer.sessionId());
                             fleet.placed(answer);
                         }
                         return answer.placed();

@@ -141,6 +141,11 @@ public final class SessionHistory {
         return lost;
     }
 
+    /** Allocations on {@code berth.allocations} whose connect was not answered 200 (a send that timed out). */
+    public List<String> unacknowledgedAllocations(java.util.Set<String> acknowledgedSessionIds) {
+        return allocations.keySet().stream().filter(sessionId -> !acknowledgedSessionIds.contains(sessionId)).toList();
+    }
+
     /**
      * Sessions that ended for another reason than the agent's logoff while their host listed them: the
      * host had reported them in an accepted heartbeat before the end and had not logged them off.

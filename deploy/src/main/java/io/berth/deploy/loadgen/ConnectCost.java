@@ -45,7 +45,7 @@ record ConnectCost(long connects, double seconds, double cpuMicrosPerConnect, do
             JvmCounters to = after.jvms().get(process.pid());
             Double bytesPerConnect = null;
             if (from != null && to != null) {
-                double bytes = to.allocatedBytes() - from.allocatedBytes();
+                double bytes = to.allocatedSince(from);
                 allocated += bytes;
                 anyAllocation = true;
                 bytesPerConnect = bytes / perConnect;

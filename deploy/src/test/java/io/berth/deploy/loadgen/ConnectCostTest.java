@@ -24,6 +24,14 @@ class ConnectCostTest {
             jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service"} 20.0
             jvm_gc_pause_seconds_count{action="end of minor GC",cause="Metadata GC Threshold",gc="G1 Young Generation",service="broker-service"} 1.0
             jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation",service="broker-service"} 0.25
+            # HELP jvm_memory_used_bytes The amount of used memory
+            # TYPE jvm_memory_used_bytes gauge
+            jvm_memory_used_bytes{area="heap",id="G1 Eden Space",service="broker-service"} 2.5E7
+            jvm_memory_used_bytes{area="heap",id="G1 Old Gen",service="broker-service"} 1.2E8
+            jvm_memory_used_bytes{area="heap",id="G1 Survivor Space",service="broker-service"} 4194304.0
+            jvm_memory_used_bytes{area="nonheap",id="CodeHeap 'non-nmethods'",service="broker-service"} 1224960.0
+            jvm_memory_used_bytes{area="nonheap",id="Metaspace",service="broker-service"} 1.2947432E7
+            jvm_memory_committed_bytes{area="heap",id="G1 Eden Space",service="broker-service"} 2.68435456E8
             http_server_requests_total{service="broker-service"} 99.0
             """;
 
@@ -32,6 +40,7 @@ class ConnectCostTest {
         JvmCounters counters = JvmCounters.parse(EXPOSITION);
 
         assertThat(counters.allocatedBytes()).isEqualTo(1.5e9);
+        assertThat(counters.youngUsedBytes()).isEqualTo(2.5e7);
         assertThat(counters.pauses()).isEqualTo(21);
         assertThat(counters.pauseSeconds()).isEqualTo(0.25);
         assertThat(counters.pauseBuckets()).containsEntry(0.005, 11L).containsEntry(0.02, 19L)
@@ -44,9 +53,9 @@ class ConnectCostTest {
         ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10, List.of("broker-service", "kafka"));
         ProcessesUnderTest.Served kafka = new ProcessesUnderTest.Served(20, List.of("kafka"));
         CostSnapshot before = new CostSnapshot(0, List.of(launcher, kafka), Map.of(10L, 1_000L, 20L, 500L),
-                Map.of(10L, new JvmCounters(1e9, 5, 0.05, Map.of(0.005, 4L, 0.02, 5L, Double.POSITIVE_INFINITY, 5L))));
+                Map.of(10L, new JvmCounters(1e9, 0, 5, 0.05, Map.of(0.005, 4L, 0.02, 5L, Double.POSITIVE_INFINITY, 5L))));
         CostSnapshot after = new CostSnapshot(10_000_000_000L, List.of(launcher, kafka), Map.of(10L, 1_600L, 20L, 700L),
-                Map.of(10L, new JvmCounters(1e9 + 400_000_000, 105, 1.05,
+                Map.of(10L, new JvmCounters(1e9 + 400_000_000, 0, 105, 1.05,
                         Map.of(0.005, 54L, 0.02, 104L, Double.POSITIVE_INFINITY, 105L))));
 
         // when 20,000 connects succeeded in those 10 s (100 ticks a second)
@@ -63,6 +72,68 @@ class ConnectCostTest {
         assertThat(cost.processes()).extracting(ConnectCost.ProcessCost::cpuMicrosPerConnect)
                 .containsExactly(300.0, 100.0);
         assertThat(cost.toJson().getDouble("cpuMicrosPerConnect")).isEqualTo(400.0);
+    }
+
+    @Test
+    void withoutACollectionBetweenTheSnapshotsTheAllocationIsWhatTheEdenGained() {
+        // given a JVM whose counter did not move, as no collection ran, while its eden grew from 25 MB to 65 MB
+        JvmCounters before = JvmCounters.parse(exposition(1.5e9, 25_000_000));
+        JvmCounters after = JvmCounters.parse(exposition(1.5e9, 65_000_000));
+
+        // when 1,000 connects succeeded in between
+        ConnectCost cost = ConnectCost.between(snapshot(0, before), snapshot(3_000_000_000L, after), 1_000, 100);
+
+        // then the 40 MB the eden gained were allocated: 40,000 bytes a connect, not the counter's 0
+        assertThat(after.allocatedSince(before)).isEqualTo(40_000_000);
+        assertThat(cost.allocatedBytesPerConnect()).isCloseTo(40_000, within(0.001));
+        assertThat(cost.processes()).extracting(ConnectCost.ProcessCost::allocatedBytesPerConnect)
+                .containsExactly(40_000.0);
+        assertThat(cost.toJson().getLong("allocatedBytesPerConnect")).isEqualTo(40_000);
+    }
+
+    @Test
+    void acrossACollectionTheCountersGrowthIsCorrectedByTheEdenBeforeAndAfter() {
+        // given an eden holding 90 MB, filled on to 120 MB, collected (the counter grows by those 120 MB),
+        // then filled to 10 MB again
+        JvmCounters before = JvmCounters.parse(exposition(1.5e9, 90_000_000));
+        JvmCounters after = JvmCounters.parse(exposition(1.5e9 + 120_000_000, 10_000_000));
+
+        // when 1,000 connects succeeded in between
+        ConnectCost cost = ConnectCost.between(snapshot(0, before), snapshot(3_000_000_000L, after), 1_000, 100);
+
+        // then 30 MB before the collection and 10 MB after it: 120 - 90 + 10 MB
+        assertThat(after.allocatedSince(before)).isEqualTo(40_000_000);
+        assertThat(cost.allocatedBytesPerConnect()).isCloseTo(40_000, within(0.001));
+    }
+
+    @Test
+    void onlyAnEdenCountsAsTheYoungGeneration() {
+        String parallel = exposition(0, 5_000_000).replace("G1 Eden Space", "PS Eden Space");
+        String openJ9 = exposition(0, 6_000_000).replace("G1 Eden Space", "nursery-allocate");
+        String noEden = """
+                jvm_memory_used_bytes{area="heap",id="ZHeap",service="broker-service"} 3.0E8
+                jvm_memory_used_bytes{area="heap",id="G1 Survivor Space",service="Eden Space"} 1000.0
+                """;
+
+        assertThat(JvmCounters.parse(parallel).youngUsedBytes()).isEqualTo(5_000_000);
+        assertThat(JvmCounters.parse(openJ9).youngUsedBytes()).isEqualTo(6_000_000);
+        assertThat(JvmCounters.parse(noEden).youngUsedBytes()).isZero();
+    }
+
+    /** A JVM's exposition with the given allocation counter and eden, beside pools that must not count. */
+    private static String exposition(double allocatedBytes, double edenUsedBytes) {
+        return """
+                jvm_gc_memory_allocated_bytes_total{service="broker-service"} %s
+                jvm_memory_used_bytes{area="heap",id="G1 Eden Space",service="broker-service"} %s
+                jvm_memory_used_bytes{area="heap",id="G1 Old Gen",service="broker-service"} 4.0E8
+                jvm_memory_used_bytes{area="heap",id="G1 Survivor Space",service="broker-service"} 8388608.0
+                jvm_memory_max_bytes{area="heap",id="G1 Eden Space",service="broker-service"} -1.0
+                """.formatted(allocatedBytes, edenUsedBytes);
+    }
+
+    private static CostSnapshot snapshot(long atNanos, JvmCounters jvm) {
+        ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10, List.of("broker-service"));
+        return new CostSnapshot(atNanos, List.of(launcher), Map.of(10L, 0L), Map.of(10L, jvm));
     }
 
     @Test

@@ -9,18 +9,19 @@ package io.berth.broker.domain;
  * time) past the reservation's deadline. For a reservation whose broker died before publishing, that is the
  * reservation's time plus the producer's delivery timeout (after which its send, if any, has failed), plus the
  * pool's pending timeout, plus a margin for clocks of different nodes. For one whose send failed without
- * Kafka's answer ({@link SlotHolder#isInDoubt()}), the failure is known: a request Kafka received before the
- * producer gave up is appended within {@code lateAppendMillis} of it (the producer's request timeout, the time
- * Kafka is given to answer one request), plus the margin.
+ * Kafka's answer ({@link SlotHolder#isInDoubt()}), the moment of the failure is known, and the deadline is that
+ * moment plus {@code lateAppendMillis} (the producer's request timeout) plus the margin. The bound assumed: a
+ * request Kafka had received when the producer gave up is appended within the time Kafka is given to answer any
+ * request. In the late append that showed the need (fault suite, {@code inventory-down}), the record was on the topic
+ * before the broker even saw its send fail.
  */
 public record ReleaseRule(long deliveryTimeoutMillis, long lateAppendMillis, long marginMillis) {
 
     /** The moment after which the reservation's allocation, if it was ever written, is on the topic. */
     public long deadline(SlotHolder holder, long pendingTimeoutMillis) {
-        long unconfirmed = holder.reservedAtMillis() + deliveryTimeoutMillis + pendingTimeoutMillis + marginMillis;
         return holder.isInDoubt()
-                ? Math.min(unconfirmed, holder.inDoubtSinceMillis() + lateAppendMillis + marginMillis)
-                : unconfirmed;
+                ? holder.inDoubtSinceMillis() + lateAppendMillis + marginMillis
+                : holder.reservedAtMillis() + deliveryTimeoutMillis + pendingTimeoutMillis + marginMillis;
     }
 
     /**

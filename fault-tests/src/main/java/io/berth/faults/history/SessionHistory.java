@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -142,7 +143,7 @@ public final class SessionHistory {
     }
 
     /** Allocations on {@code berth.allocations} whose connect was not answered 200 (a send that timed out). */
-    public List<String> unacknowledgedAllocations(java.util.Set<String> acknowledgedSessionIds) {
+    public List<String> unacknowledgedAllocations(Set<String> acknowledgedSessionIds) {
         return allocations.keySet().stream().filter(sessionId -> !acknowledgedSessionIds.contains(sessionId)).toList();
     }
 

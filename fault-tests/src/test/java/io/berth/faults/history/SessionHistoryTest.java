@@ -76,6 +76,14 @@ class SessionHistoryTest {
     }
 
     @Test
+    void anAllocationWhoseConnectWasNotAnswered200IsUnacknowledged() {
+        allocate("s1", "alice", "host-a", 0);
+        allocate("s2", "bob", "host-b", 0);
+
+        assertThat(history().unacknowledgedAllocations(java.util.Set.of("s1", "s9"))).containsExactly("s2");
+    }
+
+    @Test
     void onlyTheGivenPoolIsRead() {
         allocations.add(new AllocationEvent(1, "x1", "alice", "other-pool", "host-a", "g", T0, "broker-1"));
         allocations.add(new AllocationEvent(1, "x2", "alice", "other-pool", "host-a", "g", T0, "broker-1"));

@@ -92,6 +92,8 @@ final class DemoAgents extends VerticleBase {
                     // Read placements before any heartbeat makes a host eligible, so no user is missed.
                     reader = TopicReader.group(vertx, kafka, "berth-demo-fleet",
                                     "berth-demo-fleet", Topics.ALLOCATIONS, Topics.HOST_COMMANDS)
+                            // The demo logs users on after a delay anyway: no need to ask Kafka 100 times a second.
+                            .relaxedFetch()
                             .handler(this::onRecords)
                             .start();
                     return reader.caughtUp();

@@ -31,6 +31,8 @@ final class PowerCommandReader {
         KafkaConfig kafka = new KafkaConfig("127.0.0.1:" + kafkaPort, 1, (short) 1);
         String member = "berth-loadgen-" + UUID.randomUUID();
         TopicReader reader = TopicReader.group(vertx, kafka, member, member, Topics.HOST_COMMANDS)
+                // A VM start takes far longer than a relaxed fetch; prompt fetches would charge Kafka for nothing.
+                .relaxedFetch()
                 .handler(records -> {
                     for (var record : records) {
                         try {

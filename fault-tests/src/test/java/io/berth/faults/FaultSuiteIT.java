@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,14 +159,7 @@ class FaultSuiteIT {
             BrokerNode victim = topology.broker(3);
             stage.startStorm(8, stage::newUser);
             ScenarioStage.hold(Duration.ofSeconds(10));
-            stage.log.faultStarted(System.currentTimeMillis());
-            victim.process().pause();
-            try {
-                ScenarioStage.hold(Duration.ofSeconds(20));
-            } finally {
-                victim.process().resume();
-            }
-            stage.log.faultEnded(System.currentTimeMillis());
+            stage.paused(victim.process(), Duration.ofSeconds(20));
             ScenarioStage.hold(Duration.ofSeconds(15));
             stage.stopStorm();
 
@@ -303,19 +297,12 @@ class FaultSuiteIT {
                 new PoolShape(10, 5, 5, Duration.ofMillis(300), Optional.of(Duration.ofSeconds(60))))) {
             stage.startStorm(8, stage::newUser);
             ScenarioStage.hold(Duration.ofSeconds(3));
-            stage.log.faultStarted(System.currentTimeMillis());
-            topology.kafka().pause();
-            try {
-                ScenarioStage.hold(Duration.ofSeconds(8));
-            } finally {
-                topology.kafka().resume();
-            }
-            stage.log.faultEnded(System.currentTimeMillis());
+            stage.paused(topology.kafka(), Duration.ofSeconds(8));
             ScenarioStage.hold(Duration.ofSeconds(25));
             stage.stopStorm();
 
             SessionHistory history = stage.checkHistory();
-            java.util.Set<String> answered200 = new java.util.HashSet<>(stage.log.acknowledged().keySet());
+            Set<String> answered200 = new HashSet<>(stage.log.acknowledged().keySet());
             answered200.addAll(stage.setUpSessionIds);
             stage.report.atLeast("allocations stored though their connect was answered 503 (the case under test)",
                     history.unacknowledgedAllocations(answered200).size(), 1, "");

@@ -131,6 +131,18 @@ final class ScenarioStage implements AutoCloseable {
                 .until(() -> System.nanoTime() >= until);
     }
 
+    /** The fault of a paused process: SIGSTOP for {@code duration} (the storm goes on), then SIGCONT. */
+    void paused(io.berth.faults.topology.ServiceProcess process, Duration duration) {
+        log.faultStarted(System.currentTimeMillis());
+        process.pause();
+        try {
+            hold(duration);
+        } finally {
+            process.resume();
+        }
+        log.faultEnded(System.currentTimeMillis());
+    }
+
     SessionHistory history() {
         return new KafkaHistoryReader(topology.kafkaBootstrap()).read(poolId);
     }

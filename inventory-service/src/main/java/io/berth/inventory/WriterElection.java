@@ -65,9 +65,6 @@ final class WriterElection implements AutoCloseable {
                         (int) Math.max(100, failover.toMillis() / 6))
                 .consumerProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                         CooperativeStickyAssignor.class.getName())
-                // The election reads no records (membership is the group's heartbeats): the services' short
-                // fetch wait would only make it ask Kafka for nothing a hundred times a second.
-                .consumerProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500)
                 .onAssigned(partitions -> whenWriterPartition(partitions, onElected))
                 .onRevoked(partitions -> whenWriterPartition(partitions, onDeposed))
                 .start();

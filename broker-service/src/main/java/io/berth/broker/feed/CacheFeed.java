@@ -79,7 +79,7 @@ public final class CacheFeed implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props);
         this.offsets = new CacheOffsets(positions, mayApply, ALLOCATIONS_LOOKBACK);
         this.loop = new PollLoop("broker-feed", consumer, batch -> applier.apply(batch, mayApply),
-                FailurePolicy.RETRY_BATCH, offsets, registry);
+                FailurePolicy.RETRY_BATCH, offsets, registry, KafkaClients.batchWindow(kafka));
     }
 
     public void start() {

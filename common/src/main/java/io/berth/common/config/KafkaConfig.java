@@ -11,8 +11,8 @@ public record KafkaConfig(String bootstrapServers, int topicPartitions, short re
     public static final String REPLICATION = "BERTH_TOPIC_REPLICATION_FACTOR";
     public static final String FETCH_WAIT = "BERTH_KAFKA_FETCH_WAIT_MS";
     /**
-     * How long a consumer lets Kafka gather records before answering a fetch: under load every record
-     * otherwise answers a fetch of its own, to every consumer of its topic.
+     * A consumer's batch window: how long it waits, once at the ends of its partitions, before it fetches again.
+     * Under load every produce request would otherwise answer a fetch of its own, to every consumer of its topic.
      */
     public static final int DEFAULT_FETCH_WAIT_MILLIS = 10;
 

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.Map;
 
 /** The Kafka client settings every Berth producer and consumer starts from. */
@@ -67,8 +68,17 @@ public final class KafkaClients {
         return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5);
     }
 
-    /** How long an idle fetch of a reader off every request's path waits (see TopicReader.Builder.relaxedFetch). */
-    public static final int RELAXED_FETCH_WAIT_MILLIS = 250;
+    /** The batch window of a reader off every request's path (see TopicReader.Builder.relaxedFetch). */
+    public static final Duration RELAXED_BATCH_WINDOW = Duration.ofMillis(250);
+
+    /**
+     * How long a reader waits, once at the ends of its partitions, before it fetches again (see
+     * {@link PollLoop#pollOnce}): Kafka's answers stay prompt when little is written and gather a window's records
+     * into one fetch under load.
+     */
+    public static Duration batchWindow(KafkaConfig config) {
+        return Duration.ofMillis(config.fetchWaitMillis());
+    }
 
     /** Idempotent, acks=all: an acknowledged send is on every in-sync replica exactly once. */
     public static Map<String, Object> producerProps(KafkaConfig config, String clientId) {
@@ -100,13 +110,6 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        if (config.fetchWaitMillis() > 0) {
-            // Let a fetch wait (a little) for a batch worth answering: a logon storm writes several records
-            // per connect and each service consumes several topics, so answering each fetch with the first
-            // new record costs Kafka and every consumer a round trip per record.
-            props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMillis());
-        }
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return props;

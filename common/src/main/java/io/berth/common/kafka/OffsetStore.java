@@ -25,17 +25,16 @@ public interface OffsetStore {
      */
     void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next);
 
-    /** The consumer group's committed offsets in Kafka: resumed by the consumer itself, committed synchronously. */
-    OffsetStore KAFKA_COMMITS = new OffsetStore() {
-        @Override
-        public void resume(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
-        }
+    /**
+     * Called on every poll turn, batch or none: a store that holds positions back may store them now. Must not
+     * throw for a failed store (the next turn tries again).
+     */
+    default void tick(Consumer<?, ?> consumer) {
+    }
 
-        @Override
-        public void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next) {
-            consumer.commitSync(next);
-        }
-    };
+    /** Stores at once what is held back for {@code partitions} (given up, or the reader closing) and forgets it. */
+    default void flush(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    }
 
     /** No positions kept: a reader that rebuilds its state from the beginning of its topics on each start. */
     OffsetStore NONE = new OffsetStore() {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -57,24 +58,31 @@ public final class PollLoop implements AutoCloseable {
     private final Pause pause;
     private final ConsumerMeters meters;
     private final KafkaClientMetrics clientMetrics;
+    private final Duration batchWindow;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private int failuresInARow;
     private volatile boolean running = true;
     private volatile Thread thread;
 
+    /**
+     * @param batchWindow how long the loop waits after a batch that brought it to the end of its partitions
+     *                    before it polls again (see {@link #pollOnce}); zero: it polls again at once
+     */
     public PollLoop(String name, Consumer<String, byte[]> consumer, BatchHandler handler, FailurePolicy policy,
-                    OffsetStore offsets, MeterRegistry registry) {
-        this(name, consumer, handler, policy, offsets, registry, RetryBackoff.DEFAULT,
+                    OffsetStore offsets, MeterRegistry registry, Duration batchWindow) {
+        this(name, consumer, handler, policy, offsets, registry, batchWindow, RetryBackoff.DEFAULT,
                 duration -> Thread.sleep(duration.toMillis()));
     }
 
     public PollLoop(String name, Consumer<String, byte[]> consumer, BatchHandler handler, FailurePolicy policy,
-                    OffsetStore offsets, MeterRegistry registry, RetryBackoff backoff, Pause pause) {
+                    OffsetStore offsets, MeterRegistry registry, Duration batchWindow, RetryBackoff backoff,
+                    Pause pause) {
         this.name = Objects.requireNonNull(name, "name");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.policy = Objects.requireNonNull(policy, "failure policy");
         this.offsets = Objects.requireNonNull(offsets, "offset store");
+        this.batchWindow = Objects.requireNonNull(batchWindow, "batch window");
         this.backoff = backoff;
         this.pause = pause;
         this.meters = new ConsumerMeters(name, registry);
@@ -98,6 +106,7 @@ public final class PollLoop implements AutoCloseable {
 
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                offsets.flush(consumer, partitions);
                 partitions.forEach(meters::forget);
                 if (then != null) {
                     then.onPartitionsRevoked(partitions);
@@ -138,6 +147,11 @@ public final class PollLoop implements AutoCloseable {
         } finally {
             Thread.interrupted();
             try {
+                offsets.flush(consumer, consumer.assignment());
+            } catch (RuntimeException e) {
+                LOG.debug("Reader {} could not store its last positions", name, e);
+            }
+            try {
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 LOG.debug("Reader {} closed with an error", name, e);
@@ -157,6 +171,12 @@ public final class PollLoop implements AutoCloseable {
     /**
      * One turn: polls, handles the batch, stores the positions past it; on a failure, retries or skips as
      * the policy says. Returns whether a batch was handled and its positions stored.
+     *
+     * <p>A fetch is answered as soon as Kafka holds one new record (Kafka's default {@code fetch.min.bytes}), so
+     * an idle reader's fetch waits in Kafka for {@code fetch.max.wait.ms} and a record written then reaches it at
+     * once. Under load, every produce request would answer a fetch of its own; so after a batch that brought the
+     * reader to the end of its partitions, the loop waits out its batch window before the next poll and collects
+     * what was written meanwhile in one fetch. A reader behind the ends (replaying, catching up) never waits.
      */
     boolean pollOnce() throws InterruptedException {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
@@ -169,7 +189,11 @@ public final class PollLoop implements AutoCloseable {
             records.forEach(batch::add);
             handled = handleAndStore(batch, records);
         }
-        updateLag();
+        offsets.tick(consumer);
+        boolean atEnds = updateLag();
+        if (handled && atEnds && !batchWindow.isZero()) {
+            pause.pause(batchWindow);
+        }
         return handled;
     }
 
@@ -231,11 +255,18 @@ public final class PollLoop implements AutoCloseable {
         return next;
     }
 
-    private void updateLag() {
+    /** Records the lag of each assigned partition; returns whether each is known and zero. */
+    private boolean updateLag() {
         meters.keepLagOf(consumer.assignment());
+        boolean atEnds = true;
         for (TopicPartition partition : consumer.assignment()) {
-            consumer.currentLag(partition).ifPresent(lag -> meters.lag(partition, lag));
+            OptionalLong lag = consumer.currentLag(partition);
+            if (lag.isPresent()) {
+                meters.lag(partition, lag.getAsLong());
+            }
+            atEnds &= lag.isPresent() && lag.getAsLong() == 0;
         }
+        return atEnds;
     }
 
     /** Counts and logs a record that is not a valid event; the handler skips it (events are read tolerantly). */

@@ -27,6 +27,10 @@ class PollLoopTest {
     private int failuresToCome;
 
     private PollLoop loop(FailurePolicy policy, OffsetStore offsets) {
+        return loop(policy, offsets, Duration.ZERO);
+    }
+
+    private PollLoop loop(FailurePolicy policy, OffsetStore offsets, Duration batchWindow) {
         consumer.assign(List.of(PARTITION));
         consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
         consumer.updateEndOffsets(Map.of(PARTITION, 3L));
@@ -36,7 +40,7 @@ class PollLoopTest {
                 failuresToCome--;
                 throw new IllegalStateException("the caches refused the batch");
             }
-        }, policy, offsets, registry, RetryBackoff.DEFAULT, pauses::add);
+        }, policy, offsets, registry, batchWindow, RetryBackoff.DEFAULT, pauses::add);
     }
 
     /** Kafka delivers the records from the consumer's position (MockConsumer forgets records once polled). */
@@ -56,7 +60,7 @@ class PollLoopTest {
 
     @Test
     void retryBatchHandlesTheSameBatchAgainWithGrowingPausesAndNeverCommitsPastIt() throws Exception {
-        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, OffsetStore.KAFKA_COMMITS);
+        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, new GroupCommits(Duration.ZERO));
         failuresToCome = 2;
 
         deliverRecords(0, 3);
@@ -77,8 +81,34 @@ class PollLoopTest {
     }
 
     @Test
+    void waitsItsBatchWindowOnlyAfterABatchThatReachedTheEndsOfItsPartitions() throws Exception {
+        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, new GroupCommits(Duration.ZERO), Duration.ofMillis(10));
+
+        deliverRecords(0, 2);
+        assertThat(loop.pollOnce()).isTrue();
+        assertThat(pauses).as("one record still behind the end (3): catching up never waits").isEmpty();
+        deliverRecords(2, 3);
+        assertThat(loop.pollOnce()).isTrue();
+        assertThat(pauses).as("at the end: the next fetch waits for the window's records").containsExactly(
+                Duration.ofMillis(10));
+        assertThat(loop.pollOnce()).isFalse();
+        assertThat(pauses).as("an empty poll already waited in Kafka").hasSize(1);
+        assertThat(handled).containsExactly(List.of(0L, 1L), List.of(2L));
+    }
+
+    @Test
+    void aFailedBatchWaitsItsBackOffNotTheBatchWindow() throws Exception {
+        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, new GroupCommits(Duration.ZERO), Duration.ofMillis(10));
+        failuresToCome = 1;
+
+        deliverRecords(0, 3);
+        assertThat(loop.pollOnce()).isFalse();
+        assertThat(pauses).containsExactly(Duration.ofMillis(200));
+    }
+
+    @Test
     void skipAndCountMovesPastAFailedBatchAndCountsIt() throws Exception {
-        PollLoop loop = loop(FailurePolicy.SKIP_AND_COUNT, OffsetStore.KAFKA_COMMITS);
+        PollLoop loop = loop(FailurePolicy.SKIP_AND_COUNT, new GroupCommits(Duration.ZERO));
         failuresToCome = 1;
 
         deliverRecords(0, 2);
@@ -123,7 +153,7 @@ class PollLoopTest {
 
     @Test
     void theLagGaugeIsTheRecordsBehindTheEnd() throws Exception {
-        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, OffsetStore.KAFKA_COMMITS);
+        PollLoop loop = loop(FailurePolicy.RETRY_BATCH, new GroupCommits(Duration.ZERO));
         consumer.updateEndOffsets(Map.of(PARTITION, 10L));
 
         deliverRecords(0, 3);

@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
 /**
  * The consumer group's committed offsets in Kafka, committed at most once per interval. Each commit is a
  * synchronous round trip and a write to {@code __consumer_offsets}; under load a reader handles a batch every few
- * milliseconds (a commit per batch was ~45 commit requests a second at 400 connects/s). A position not committed yet is
- * only work done again: a member that takes the partition over (or this one after a crash) handles the records
+ * milliseconds (a commit per batch was ~45 commit requests a second at 400 connects/s). A position not committed
+ * yet is only work done again: a member that takes the partition over (or this one after a crash) handles the records
  * since the last commit once more, and handlers are idempotent. Partitions given up in a rebalance and a closing
  * reader commit what they have at once. Used on the poll loop's thread only.
  */

@@ -51,7 +51,7 @@ public final class GroupCommits implements OffsetStore {
     public void store(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next) {
         pending.putAll(next);
         if (due()) {
-            commit(consumer, pending);
+            commitPending(consumer);
         }
     }
 
@@ -62,7 +62,7 @@ public final class GroupCommits implements OffsetStore {
             return;
         }
         try {
-            commit(consumer, pending);
+            commitPending(consumer);
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -102,9 +102,9 @@ public final class GroupCommits implements OffsetStore {
         return nanoClock.getAsLong() - lastCommitNanos >= intervalNanos;
     }
 
-    private void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> positions) {
-        consumer.commitSync(positions);
-        positions.clear();
+    private void commitPending(Consumer<?, ?> consumer) {
+        consumer.commitSync(pending);
+        pending.clear();
         lastCommitNanos = nanoClock.getAsLong();
     }
 }

@@ -33,9 +33,8 @@ import java.util.function.Supplier;
  * <p>Two modes: {@link #replay} assigns every partition and reads from the beginning (or from a point in
  * time, {@link Builder#replayFrom}), to rebuild state from compacted topics; {@link #group} joins a consumer
  * group, so that each record is handled by one member, and commits offsets after processed batches, at most once
- * a second ({@link GroupCommits}). Either
- * way {@link #caughtUp()} completes once the reader has reached the end offsets that existed when its
- * partitions were assigned: that is what a service's readiness means.
+ * a second ({@link GroupCommits}). Either way {@link #caughtUp()} completes once the reader has reached the end
+ * offsets that existed when its partitions were assigned: that is what a service's readiness means.
  */
 public final class TopicReader implements AutoCloseable {
 

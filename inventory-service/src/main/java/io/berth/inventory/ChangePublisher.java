@@ -46,11 +46,11 @@ final class ChangePublisher {
     }
 
     /** Publishes and applies {@code changes}; fails with a 503 problem, changing nothing, when Kafka did not take them. */
-    Future<Void> publishAndApply(List<Change> changes) {
+    Future<Void> publishAndApply(List<Change> changes, FencedChangeLog.Commit commit) {
         List<ProducerRecord<String, byte[]>> records = changes.stream()
                 .filter(Change.Published.class::isInstance).map(Change.Published.class::cast)
                 .map(ChangePublisher::record).toList();
-        Future<Void> durable = records.isEmpty() ? Future.succeededFuture() : log.publish(records);
+        Future<Void> durable = records.isEmpty() ? Future.succeededFuture() : log.publish(records, commit);
         return durable.transform(outcome -> {
             if (outcome.succeeded()) {
                 inventory.apply(changes);

@@ -15,6 +15,9 @@ public interface InventoryWrites {
     /** Decides and commits with no other decision in flight (anything that reads more than one host). */
     <T> Future<InventoryOutcome<T>> exclusive(Supplier<InventoryOutcome<T>> decide);
 
-    /** Decides and commits after earlier decisions on this host; other hosts' run in parallel. */
+    /**
+     * Decides and commits after earlier decisions on this host; other hosts' run in parallel. The commit may wait a
+     * moment to share a transaction with other hosts' (a heartbeat's answer need not be immediate).
+     */
     <T> Future<InventoryOutcome<T>> perHost(String hostId, Supplier<InventoryOutcome<T>> decide);
 }

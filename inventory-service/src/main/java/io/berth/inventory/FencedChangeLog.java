@@ -72,8 +72,9 @@ final class FencedChangeLog implements AutoCloseable {
     /** Touched only on {@link #thread}. */
     private Producer<String, byte[]> producer;
 
-    /** @param gatheringWindow how long a {@link Commit#GATHERED} publish may wait for others to share its transaction */
-    FencedChangeLog(Vertx vertx, KafkaConfig config, String clientId, MeterRegistry registry, Duration gatheringWindow) {
+    /** @param gatheringWindow how long a {@link Commit#GATHERED} publish may wait for others to share its commit */
+    FencedChangeLog(Vertx vertx, KafkaConfig config, String clientId, MeterRegistry registry,
+                    Duration gatheringWindow) {
         this.vertx = vertx;
         this.gatheringWindow = gatheringWindow;
         // close() commits what is gathering itself; a window still scheduled then has nothing left to do.

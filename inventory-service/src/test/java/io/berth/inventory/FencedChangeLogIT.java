@@ -131,17 +131,19 @@ class FencedChangeLogIT {
             // when three hosts' heartbeats publish within the window
             List<Future<Void>> published = List.of(
                     writer.publish(List.of(record("gathered/host-1")), Commit.GATHERED),
-                    writer.publish(List.of(record("gathered/host-2"), record("gathered/host-2-acks")), Commit.GATHERED),
+                    writer.publish(List.of(record("gathered/host-2"), record("gathered/host-2-acks")),
+                            Commit.GATHERED),
                     writer.publish(List.of(record("gathered/host-3")), Commit.GATHERED));
 
             // then all three are stored, by one transaction
             await(Future.all(published));
             assertThat(transactions(registry)).isEqualTo(1.0);
-            for (String key : List.of("gathered/host-1", "gathered/host-2", "gathered/host-2-acks", "gathered/host-3")) {
+            List<String> keys = List.of("gathered/host-1", "gathered/host-2", "gathered/host-2-acks", "gathered/host-3");
+            for (String key : keys) {
                 config.awaitFirst(r -> key.equals(r.key()));
             }
             assertThat(config.records()).extracting(ConsumerRecord::key).filteredOn(key -> key.startsWith("gathered/"))
-                    .containsExactlyInAnyOrder("gathered/host-1", "gathered/host-2", "gathered/host-2-acks", "gathered/host-3");
+                    .containsExactlyInAnyOrderElementsOf(keys);
         }
     }
 

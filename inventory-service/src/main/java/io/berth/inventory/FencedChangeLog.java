@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,19 +120,21 @@ final class FencedChangeLog implements AutoCloseable {
     /** Makes {@code records} durable in one transaction; fails (and publishes none) when Kafka refuses. */
     Future<Void> publish(List<ProducerRecord<String, byte[]>> records, Commit commit) {
         Promise<Void> done = Promise.promise();
-        if (thread.isShutdown()) {
-            done.fail(stopping());
-            return done.future();
-        }
-        pending.add(new Pending(records, done, vertx.getOrCreateContext()));
+        Pending batch = new Pending(records, done, vertx.getOrCreateContext());
+        pending.add(batch);
         try {
             if (commit == Commit.AT_ONCE) {
                 thread.execute(this::commitPending);
             } else if (gathering.compareAndSet(false, true)) {
                 thread.schedule(this::commitGathered, gatheringWindow.toNanos(), TimeUnit.NANOSECONDS);
             }
-        } catch (RuntimeException e) {
-            done.tryFail(stopping());
+        } catch (RejectedExecutionException stopped) {
+            // answered just below
+        }
+        // A batch added after close() took the late ones (or that joined a window close() dropped) would wait
+        // forever: whoever removes it from the queue answers it, this publish included.
+        if (thread.isShutdown() && pending.remove(batch)) {
+            done.fail(stopping());
         }
         return done.future();
     }

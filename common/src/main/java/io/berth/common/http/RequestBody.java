@@ -34,9 +34,31 @@ public final class RequestBody {
     private RequestBody() {
     }
 
-    /** The body as a {@code type}; 400 when it is missing, not JSON, or does not fit the record. */
+    /** Where {@link RequestValidation} leaves the tree it parsed the body into, for {@link #read} to map. */
+    static final String PARSED = "berth.parsedBody";
+
+    /**
+     * The body as a {@code type}; 400 when it is missing, not JSON, or does not fit the record. A body the
+     * request's validation already parsed is mapped from that tree rather than parsed a second time.
+     */
     public static <T> T read(RoutingContext ctx, Class<T> type) {
+        JsonNode parsed = ctx.get(PARSED);
+        if (parsed != null) {
+            return read(parsed, type);
+        }
         return read(ctx.body() == null ? null : ctx.body().buffer(), type);
+    }
+
+    /** A tree {@link #parse} returned (well-formed, no field twice, nothing after it) as a {@code type}. */
+    static <T> T read(JsonNode tree, Class<T> type) {
+        if (tree.isNull()) {
+            throw ProblemException.badRequest("a JSON object body is required");
+        }
+        try {
+            return STRICT.treeToValue(tree, type);
+        } catch (IOException e) {
+            throw ProblemException.badRequest(describe(e));
+        }
     }
 
     static <T> T read(Buffer body, Class<T> type) {

@@ -71,6 +71,9 @@ final class RequestValidation implements Handler<RoutingContext> {
             // The schema validator reads a field given twice as its last value; refuse such a body before
             // the validator and the handler could each see a different one.
             tree = RequestBody.parse(body);
+            if (tree != null) {
+                ctx.put(RequestBody.PARSED, tree);
+            }
         }
         if (checkedHere.contains(operation.getOperationId())) {
             String invalidParameter = invalidParameter(ctx, operation);

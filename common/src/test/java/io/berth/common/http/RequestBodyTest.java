@@ -45,6 +45,30 @@ class RequestBodyTest {
     }
 
     @Test
+    void aTreeTheValidationParsedReadsAsTheSameRecordAndIsRefusedInTheSameWords() {
+        String valid = "{\"userId\":\"alice\",\"appGroupId\":\"desk\",\"groups\":[\"staff\"]}";
+        assertThat(RequestBody.read(RequestBody.parse(Buffer.buffer(valid)), Connect.class)).isEqualTo(read(valid));
+
+        for (String refused : List.of("{\"userId\":\"alice\",\"appGroupId\":\"desk\",\"admin\":true}",
+                "{\"userId\":\"alice\",\"groups\":{\"a\":1}}", "null")) {
+            ProblemException fromBytes = catchProblem(() -> read(refused));
+            ProblemException fromTree = catchProblem(
+                    () -> RequestBody.read(RequestBody.parse(Buffer.buffer(refused)), Connect.class));
+            assertThat(fromTree.status()).isEqualTo(400);
+            assertThat(fromTree.detail()).isEqualTo(fromBytes.detail());
+        }
+    }
+
+    private static ProblemException catchProblem(Runnable read) {
+        try {
+            read.run();
+        } catch (ProblemException problem) {
+            return problem;
+        }
+        throw new AssertionError("no problem was raised");
+    }
+
+    @Test
     void theSyntaxCheckRefusesDuplicatesAndTrailingData() {
         RequestBody.parse(Buffer.buffer("{\"a\":{\"b\":1},\"c\":[1,2]}"));
 

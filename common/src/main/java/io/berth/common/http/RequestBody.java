@@ -52,7 +52,7 @@ public final class RequestBody {
     /** A tree {@link #parse} returned (well-formed, no field twice, nothing after it) as a {@code type}. */
     static <T> T read(JsonNode tree, Class<T> type) {
         if (tree.isNull()) {
-            throw ProblemException.badRequest("a JSON object body is required");
+            throw bodyRequired();
         }
         try {
             return STRICT.treeToValue(tree, type);
@@ -63,12 +63,12 @@ public final class RequestBody {
 
     static <T> T read(Buffer body, Class<T> type) {
         if (body == null || body.length() == 0) {
-            throw ProblemException.badRequest("a JSON object body is required");
+            throw bodyRequired();
         }
         try {
             T value = STRICT.readValue(body.getBytes(), type);
             if (value == null) {
-                throw ProblemException.badRequest("a JSON object body is required");
+                throw bodyRequired();
             }
             return value;
         } catch (IOException e) {
@@ -90,6 +90,11 @@ public final class RequestBody {
         } catch (IOException e) {
             throw ProblemException.badRequest(describe(e));
         }
+    }
+
+    /** The refusal of a request that has no body, or whose body is JSON {@code null}. */
+    static ProblemException bodyRequired() {
+        return ProblemException.badRequest("a JSON object body is required");
     }
 
     private static String describe(IOException e) {

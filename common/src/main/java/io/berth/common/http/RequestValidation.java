@@ -185,7 +185,7 @@ final class RequestValidation implements Handler<RoutingContext> {
         }
         if (body == null || body.length() == 0) {
             if (declared.isRequired()) {
-                ctx.fail(ProblemException.badRequest("a JSON object body is required"));
+                ctx.fail(RequestBody.bodyRequired());
             } else {
                 ctx.next();
             }

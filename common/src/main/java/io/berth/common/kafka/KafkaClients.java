@@ -62,10 +62,12 @@ public final class KafkaClients {
     /**
      * Producer overrides for services whose sends no gateway waits for (the session and inventory services
      * answer agents, not connects): a longer linger packs a storm's records into fewer produce requests,
-     * which is CPU saved in Kafka and in every consumer.
+     * which is CPU and bytes saved in Kafka and in every consumer. At 1,000 connects/s the session service's
+     * 2.8 records per connect went out in 117-134 produce requests a second with 5 ms, 34-35 with 25 ms
+     * (docs/benchmarks.md, seventh look). An agent's report is answered up to 20 ms later; no agent waits on that.
      */
     public static Map<String, Object> offConnectPathProducer() {
-        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 25);
     }
 
     /** The batch window of a reader off every request's path (see TopicReader.Builder.relaxedFetch). */

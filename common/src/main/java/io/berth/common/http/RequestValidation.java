@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  */
 final class RequestValidation implements Handler<RoutingContext> {
 
+    /** Per path template: the index of each {@code {name}} segment, so a request's path is not split into a map. */
+    private static final Map<String, Map<String, Integer>> PATH_SEGMENTS = new ConcurrentHashMap<>();
+
     private final ApiContract contract;
     /** Per operation id: the validator of its JSON body schema, built once (building one compiles its patterns). */
     private final Map<String, Validator> bodyValidators = new ConcurrentHashMap<>();
@@ -106,20 +109,17 @@ final class RequestValidation implements Handler<RoutingContext> {
      * schema here rather than on a worker; null when every one fits.
      */
     private String invalidParameter(RoutingContext ctx, Operation operation) {
-        Map<String, String> pathValues = null;
         for (Parameter parameter : operation.getParameters()) {
             boolean inPath = parameter.getIn() == Location.PATH;
-            if (inPath && pathValues == null) {
-                pathValues = pathParameters(operation.getOpenAPIPath(), ctx.normalizedPath());
-            }
-            String subject = (inPath ? "path parameter '" : "header '") + parameter.getName() + "'";
-            String value = inPath ? pathValues.get(parameter.getName()) : ctx.request().getHeader(parameter.getName());
+            String value = inPath
+                    ? pathParameter(operation.getOpenAPIPath(), ctx.normalizedPath(), parameter.getName())
+                    : ctx.request().getHeader(parameter.getName());
             if (value == null && inPath) {
-                return subject + " is not URL-encoded UTF-8";
+                return "path parameter '" + parameter.getName() + "' is not URL-encoded UTF-8";
             }
             if (value == null) {
                 if (parameter.isRequired()) {
-                    return subject + " is required";
+                    return "header '" + parameter.getName() + "' is required";
                 }
                 continue;
             }
@@ -132,6 +132,7 @@ final class RequestValidation implements Handler<RoutingContext> {
                     key -> contract.openApi().getSchemaRepository().validator(parameter.getSchema()));
             OutputUnit result = validator.validate(value);
             if (Boolean.FALSE.equals(result.getValid())) {
+                String subject = (inPath ? "path parameter '" : "header '") + parameter.getName() + "'";
                 List<OutputUnit> leaves = new ArrayList<>();
                 ValidationWording.collectLeaves(result, leaves);
                 if (leaves.isEmpty()) {
@@ -146,20 +147,36 @@ final class RequestValidation implements Handler<RoutingContext> {
     }
 
     /**
-     * The path's values of a template's {@code {name}} segments, decoded (null for a segment that does not
-     * decode). This handler runs before the route that names them, so {@code ctx.pathParam} knows none yet;
-     * the operation was found by this path, so the segments line up.
+     * The decoded value of a template's {@code {name}} segment in {@code path} (null when that segment does not
+     * decode, or the path is shorter). This handler runs before the route that names the segments, so
+     * {@code ctx.pathParam} knows none yet; the operation was found by this path, so the segments line up.
      */
-    static Map<String, String> pathParameters(String template, String path) {
-        String[] names = template.split("/", -1);
-        String[] segments = path.split("/", -1);
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < names.length && i < segments.length; i++) {
-            if (names[i].startsWith("{") && names[i].endsWith("}")) {
-                values.put(names[i].substring(1, names[i].length() - 1), decoded(segments[i]));
+    static String pathParameter(String template, String path, String name) {
+        Integer index = PATH_SEGMENTS.computeIfAbsent(template, RequestValidation::segmentIndexes).get(name);
+        if (index == null) {
+            return null;
+        }
+        int start = 0;
+        for (int i = 0; i < index; i++) {
+            start = path.indexOf('/', start) + 1;
+            if (start == 0) {
+                return null;
             }
         }
-        return values;
+        int end = path.indexOf('/', start);
+        String segment = end < 0 ? path.substring(start) : path.substring(start, end);
+        return segment.indexOf('%') < 0 && segment.indexOf('+') < 0 ? segment : decoded(segment);
+    }
+
+    private static Map<String, Integer> segmentIndexes(String template) {
+        String[] names = template.split("/", -1);
+        Map<String, Integer> indexes = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].startsWith("{") && names[i].endsWith("}")) {
+                indexes.put(names[i].substring(1, names[i].length() - 1), i);
+            }
+        }
+        return Map.copyOf(indexes);
     }
 
     private static String decoded(String segment) {

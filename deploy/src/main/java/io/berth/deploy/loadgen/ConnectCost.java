@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,11 +13,14 @@ import java.util.TreeMap;
 /**
  * What a connect cost the system under test during one phase (issue 15's primary figures): CPU time of every
  * process serving Berth's ports, bytes its JVMs allocated, and their GC pauses, per successful connect — the
- * agents' heartbeats and session reports the load brings about included, as in production.
+ * agents' heartbeats and session reports the load brings about included, as in production. With them, by service,
+ * what its Kafka clients did per connect (produce requests, records written, fetches): where the cost goes in
+ * Kafka.
  */
 record ConnectCost(long connects, double seconds, double cpuMicrosPerConnect, double coresUsed,
                    Double allocatedBytesPerConnect, List<String> allocationUncounted, long gcPauses,
-                   Double gcPauseP99Ms, Double gcPauseMaxMs, List<ProcessCost> processes) {
+                   Double gcPauseP99Ms, Double gcPauseMaxMs, List<ProcessCost> processes,
+                   Map<String, KafkaClientCounters> kafkaPerConnect) {
 
     /** The targets issue 15 sets at 2,000 connects/s. */
     static final double CPU_TARGET_MICROS = 200;
@@ -57,9 +61,13 @@ record ConnectCost(long connects, double seconds, double cpuMicrosPerConnect, do
             }
             processes.add(new ProcessCost(process.pid(), process.roles(), micros / perConnect, bytesPerConnect));
         }
+        Map<String, KafkaClientCounters> kafka = new TreeMap<>();
+        after.kafkaClients().forEach((service, counters) -> kafka.put(service, counters.perConnectSince(
+                before.kafkaClients().getOrDefault(service, KafkaClientCounters.NONE), connects)));
         return new ConnectCost(connects, seconds, cpuMicros / perConnect, seconds <= 0 ? 0 : cpuMicros / 1e6 / seconds,
                 anyAllocation ? allocated / perConnect : null, List.copyOf(uncounted), pauses,
-                pauseBound(pauseBuckets, 0.99), pauseBound(pauseBuckets, 1.0), List.copyOf(processes));
+                pauseBound(pauseBuckets, 0.99), pauseBound(pauseBuckets, 1.0), List.copyOf(processes),
+                Collections.unmodifiableMap(kafka));
     }
 
     /**
@@ -96,7 +104,19 @@ record ConnectCost(long connects, double seconds, double cpuMicrosPerConnect, do
                 .put("gcPauses", gcPauses).put("gcPauseP99Ms", gcPauseP99Ms).put("gcPauseMaxMs", gcPauseMaxMs)
                 .put("targets", new JsonObject().put("cpuMicrosPerConnect", CPU_TARGET_MICROS)
                         .put("allocatedBytesPerConnect", ALLOCATION_TARGET_BYTES))
-                .put("processes", perProcess);
+                .put("processes", perProcess)
+                .put("kafkaClientsPerConnect", kafkaJson());
+    }
+
+    /** The total of every service's Kafka clients per connect. */
+    KafkaClientCounters kafkaTotal() {
+        return kafkaPerConnect.values().stream().reduce(KafkaClientCounters.NONE, KafkaClientCounters::plus);
+    }
+
+    private JsonObject kafkaJson() {
+        JsonObject json = new JsonObject();
+        kafkaPerConnect.forEach((service, counters) -> json.put(service, counters.toJson()));
+        return json.put("total", kafkaTotal().toJson());
     }
 
     String text() {
@@ -106,13 +126,25 @@ record ConnectCost(long connects, double seconds, double cpuMicrosPerConnect, do
                     process.roles(), process.cpuMicrosPerConnect(), process.allocatedBytesPerConnect() == null ? ""
                             : String.format(Locale.ROOT, ", %.1f KB", process.allocatedBytesPerConnect() / 1024)));
         }
+        StringBuilder kafka = new StringBuilder();
+        if (!kafkaPerConnect.isEmpty()) {
+            kafka.append(String.format(Locale.ROOT, "%n  kafka        %s per connect, the services' clients",
+                    kafkaText(kafkaTotal())));
+            kafkaPerConnect.forEach((service, counters) -> kafka.append(String.format(Locale.ROOT,
+                    "%n                 %s: %s", service, kafkaText(counters))));
+        }
         return String.format(Locale.ROOT, """
                   cost         %.0f µs CPU and %s allocated per connect (targets %.0f µs, %.0f KB), %.2f cores busy;\
-                 GC pauses %d, p99 %s, max %s%s
+                 GC pauses %d, p99 %s, max %s%s%s
                 """, cpuMicrosPerConnect, allocatedBytesPerConnect == null ? "n/a"
                         : String.format(Locale.ROOT, "%.1f KB", allocatedBytesPerConnect / 1024),
                 CPU_TARGET_MICROS, ALLOCATION_TARGET_BYTES / 1024, coresUsed, gcPauses, millis(gcPauseP99Ms),
-                millis(gcPauseMaxMs), perProcess);
+                millis(gcPauseMaxMs), perProcess, kafka);
+    }
+
+    private static String kafkaText(KafkaClientCounters counters) {
+        return String.format(Locale.ROOT, "%.2f produce requests, %.2f records written, %.2f fetches",
+                counters.produceRequests(), counters.recordsWritten(), counters.fetches());
     }
 
     private static String millis(Double bound) {

@@ -19,12 +19,15 @@ final class CostProbe {
 
     private final List<ProcessesUnderTest.Served> processes;
     private final Map<Long, Integer> metricsPorts;
+    private final Map<String, Integer> servicePorts;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final long ticksPerSecond = ProcessesUnderTest.ticksPerSecond();
 
-    private CostProbe(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts) {
+    private CostProbe(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts,
+                      Map<String, Integer> servicePorts) {
         this.processes = processes;
         this.metricsPorts = metricsPorts;
+        this.servicePorts = servicePorts;
     }
 
     /** The processes behind the options' ports; empty where /proc cannot tell (not Linux). */
@@ -41,18 +44,21 @@ final class CostProbe {
         }
         List<ProcessesUnderTest.Served> processes = ProcessesUnderTest.find(rolesByPort);
         Map<Long, Integer> metricsPorts = new HashMap<>();
+        Map<String, Integer> servicePorts = new HashMap<>();
         for (ProcessesUnderTest.Served process : processes) {
             rolesByPort.forEach((port, role) -> {
                 if (!role.equals("kafka") && process.roles().contains(role)) {
                     metricsPorts.putIfAbsent(process.pid(), port);
+                    servicePorts.put(role, port);
                 }
             });
         }
-        return processes.isEmpty() ? Optional.empty() : Optional.of(new CostProbe(processes, Map.copyOf(metricsPorts)));
+        return processes.isEmpty() ? Optional.empty()
+                : Optional.of(new CostProbe(processes, Map.copyOf(metricsPorts), Map.copyOf(servicePorts)));
     }
 
     CostSnapshot snapshot() throws IOException, InterruptedException {
-        return CostSnapshot.take(processes, metricsPorts, http);
+        return CostSnapshot.take(processes, metricsPorts, servicePorts, http);
     }
 
     /** The cost from {@code before} to now, over {@code connects} successful connects. */

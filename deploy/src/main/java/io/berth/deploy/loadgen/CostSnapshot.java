@@ -7,28 +7,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The counters of the processes under test at one moment: each one's CPU ticks, and for each JVM that serves
- * a Berth service, its allocation and GC-pause counters.
+ * The counters of the processes under test at one moment: each one's CPU ticks; for each JVM that serves a
+ * Berth service, its allocation and GC-pause counters; and, by service, what its Kafka clients did.
  */
 record CostSnapshot(long atNanos, List<ProcessesUnderTest.Served> processes, Map<Long, Long> cpuTicks,
-                    Map<Long, JvmCounters> jvms) {
+                    Map<Long, JvmCounters> jvms, Map<String, KafkaClientCounters> kafkaClients) {
 
     /**
      * Reads every process's counters now. {@code metricsPorts} is, per process, the port of a service whose
-     * {@code /metrics} speaks for its JVM (none for a process that only runs Kafka).
+     * {@code /metrics} speaks for its JVM (none for a process that only runs Kafka); {@code servicePorts} the
+     * port of each service, whose {@code /metrics} counts its own Kafka clients.
      */
-    static CostSnapshot take(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts, HttpClient http)
-            throws IOException, InterruptedException {
+    static CostSnapshot take(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts,
+                             Map<String, Integer> servicePorts, HttpClient http) throws IOException, InterruptedException {
         long at = System.nanoTime();
         Map<Long, Long> ticks = new HashMap<>();
-        Map<Long, JvmCounters> jvms = new HashMap<>();
         for (ProcessesUnderTest.Served process : processes) {
             ticks.put(process.pid(), ProcessesUnderTest.cpuTicks(process.pid()));
+        }
+        Map<Integer, String> expositions = new HashMap<>();
+        Map<String, KafkaClientCounters> kafkaClients = new HashMap<>();
+        for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
+            String exposition = PrometheusText.scrape(http, service.getValue());
+            expositions.put(service.getValue(), exposition);
+            kafkaClients.put(service.getKey(), KafkaClientCounters.parse(exposition));
+        }
+        Map<Long, JvmCounters> jvms = new HashMap<>();
+        for (ProcessesUnderTest.Served process : processes) {
             Integer port = metricsPorts.get(process.pid());
             if (port != null) {
-                jvms.put(process.pid(), JvmCounters.scrape(http, port));
+                String exposition = expositions.get(port);
+                jvms.put(process.pid(), JvmCounters.parse(exposition != null ? exposition : PrometheusText.scrape(http, port)));
             }
         }
-        return new CostSnapshot(at, List.copyOf(processes), Map.copyOf(ticks), Map.copyOf(jvms));
+        return new CostSnapshot(at, List.copyOf(processes), Map.copyOf(ticks), Map.copyOf(jvms), Map.copyOf(kafkaClients));
     }
 }

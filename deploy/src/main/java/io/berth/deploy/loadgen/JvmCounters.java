@@ -1,11 +1,5 @@
 package io.berth.deploy.loadgen;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,16 +24,6 @@ record JvmCounters(double allocatedBytes, double youngUsedBytes, long pauses, do
         pauseBuckets = Map.copyOf(pauseBuckets);
     }
 
-    /** Reads the counters of the JVM serving {@code port} on 127.0.0.1. */
-    static JvmCounters scrape(HttpClient http, int port) throws IOException, InterruptedException {
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (metrics.statusCode() != 200) {
-            throw new IOException("GET /metrics on port " + port + " answered " + metrics.statusCode());
-        }
-        return parse(metrics.body());
-    }
-
     /**
      * The bytes this JVM allocated after {@code earlier} was read, up to this reading. A collection empties
      * the eden (G1, Parallel, Serial; OpenJ9's gencon nursery), so at each one the counter grows by what the
@@ -54,31 +38,22 @@ record JvmCounters(double allocatedBytes, double youngUsedBytes, long pauses, do
 
     /** The counters in a Prometheus text exposition, summed over GC names, causes and actions (and eden pools). */
     static JvmCounters parse(String exposition) {
-        double allocated = 0;
-        double youngUsed = 0;
-        long pauses = 0;
-        double pauseSeconds = 0;
+        // allocated, young generation used, pauses, pause seconds
+        double[] sums = new double[4];
         Map<Double, Long> buckets = new TreeMap<>();
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            int valueAt = line.lastIndexOf(' ');
-            double value = Double.parseDouble(line.substring(valueAt + 1));
-            String series = line.substring(0, valueAt);
-            String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+        PrometheusText.forEachSample(exposition, (name, series, value) -> {
             switch (name) {
-                case ALLOCATED -> allocated += value;
-                case MEMORY_USED -> youngUsed += isYoungGenPool(label(series, "id")) ? value : 0;
-                case PAUSE + "_count" -> pauses += (long) value;
-                case PAUSE + "_sum" -> pauseSeconds += value;
+                case ALLOCATED -> sums[0] += value;
+                case MEMORY_USED -> sums[1] += isYoungGenPool(PrometheusText.label(series, "id")) ? value : 0;
+                case PAUSE + "_count" -> sums[2] += value;
+                case PAUSE + "_sum" -> sums[3] += value;
                 case PAUSE + "_bucket" -> buckets.merge(bound(series), (long) value, Long::sum);
                 default -> {
                     // not a counter the cost is made of
                 }
             }
-        }
-        return new JvmCounters(allocated, youngUsed, pauses, pauseSeconds, buckets);
+        });
+        return new JvmCounters(sums[0], sums[1], (long) sums[2], sums[3], buckets);
     }
 
     /**
@@ -92,27 +67,7 @@ record JvmCounters(double allocatedBytes, double youngUsedBytes, long pauses, do
     }
 
     private static double bound(String series) {
-        String le = label(series, "le");
+        String le = PrometheusText.label(series, "le");
         return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-    }
-
-    /** The (still escaped) value of one label of a series, null if it has none; values may hold commas. */
-    private static String label(String series, String name) {
-        int at = series.indexOf('{');
-        while (at >= 0) {
-            int equals = series.indexOf("=\"", at);
-            if (equals < 0) {
-                return null;
-            }
-            int end = equals + 2;
-            while (series.charAt(end) != '"') {
-                end += series.charAt(end) == '\\' ? 2 : 1;
-            }
-            if (series.substring(at + 1, equals).equals(name)) {
-                return series.substring(equals + 2, end);
-            }
-            at = series.indexOf(',', end);
-        }
-        return null;
     }
 }

@@ -53,10 +53,12 @@ class ConnectCostTest {
         ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10, List.of("broker-service", "kafka"));
         ProcessesUnderTest.Served kafka = new ProcessesUnderTest.Served(20, List.of("kafka"));
         CostSnapshot before = new CostSnapshot(0, List.of(launcher, kafka), Map.of(10L, 1_000L, 20L, 500L),
-                Map.of(10L, new JvmCounters(1e9, 0, 5, 0.05, Map.of(0.005, 4L, 0.02, 5L, Double.POSITIVE_INFINITY, 5L))));
+                Map.of(10L, new JvmCounters(1e9, 0, 5, 0.05, Map.of(0.005, 4L, 0.02, 5L, Double.POSITIVE_INFINITY, 5L))),
+                Map.of());
         CostSnapshot after = new CostSnapshot(10_000_000_000L, List.of(launcher, kafka), Map.of(10L, 1_600L, 20L, 700L),
                 Map.of(10L, new JvmCounters(1e9 + 400_000_000, 0, 105, 1.05,
-                        Map.of(0.005, 54L, 0.02, 104L, Double.POSITIVE_INFINITY, 105L))));
+                        Map.of(0.005, 54L, 0.02, 104L, Double.POSITIVE_INFINITY, 105L))),
+                Map.of());
 
         // when 20,000 connects succeeded in those 10 s (100 ticks a second)
         ConnectCost cost = ConnectCost.between(before, after, 20_000, 100);
@@ -133,7 +135,49 @@ class ConnectCostTest {
 
     private static CostSnapshot snapshot(long atNanos, JvmCounters jvm) {
         ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10, List.of("broker-service"));
-        return new CostSnapshot(atNanos, List.of(launcher), Map.of(10L, 0L), Map.of(10L, jvm));
+        return new CostSnapshot(atNanos, List.of(launcher), Map.of(10L, 0L), Map.of(10L, jvm), Map.of());
+    }
+
+    @Test
+    void aServicesKafkaClientsAreSummedOverItsProducersAndConsumers() {
+        KafkaClientCounters counters = KafkaClientCounters.parse("""
+                # TYPE kafka_producer_request_total counter
+                kafka_producer_request_total{client_id="berth-session-producer-1",kafka_version="4.1.1",service="session-service"} 120.0
+                kafka_producer_record_send_total{client_id="berth-session-producer-1",kafka_version="4.1.1",service="session-service"} 2800.0
+                kafka_producer_topic_record_send_total{client_id="berth-session-producer-1",topic="berth.sessions",service="session-service"} 2800.0
+                kafka_consumer_fetch_manager_fetch_total{client_id="berth-session-sessions-1",service="session-service"} 70.0
+                kafka_consumer_fetch_manager_fetch_total{client_id="berth-session-allocations-1",service="session-service"} 40.0
+                kafka_consumer_fetch_manager_records_consumed_total{client_id="berth-session-sessions-1",topic="berth.sessions",service="session-service"} 2800.0
+                kafka_consumer_fetch_manager_records_consumed_total{client_id="berth-session-allocations-1",topic="berth.allocations",service="session-service"} 1000.0
+                kafka_consumer_fetch_manager_records_consumed_total{client_id="berth-session-context-1",service="session-service"} 13.0
+                kafka_consumer_fetch_manager_records_consumed_total{client_id="berth-session-context-1",partition="0",topic="berth.config",service="session-service"} 13.0
+                kafka_consumer_fetch_manager_records_lag{client_id="berth-session-sessions-1",partition="0",topic="berth.sessions",service="session-service"} 5.0
+                jvm_gc_memory_allocated_bytes_total{service="session-service"} 1.5E9
+                """);
+
+        assertThat(counters).isEqualTo(new KafkaClientCounters(120, 2800, 110));
+    }
+
+    @Test
+    void eachServicesKafkaClientsAreChargedPerConnectAndTotalled() {
+        ProcessesUnderTest.Served launcher = new ProcessesUnderTest.Served(10,
+                List.of("broker-service", "session-service"));
+        CostSnapshot before = new CostSnapshot(0, List.of(launcher), Map.of(10L, 0L), Map.of(), Map.of(
+                "broker-service", new KafkaClientCounters(10, 10, 5),
+                "session-service", new KafkaClientCounters(20, 30, 5)));
+        CostSnapshot after = new CostSnapshot(1_000_000_000L, List.of(launcher), Map.of(10L, 0L), Map.of(), Map.of(
+                "broker-service", new KafkaClientCounters(360, 1010, 85),
+                "session-service", new KafkaClientCounters(140, 2830, 125)));
+
+        ConnectCost cost = ConnectCost.between(before, after, 1_000, 100);
+
+        assertThat(cost.kafkaPerConnect()).containsEntry("broker-service", new KafkaClientCounters(0.35, 1.0, 0.08))
+                .containsEntry("session-service", new KafkaClientCounters(0.12, 2.8, 0.12));
+        assertThat(cost.kafkaTotal().recordsWritten()).isCloseTo(3.8, within(1e-9));
+        assertThat(cost.toJson().getJsonObject("kafkaClientsPerConnect").getJsonObject("total").getDouble("fetches"))
+                .isEqualTo(0.2);
+        assertThat(cost.text()).contains("0.47 produce requests, 3.80 records written, 0.20 fetches per connect")
+                .contains("broker-service: 0.35 produce requests");
     }
 
     @Test

@@ -64,6 +64,12 @@ class LoadGeneratorIT {
             assertThat(cost.getDouble("cpuMicrosPerConnect")).isPositive();
             assertThat(cost.getLong("allocatedBytesPerConnect")).isPositive();
             assertThat(cost.getJsonArray("allocationUncounted")).isEmpty();
+            // every connect answered 200 had its allocation acknowledged by Kafka, so the broker's producer sent at
+            // least one record per connect, and the services' readers fetched
+            JsonObject kafka = cost.getJsonObject("kafkaClientsPerConnect");
+            assertThat(kafka.fieldNames()).contains("broker-service", "session-service", "inventory-service", "total");
+            assertThat(kafka.getJsonObject("broker-service").getDouble("recordsWritten")).isGreaterThanOrEqualTo(1.0);
+            assertThat(kafka.getJsonObject("total").getDouble("fetches")).isPositive();
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("allocated per connect");
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("[connect ", "=== Summary ===", "p99.9");
         }

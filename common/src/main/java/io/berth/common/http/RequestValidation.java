@@ -115,11 +115,11 @@ final class RequestValidation implements Handler<RoutingContext> {
                     ? pathParameter(operation.getOpenAPIPath(), ctx.normalizedPath(), parameter.getName())
                     : ctx.request().getHeader(parameter.getName());
             if (value == null && inPath) {
-                return "path parameter '" + parameter.getName() + "' is not URL-encoded UTF-8";
+                return subject(parameter) + " is not URL-encoded UTF-8";
             }
             if (value == null) {
                 if (parameter.isRequired()) {
-                    return "header '" + parameter.getName() + "' is required";
+                    return subject(parameter) + " is required";
                 }
                 continue;
             }
@@ -132,7 +132,7 @@ final class RequestValidation implements Handler<RoutingContext> {
                     key -> contract.openApi().getSchemaRepository().validator(parameter.getSchema()));
             OutputUnit result = validator.validate(value);
             if (Boolean.FALSE.equals(result.getValid())) {
-                String subject = (inPath ? "path parameter '" : "header '") + parameter.getName() + "'";
+                String subject = subject(parameter);
                 List<OutputUnit> leaves = new ArrayList<>();
                 ValidationWording.collectLeaves(result, leaves);
                 if (leaves.isEmpty()) {
@@ -144,6 +144,11 @@ final class RequestValidation implements Handler<RoutingContext> {
             }
         }
         return null;
+    }
+
+    /** How a refusal names a parameter; built only for a refusal, not for every request. */
+    private static String subject(Parameter parameter) {
+        return (parameter.getIn() == Location.PATH ? "path parameter '" : "header '") + parameter.getName() + "'";
     }
 
     /**

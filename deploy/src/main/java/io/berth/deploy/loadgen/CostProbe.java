@@ -18,15 +18,12 @@ import java.util.Optional;
 final class CostProbe {
 
     private final List<ProcessesUnderTest.Served> processes;
-    private final Map<Long, Integer> metricsPorts;
     private final Map<String, Integer> servicePorts;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final long ticksPerSecond = ProcessesUnderTest.ticksPerSecond();
 
-    private CostProbe(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts,
-                      Map<String, Integer> servicePorts) {
+    private CostProbe(List<ProcessesUnderTest.Served> processes, Map<String, Integer> servicePorts) {
         this.processes = processes;
-        this.metricsPorts = metricsPorts;
         this.servicePorts = servicePorts;
     }
 
@@ -43,22 +40,17 @@ final class CostProbe {
             rolesByPort.put(options.hosts().kafkaPort(), "kafka");
         }
         List<ProcessesUnderTest.Served> processes = ProcessesUnderTest.find(rolesByPort);
-        Map<Long, Integer> metricsPorts = new HashMap<>();
-        Map<String, Integer> servicePorts = new HashMap<>();
-        for (ProcessesUnderTest.Served process : processes) {
-            rolesByPort.forEach((port, role) -> {
-                if (!role.equals("kafka") && process.roles().contains(role)) {
-                    metricsPorts.putIfAbsent(process.pid(), port);
-                    servicePorts.put(role, port);
-                }
-            });
-        }
-        return processes.isEmpty() ? Optional.empty()
-                : Optional.of(new CostProbe(processes, Map.copyOf(metricsPorts), Map.copyOf(servicePorts)));
+        Map<String, Integer> servicePorts = new HashMap<>(rolesByPort.size());
+        rolesByPort.forEach((port, role) -> {
+            if (!role.equals("kafka") && processes.stream().anyMatch(process -> process.roles().contains(role))) {
+                servicePorts.put(role, port);
+            }
+        });
+        return processes.isEmpty() ? Optional.empty() : Optional.of(new CostProbe(processes, Map.copyOf(servicePorts)));
     }
 
     CostSnapshot snapshot() throws IOException, InterruptedException {
-        return CostSnapshot.take(processes, metricsPorts, servicePorts, http);
+        return CostSnapshot.take(processes, servicePorts, http);
     }
 
     /** The cost from {@code before} to now, over {@code connects} successful connects. */

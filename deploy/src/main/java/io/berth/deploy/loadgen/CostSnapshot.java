@@ -14,31 +14,28 @@ record CostSnapshot(long atNanos, List<ProcessesUnderTest.Served> processes, Map
                     Map<Long, JvmCounters> jvms, Map<String, KafkaClientCounters> kafkaClients) {
 
     /**
-     * Reads every process's counters now. {@code metricsPorts} is, per process, the port of a service whose
-     * {@code /metrics} speaks for its JVM (none for a process that only runs Kafka); {@code servicePorts} the
-     * port of each service, whose {@code /metrics} counts its own Kafka clients.
+     * Reads every process's counters now. {@code servicePorts} is the port of each service: its {@code /metrics}
+     * counts its own Kafka clients, and the first of a process's services speaks for its JVM (a process that
+     * only runs Kafka has none).
      */
-    static CostSnapshot take(List<ProcessesUnderTest.Served> processes, Map<Long, Integer> metricsPorts,
-                             Map<String, Integer> servicePorts, HttpClient http) throws IOException, InterruptedException {
+    static CostSnapshot take(List<ProcessesUnderTest.Served> processes, Map<String, Integer> servicePorts,
+                             HttpClient http) throws IOException, InterruptedException {
         long at = System.nanoTime();
         Map<Long, Long> ticks = new HashMap<>();
         for (ProcessesUnderTest.Served process : processes) {
             ticks.put(process.pid(), ProcessesUnderTest.cpuTicks(process.pid()));
         }
-        Map<Integer, String> expositions = new HashMap<>();
+        Map<String, String> expositions = new HashMap<>();
         Map<String, KafkaClientCounters> kafkaClients = new HashMap<>();
         for (Map.Entry<String, Integer> service : servicePorts.entrySet()) {
             String exposition = PrometheusText.scrape(http, service.getValue());
-            expositions.put(service.getValue(), exposition);
+            expositions.put(service.getKey(), exposition);
             kafkaClients.put(service.getKey(), KafkaClientCounters.parse(exposition));
         }
         Map<Long, JvmCounters> jvms = new HashMap<>();
         for (ProcessesUnderTest.Served process : processes) {
-            Integer port = metricsPorts.get(process.pid());
-            if (port != null) {
-                String exposition = expositions.get(port);
-                jvms.put(process.pid(), JvmCounters.parse(exposition != null ? exposition : PrometheusText.scrape(http, port)));
-            }
+            process.roles().stream().filter(expositions::containsKey).findFirst().ifPresent(service ->
+                    jvms.put(process.pid(), JvmCounters.parse(expositions.get(service))));
         }
         return new CostSnapshot(at, List.copyOf(processes), Map.copyOf(ticks), Map.copyOf(jvms), Map.copyOf(kafkaClients));
     }

@@ -27,9 +27,11 @@ import java.util.stream.LongStream;
 
 /**
  * Starts one service: a Vert.x instance reporting to its own Prometheus registry, Berth's topics created
- * if absent, and the service's root verticle deployed. Vert.x runs on Linux's epoll where Netty's native library
- * loads, which costs fewer system calls and allocations per request than {@code java.nio}; elsewhere on NIO. Used by each service's {@code main}, by the
- * single-machine launcher and by integration tests.
+ * if absent, and the service's root verticle deployed. Used by each service's {@code main}, by the single-machine
+ * launcher and by integration tests.
+ *
+ * <p>Vert.x runs on Linux's epoll where Netty's native library loads: its event loops spend less CPU per request
+ * than on {@code java.nio} (docs/benchmarks.md, eighth look). Elsewhere it runs on NIO, and says so once.
  */
 public final class ServiceRuntime {
 
